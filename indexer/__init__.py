@@ -1,0 +1,24 @@
+"""rtes-search indexer: corpus files → Documents → a Whoosh index on disk.
+
+Never imports ``search``: data flows one way, from here to the index.
+"""
+
+from indexer.analysis import ANALYZER_VERSION, french_analyzer
+from indexer.documents import Document, IngestError
+from indexer.errors import IndexerError
+from indexer.ingest import iter_documents
+from indexer.schema import SCHEMA
+from indexer.writer import IndexReport, build_index, ensure_index
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "Document",
+    "IndexReport",
+    "IndexerError",
+    "IngestError",
+    "SCHEMA",
+    "build_index",
+    "french_analyzer",
+    "ensure_index",
+    "iter_documents",
+]

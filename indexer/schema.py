@@ -1,0 +1,47 @@
+"""The one Whoosh schema of the index, and the weight of each text field.
+
+The indexer writes with ``SCHEMA``; the search side reads the schema back
+from the opened index and never builds another one.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import french_analyzer
+
+# Ranking weight of each text field (BM25F): title above summary above body.
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+# Facet fields; theme and territory hold several values each.
+FACET_FIELDS = ("type", "year", "theme", "territory")
+MULTI_VALUED = frozenset({"theme", "territory"})
+
+
+def _facet(multi: bool):
+    if multi:
+        return KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
+    return ID(stored=True)
+
+
+def build_schema() -> Schema:
+    """Build the schema; called by the indexer only."""
+    analyzer = french_analyzer()
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "title": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        "summary": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        "body": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        "collection": ID(stored=True),
+        "private": BOOLEAN(stored=True),
+        "date": ID(stored=True, sortable=True),
+        "source": STORED(),
+        "line": STORED(),
+        "url": STORED(),
+    }
+    fields.update({name: _facet(name in MULTI_VALUED) for name in FACET_FIELDS})
+    return Schema(**fields)
+
+
+SCHEMA = build_schema()

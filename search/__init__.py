@@ -1,0 +1,17 @@
+"""rtes-search search: parse, rank, snippets and facets over a built index."""
+
+from search.errors import DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, SearchError
+from search.results import Hit, Results, Snippet
+from search.searcher import Searcher, default_index_dir
+
+__all__ = [
+    "DocumentNotFoundError",
+    "Hit",
+    "IndexNotFoundError",
+    "InvalidFilterError",
+    "Results",
+    "SearchError",
+    "Searcher",
+    "Snippet",
+    "default_index_dir",
+]

@@ -1,0 +1,17 @@
+"""Errors of the search layer, with French messages a user can act on."""
+
+
+class SearchError(Exception):
+    """A search could not run; the message says why, in French."""
+
+
+class IndexNotFoundError(SearchError):
+    """No built index at the given place."""
+
+
+class DocumentNotFoundError(SearchError):
+    """No document with that id (or not one the caller may see)."""
+
+
+class InvalidFilterError(SearchError, ValueError):
+    """A filter names an unknown facet or has an unusable value."""

@@ -1,0 +1,94 @@
+"""Frozen result values and their ``to_dict()``: the JSON contract.
+
+Snippets are plain text with highlight ranges; formatting (ANSI, HTML) is
+added at the edges, never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A fragment of a stored field, with the [start, end) ranges to highlight."""
+
+    field: str
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "text": self.text, "highlights": [list(h) for h in self.highlights]}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked resource."""
+
+    id: str
+    title: str
+    score: float
+    snippets: tuple[Snippet, ...]
+    type: str
+    year: str
+    date: str
+    themes: tuple[str, ...]
+    territories: tuple[str, ...]
+    private: bool
+    url: str
+
+    @property
+    def snippet(self) -> str:
+        """All fragments as one plain string, separated by an ellipsis."""
+        return " … ".join(s.text for s in self.snippets)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "snippets": [s.to_dict() for s in self.snippets],
+            "type": self.type,
+            "year": self.year,
+            "date": self.date,
+            "themes": list(self.themes),
+            "territories": list(self.territories),
+            "private": self.private,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of hits, the total, and facet counts over the whole result set."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, dict[str, int]]
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    suggestion: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "limit": self.limit,
+            "sort": self.sort,
+            "filters": {k: list(v) for k, v in self.filters.items()},
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+            "warnings": list(self.warnings),
+        }
