@@ -1,0 +1,100 @@
+"""Text renderings of results for people at a terminal.
+
+Styles are click styles: ``click.echo`` drops them when stdout is not a
+terminal, so piped output is plain text.
+"""
+
+from __future__ import annotations
+
+import click
+
+from indexer.documents import Document
+from search.results import Hit, Results, Snippet
+
+FACET_LABELS = {"type": "Type", "year": "Année", "theme": "Thème", "territory": "Territoire"}
+FOOTER_VALUES = 6
+
+
+def highlight(snippet: Snippet) -> str:
+    """The snippet text with its highlight ranges in bold yellow."""
+    out, last = [], 0
+    for start, end in snippet.highlights:
+        out.append(snippet.text[last:start])
+        out.append(click.style(snippet.text[start:end], fg="yellow", bold=True))
+        last = end
+    out.append(snippet.text[last:])
+    return "".join(out)
+
+
+def _meta_line(hit: Hit) -> str:
+    parts = [p for p in (hit.type, hit.year, ", ".join(hit.territories)) if p]
+    if hit.private:
+        parts.append("privée")
+    return " · ".join(parts)
+
+
+def render_hit(rank: int, hit: Hit) -> str:
+    lines = [f"{rank:>2}. " + click.style(hit.title, bold=True)]
+    meta = _meta_line(hit)
+    if meta:
+        lines.append("    " + click.style(meta, fg="cyan"))
+    lines.extend("    " + highlight(s) for s in hit.snippets)
+    lines.append("    " + click.style(hit.id, dim=True))
+    return "\n".join(lines)
+
+
+def render_facets(facets: dict[str, dict[str, int]], limit: int | None = None) -> str:
+    lines = []
+    for name, values in facets.items():
+        if not values:
+            continue
+        shown = list(values.items())[:limit] if limit else list(values.items())
+        text = ", ".join(f"{value} ({count})" for value, count in shown)
+        if limit and len(values) > limit:
+            text += f", … (+{len(values) - limit})"
+        lines.append(f"{FACET_LABELS.get(name, name)} : {text}")
+    return "\n".join(lines)
+
+
+def render_results(results: Results) -> str:
+    if not results.total:
+        lines = [f"Aucun résultat pour « {results.query} »."]
+    else:
+        first = (results.page - 1) * results.limit
+        lines = [f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}", ""]
+        lines.extend(render_hit(first + i + 1, hit) + "\n" for i, hit in enumerate(results.hits))
+    if results.suggestion:
+        lines.append(f"Vouliez-vous dire : {results.suggestion} ?")
+    lines.extend(f"Attention : {w}" for w in results.warnings)
+    footer = render_facets(results.facets, limit=FOOTER_VALUES)
+    if footer and results.total:
+        lines.extend(["—", click.style(footer, dim=True)])
+    return "\n".join(lines)
+
+
+def render_document(doc: Document) -> str:
+    fields = [
+        ("Identifiant", doc.id), ("Type", doc.type), ("Collection", doc.collection),
+        ("Année", doc.year), ("Date", doc.date), ("Thèmes", ", ".join(doc.themes)),
+        ("Territoires", ", ".join(doc.territories)), ("Privée", "oui" if doc.private else "non"),
+        ("Source", f"{doc.source}:{doc.line}" if doc.source else ""), ("URL", doc.url),
+    ]
+    lines = [click.style(doc.title, bold=True), ""]
+    lines.extend(f"{label} : {value}" for label, value in fields if value)
+    if doc.summary:
+        lines.extend(["", click.style("Résumé", bold=True), doc.summary])
+    if doc.body:
+        lines.extend(["", click.style("Texte", bold=True), doc.body])
+    return "\n".join(lines)
+
+
+def render_stats(stats: dict) -> str:
+    lines = [
+        f"Index : {stats['index_dir']} ({stats['generation']})",
+        f"Documents : {stats['documents']}",
+        f"Taille : {stats['size_bytes'] / 1024:.0f} Kio",
+        f"Version d'analyse : {stats['analyzer_version']}",
+        "Sources : " + ", ".join(stats["sources"]),
+        "Valeurs de facettes : " + ", ".join(f"{FACET_LABELS.get(k, k)} {v}" for k, v in stats["facet_values"].items()),
+    ]
+    return "\n".join(lines)

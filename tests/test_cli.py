@@ -1,0 +1,140 @@
+"""End-to-end command line tests through click's runner on the real corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import cli
+
+from conftest import CORPUS
+
+WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
+SIEG = "les-services-d-interet-economique-general"
+
+
+@pytest.fixture()
+def run(corpus_index):
+    runner = CliRunner()
+
+    def invoke(*args, index=True):
+        extra = ["--index-dir", str(corpus_index)] if index else []
+        return runner.invoke(cli, [*args, *extra], catch_exceptions=False)
+
+    return invoke
+
+
+def test_index_reports_ten_documents(tmp_path):
+    result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["indexed"], report["skipped"], report["errors"]) == (10, 0, [])
+
+
+def test_index_human_summary(tmp_path):
+    result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("10 documents indexés, 0 ignorés")
+
+
+def test_index_reports_skipped_records(tmp_path):
+    from conftest import DATA
+
+    result = CliRunner().invoke(
+        cli, ["index", str(DATA / "malformed-export.txt"), "--index-dir", str(tmp_path / "ix"), "--json"]
+    )
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert (report["indexed"], report["skipped"]) == (2, 2)
+    assert "malformed-export.txt:7: valeur de « Ressource privée » inconnue" in result.stderr
+
+
+def test_search_human_output(run):
+    result = run("search", "marchés réservés article 37")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 résultat(s) pour « marchés réservés article 37 » — page 1/1"
+    assert lines[2] == ' 1. Retour sur la conférence en ligne "Marchés réservés" du 5 juin 2018'
+    assert "Conférence en ligne · 2018" in lines[3]
+    assert "\x1b[" not in result.stdout  # no colour when stdout is not a terminal
+
+
+def test_search_json_contract_and_private_exclusion(run):
+    query = "services d'intérêt économique général"
+    public = json.loads(run("search", query, "--json").stdout)
+    assert SIEG not in [h["id"] for h in public["hits"]]
+    assert all(h["private"] is False for h in public["hits"])
+    private = json.loads(run("search", query, "--json", "--include-private").stdout)
+    assert private["hits"][0]["id"] == SIEG
+    for key in ("query", "total", "page", "limit", "hits", "facets", "suggestion", "warnings"):
+        assert key in public
+
+
+def test_search_filters(run):
+    data = json.loads(run("search", "", "--year", "2018", "--json").stdout)
+    assert data["total"] == 3
+    assert data["facets"]["year"] == {"2018": 3}
+
+
+def test_zero_hits_is_success(run):
+    result = run("search", "zzzinexistant")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Aucun résultat pour « zzzinexistant »")
+
+
+def test_show_and_its_errors(run):
+    result = run("show", WEBINAR, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["year"] == "2018"
+    missing = run("show", SIEG)
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == f"Error: aucune ressource avec l'identifiant '{SIEG}'"
+    assert run("show", SIEG, "--include-private").exit_code == 0
+
+
+def test_facets_and_stats(run):
+    facets = json.loads(run("facets", "--json").stdout)
+    assert sum(facets["year"].values()) == 9
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["documents"] == 9
+    assert "Année : " in run("facets").stdout
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["search"], 2, "Missing argument 'QUERY'"),
+        (["search", "ess", "--bogus"], 2, "No such option '--bogus'"),
+        (["search", "ess", "--limit", "0"], 2, "Invalid value for '--limit'"),
+        (["index", "/nonexistent/path"], 2, "does not exist"),
+    ],
+)
+def test_usage_errors(run, args, code, message):
+    result = run(*args, index=False)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_index_is_a_runtime_error(tmp_path):
+    result = CliRunner().invoke(cli, ["show", "x", "--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "aucun index" in result.stderr
+
+
+def test_search_builds_a_missing_index_from_corpus(tmp_path, monkeypatch):
+    monkeypatch.chdir(CORPUS.parent)
+    result = CliRunner().invoke(cli, ["search", "Enercoop", "--index-dir", str(tmp_path / "fresh")])
+    assert result.exit_code == 0
+    assert "index construit : 10 documents" in result.stderr
+    assert "Ville de Lille / Enercoop" in result.stdout
+
+
+def test_unbuildable_index_dir_is_a_runtime_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(blocker / "ix")])
+    assert result.exit_code == 1
+    assert "impossible de créer l'index" in result.stderr
