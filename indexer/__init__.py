@@ -6,13 +6,14 @@ Never imports ``search``: data flows one way, from here to the index.
 from indexer.analysis import ANALYZER_VERSION, french_analyzer
 from indexer.documents import Document, IngestError
 from indexer.errors import IndexerError
-from indexer.ingest import iter_documents
+from indexer.ingest import FieldMapping, iter_documents
 from indexer.schema import SCHEMA
 from indexer.writer import IndexReport, build_index, ensure_index
 
 __all__ = [
     "ANALYZER_VERSION",
     "Document",
+    "FieldMapping",
     "IndexReport",
     "IndexerError",
     "IngestError",

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from indexer.analysis import ANALYZER_VERSION
 from indexer.documents import Document, IngestError
 from indexer.errors import IndexerError
-from indexer.ingest import iter_documents, source_files
+from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
 from indexer.schema import SCHEMA
 from indexer.storage import current_generation, new_generation, read_manifest, switch_to, write_manifest
@@ -66,7 +66,7 @@ def stale_sources(index_dir: Path) -> list[Path] | None:
         return None
     manifest = read_manifest(generation)
     paths = [Path(p) for p in manifest.get("sources", [])]
-    if not all(p.exists() for p in paths):
+    if not paths or not all(p.exists() for p in paths):
         return None
     changed = (
         manifest.get("analyzer_version") != ANALYZER_VERSION
@@ -84,7 +84,10 @@ def ensure_index(index_dir: Path, default_paths: Iterable[Path], progress: Progr
     if current_generation(index_dir) is None:
         return build_index(default_paths, index_dir, progress)
     sources = stale_sources(index_dir)
-    return build_index(sources, index_dir, progress) if sources else None
+    if not sources:
+        return None
+    mapping = read_manifest(current_generation(index_dir)).get("mapping")
+    return build_index(sources, index_dir, progress, mapping=_mapping_from(mapping))
 
 
 def _document_fields(doc: Document) -> dict:
@@ -106,8 +109,22 @@ def _document_fields(doc: Document) -> dict:
     }
 
 
-def build_index(paths: Iterable[Path], index_dir: Path, progress: Progress | None = None) -> IndexReport:
+def _mapping_from(data: dict | None) -> FieldMapping | None:
+    if not data:
+        return None
+    return FieldMapping(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])))
+
+
+def build_index(
+    paths: Iterable[Path],
+    index_dir: Path,
+    progress: Progress | None = None,
+    mapping: FieldMapping | None = None,
+) -> IndexReport:
     """Index every document under ``paths`` into a new generation of ``index_dir``.
+
+    ``mapping`` says which columns of JSONL/CSV sources fill which fields; it
+    is kept in the manifest so that a rebuild of stale sources reuses it.
 
     Malformed records are skipped and reported; if nothing at all could be
     indexed the previous index stays current and ``IndexerError`` is raised.
@@ -125,7 +142,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, progress: Progress | Non
     writer = ix.writer()
     indexed, errors, seen = 0, [], set()
     try:
-        for item in iter_documents(paths):
+        for item in iter_documents(paths, mapping):
             if isinstance(item, IngestError):
                 errors.append(item)
                 continue
@@ -150,6 +167,10 @@ def build_index(paths: Iterable[Path], index_dir: Path, progress: Progress | Non
         "built_at": time.time(),
         "sources": [str(p.resolve()) for p in paths],
         "sources_fingerprint": sources_fingerprint(paths),
+        "mapping": None if mapping is None else {
+            "id_field": mapping.id_field, "title_field": mapping.title_field,
+            "text_field": mapping.text_field, "fields": [list(f) for f in mapping.fields],
+        },
     })
     switch_to(Path(index_dir), generation)
     return IndexReport(indexed, len(errors), tuple(errors), str(index_dir), time.perf_counter() - started)

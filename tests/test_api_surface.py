@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_public_names():
     assert sorted(indexer.__all__) == [
-        "ANALYZER_VERSION", "Document", "IndexReport", "IndexerError", "IngestError", "SCHEMA",
+        "ANALYZER_VERSION", "Document", "FieldMapping", "IndexReport", "IndexerError", "IngestError", "SCHEMA",
         "build_index", "ensure_index", "french_analyzer", "iter_documents",
     ]
     assert sorted(search.__all__) == [

@@ -1,27 +1,41 @@
 """Ingesters: every source format yields Documents or IngestErrors.
 
 ``iter_documents`` walks files and folders and picks the ingester by file
-name; files of no known format (a README, an image) are ignored.
+name; files of no known format (a README, an image) are ignored. Table
+formats (JSONL, CSV) take a ``FieldMapping``; the others ignore it.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.documents import Document, IngestError
+from indexer.ingest.records import FieldMapping, ingest_csv, ingest_jsonl
 from indexer.ingest.rtes_export import ingest_export
 
 Ingester = Callable[[Path], Iterator[Document | IngestError]]
 
-INGESTERS: dict[str, Ingester] = {
+# File name endings, longest first, and the ingester of each; the mapped
+# ones take the FieldMapping.
+INGESTERS: dict[str, Callable] = {
+    ".jsonl.gz": ingest_jsonl,
+    ".csv.gz": ingest_csv,
+    ".jsonl": ingest_jsonl,
+    ".csv": ingest_csv,
     ".txt": ingest_export,
 }
+MAPPED = frozenset({ingest_jsonl, ingest_csv})
 
 
-def ingester_for(path: Path) -> Ingester | None:
-    """The ingester of a file, by its suffix; None for files we do not read."""
-    return INGESTERS.get(path.suffix.lower())
+def ingester_for(path: Path, mapping: FieldMapping | None = None) -> Ingester | None:
+    """The ingester of a file, by the end of its name; None for files we do not read."""
+    name = path.name.lower()
+    for ending, ingest in INGESTERS.items():
+        if name.endswith(ending):
+            return partial(ingest, mapping=mapping) if ingest in MAPPED else ingest
+    return None
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
@@ -35,9 +49,9 @@ def source_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def iter_documents(paths: Iterable[Path]) -> Iterator[Document | IngestError]:
+def iter_documents(paths: Iterable[Path], mapping: FieldMapping | None = None) -> Iterator[Document | IngestError]:
     """Every document (or per-record error) of every source file under ``paths``."""
     for path in source_files(paths):
-        ingest = ingester_for(path)
+        ingest = ingester_for(path, mapping)
         assert ingest is not None
         yield from ingest(path)

@@ -1,0 +1,55 @@
+"""``show``, ``facets`` and ``stats``: look at one resource or at the whole index."""
+
+from __future__ import annotations
+
+import click
+
+from search import DocumentNotFoundError
+from search.cli.group import cli, echo_json, index_dir_option, index_dir_path, json_option, open_searcher, private_option
+from search.render import render_document, render_facets, render_stats
+
+
+@cli.command("show")
+@click.argument("doc_id")
+@index_dir_option
+@private_option
+@json_option
+def show_command(doc_id, index_dir, include_private, as_json):
+    """Afficher la ressource DOC_ID et ses métadonnées."""
+    with open_searcher(index_dir_path(index_dir)) as searcher:
+        try:
+            doc = searcher.document(doc_id, include_private=include_private)
+        except DocumentNotFoundError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        echo_json(doc.to_dict())
+    else:
+        click.echo(render_document(doc))
+
+
+@cli.command("facets")
+@index_dir_option
+@private_option
+@json_option
+def facets_command(index_dir, include_private, as_json):
+    """Lister chaque valeur de facette avec son nombre de ressources."""
+    with open_searcher(index_dir_path(index_dir)) as searcher:
+        facets = searcher.facets(include_private=include_private)
+    if as_json:
+        echo_json(facets)
+    else:
+        click.echo(render_facets(facets))
+
+
+@cli.command("stats")
+@index_dir_option
+@private_option
+@json_option
+def stats_command(index_dir, include_private, as_json):
+    """Taille, provenance et contenu de l'index."""
+    with open_searcher(index_dir_path(index_dir)) as searcher:
+        stats = searcher.stats(include_private=include_private)
+    if as_json:
+        echo_json(stats)
+    else:
+        click.echo(render_stats(stats))

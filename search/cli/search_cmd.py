@@ -1,0 +1,54 @@
+"""``rtes-search search``: ranked hits, snippets and facet counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from indexer import IndexerError, ensure_index
+from search import InvalidFilterError, SearchError
+from search.cli.group import (
+    DEFAULT_CORPUS, cli, echo_json, index_dir_option, index_dir_path, json_option, open_searcher, private_option,
+)
+from search.render import render_results
+
+
+@cli.command("search")
+@click.argument("query")
+@index_dir_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Résultats par page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Numéro de page.")
+@click.option("--type", "types", multiple=True, help="Filtrer par type de ressource.")
+@click.option("--year", "years", multiple=True, help="Filtrer par année.")
+@click.option("--theme", "themes", multiple=True, help="Filtrer par thème.")
+@click.option("--territory", "territories", multiple=True, help="Filtrer par territoire.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@private_option
+@json_option
+def search_command(query, index_dir, limit, page, types, years, themes, territories, sort, include_private, as_json):
+    """Chercher QUERY ("" liste toutes les ressources, les plus récentes d'abord).
+
+    Exemple : rtes-search search "marchés réservés article 37" --year 2018
+    """
+    directory = index_dir_path(index_dir)
+    try:
+        report = ensure_index(directory, [Path(DEFAULT_CORPUS)])
+    except IndexerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report:
+        click.echo(f"index construit : {report.indexed} documents", err=True)
+    filters = {"type": types, "year": years, "theme": themes, "territory": territories}
+    with open_searcher(directory) as searcher:
+        try:
+            results = searcher.search(
+                query, filters=filters, limit=limit, page=page, sort=sort, include_private=include_private
+            )
+        except InvalidFilterError as exc:
+            raise click.UsageError(str(exc)) from exc
+        except SearchError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        echo_json(results.to_dict())
+    else:
+        click.echo(render_results(results))
