@@ -74,12 +74,16 @@ class AccentFoldFilter(Filter):
             yield t
 
 
+def plain_analyzer():
+    """Words as written, folded: no stop words removed, nothing stemmed.
+
+    It feeds the ``words`` field, whose vocabulary is the real words of the
+    corpus (for typo tolerance and suggestions, see ENGINE-NOTES pitfalls
+    5 and 6) and whose positions keep stop words (for exact phrases).
+    """
+    return RegexTokenizer(TOKEN_PATTERN) | ElisionFilter() | LowercaseFilter() | AccentFoldFilter()
+
+
 def french_analyzer():
-    """The analyzer of every text field, for indexing and querying alike."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | ElisionFilter()
-        | LowercaseFilter()
-        | AccentFoldFilter()
-        | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1)
-    )
+    """The analyzer of every ranked text field, for indexing and querying alike."""
+    return plain_analyzer() | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import french_analyzer
+from indexer.analysis import french_analyzer, plain_analyzer
 
 # Ranking weight of each text field (BM25F): title above summary above body.
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
@@ -33,6 +33,9 @@ def build_schema() -> Schema:
         "title": TEXT(analyzer=analyzer, stored=True, phrase=True),
         "summary": TEXT(analyzer=analyzer, stored=True, phrase=True),
         "body": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        # Title, summary and body again, unstemmed and with stop words: the
+        # vocabulary for typo tolerance and suggestions, and exact phrases.
+        "words": TEXT(analyzer=plain_analyzer(), phrase=True),
         "collection": ID(stored=True),
         "private": BOOLEAN(stored=True),
         "date": ID(stored=True, sortable=True),

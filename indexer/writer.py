@@ -96,6 +96,7 @@ def _document_fields(doc: Document) -> dict:
         "title": doc.title,
         "summary": doc.summary,
         "body": doc.body,
+        "words": "\n".join((doc.title, doc.summary, doc.body)),
         "collection": doc.collection,
         "private": doc.private,
         "date": doc.date,
