@@ -72,7 +72,21 @@ def render_results(results: Results) -> str:
     return "\n".join(lines)
 
 
-def render_document(doc: Document) -> str:
+EXPLAIN_LABELS = {**FACET_LABELS, "date": "Date", "collection": "Collection"}
+FIELD_LABELS = {"title": "titre", "summary": "résumé", "body": "texte"}
+
+
+def render_explanation(explained: dict) -> list[str]:
+    """One line per metadata value: the value, the rule, and the quoted span with its place."""
+    lines = ["", click.style("Provenance des métadonnées", bold=True)]
+    for facet, found in explained.items():
+        for e in found:
+            where = f" — {FIELD_LABELS.get(e.field, e.field)} [{e.start}:{e.end}] « {e.excerpt} »" if e.field else ""
+            lines.append(f"{EXPLAIN_LABELS.get(facet, facet)} : {e.value} ← {e.rule}{click.style(where, dim=True)}")
+    return lines
+
+
+def render_document(doc: Document, explained: dict | None = None) -> str:
     fields = [
         ("Identifiant", doc.id), ("Type", doc.type), ("Collection", doc.collection),
         ("Année", doc.year), ("Date", doc.date), ("Thèmes", ", ".join(doc.themes)),
@@ -81,6 +95,8 @@ def render_document(doc: Document) -> str:
     ]
     lines = [click.style(doc.title, bold=True), ""]
     lines.extend(f"{label} : {value}" for label, value in fields if value)
+    if explained is not None:
+        lines.extend(render_explanation(explained))
     if doc.summary:
         lines.extend(["", click.style("Résumé", bold=True), doc.summary])
     if doc.body:
