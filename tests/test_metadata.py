@@ -78,6 +78,8 @@ def test_year_from_a_full_date_in_the_title():
     LAW_CONFERENCE,
     "La conférence de bassin laitier fonctionne dans les conditions prévues par les articles 4 à 15 du décret "
     "n° 2006-672 du 8 juin 2006 relatif à la création, à la composition",
+    "6° La convention n° 29 de l'Organisation internationale du travail concernant le travail forcé, adoptée par la "
+    "Conférence internationale du travail dans sa 14e session tenue à Genève le 28 juin 1930 ;",
     "La visioconférence du 9 janvier coorganisée par le CNFPT et le RTES a réuni plus d'une soixantaine de participants",
     "Retrouvez les Points de RepèrESS du RTES, 4 pages qui synthétisent pour les collectivités les principaux leviers "
     "pour le développement de l'ESS suite à la réforme de 2019.",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 from indexer.documents import Document
 from indexer.metadata import extract_metadata, resolve_territory, territory_level, territory_parents
+
+from conftest import ROOT
 
 LILLE = ("Hauts-de-France", "Nord (59)", "Lille (59)")
 
@@ -123,3 +127,13 @@ def test_hierarchy():
 ])
 def test_resolve_names_and_codes(query, label):
     assert resolve_territory(query) == label
+
+
+def test_table_is_what_the_script_derives_from_the_official_data():
+    spec = importlib.util.spec_from_file_location("build_territories", ROOT / "scripts" / "build_territories.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    table = (ROOT / "indexer" / "data" / "territories.tsv").read_text("utf-8").splitlines(keepends=True)
+    rows = script.territory_rows()
+    assert [line for line in table if not line.startswith("#")] == rows
+    assert sum(row.startswith("C\t") for row in rows) == 34969

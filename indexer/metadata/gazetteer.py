@@ -147,6 +147,7 @@ class Gazetteer:
         for key, forms in self.names.items():
             if any(f.free for f in forms):
                 self.first_lengths[key[0]] = max(self.first_lengths.get(key[0], 0), len(key))
+        self.first_words = frozenset(self.first_lengths)
 
     def _add(self, form: NameForm) -> None:
         key = tuple(fold_same_length(w) for w in form.words)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from indexer.metadata.rules import load_rules
+from indexer.metadata.rules import load_rules, phrase_pattern
 from indexer.metadata.text import DocText, Evidence
 
 FIELD_NAMES = {"title": "titre", "summary": "résumé", "body": "texte"}
@@ -18,10 +18,7 @@ FIELD_NAMES = {"title": "titre", "summary": "résumé", "body": "texte"}
 @cache
 def _rules() -> tuple[tuple[str, re.Pattern], ...]:
     rules = load_rules("types")["rules"]
-    return tuple(
-        (rule["type"], re.compile(r"\b(?:%s)\b" % "|".join(re.escape(c) for c in rule["cues"])))
-        for rule in rules
-    )
+    return tuple((rule["type"], phrase_pattern(rule["cues"])) for rule in rules)
 
 
 def explain_type(text: DocText) -> list[Evidence]:

@@ -34,8 +34,8 @@ from functools import cached_property
 from indexer.metadata.gazetteer import PARTICLES, WORD, NameForm, Territory, gazetteer
 from indexer.metadata.text import FIELDS, DocText, Evidence
 
-CUE = re.compile(
-    r"\b(?:(?P<C>ville|commune|maire|mairie|municipalite)"
+CUE = re.compile(  # the lookahead lets the engine skip most positions at once
+    r"\b(?=[vcmdri])(?:(?P<C>ville|commune|maire|mairie|municipalite)"
     r"|(?P<D>departement|conseil departemental)"
     r"|(?P<R>region|conseil regional|collectivite|ile)"
     r"|(?P<E>communaute de communes|communaute d'agglomeration|communaute urbaine|cc|ca|cu))"
@@ -108,7 +108,8 @@ def _first_significant_capitalised(words: list[str]) -> bool:
 
 def _free_names(scan: _FieldScan) -> list[_Match]:
     names, lengths, found, after = gazetteer().names, gazetteer().first_lengths, [], 0
-    starts = [i for i, w in enumerate(scan.words) if w in lengths and scan.written[i][0].isupper()]
+    firsts = gazetteer().first_words & set(scan.words)
+    starts = [i for i, w in enumerate(scan.words) if w in firsts and scan.written[i][0].isupper()] if firsts else []
     for i in starts:
         if i < after:
             continue

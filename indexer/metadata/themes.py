@@ -2,7 +2,7 @@
 
 A theme needs strong evidence: a cue in the title or in a "Mots clés :"
 line, or repeated mentions in the body (``min_mentions``). All cues are
-matched by one compiled alternation, in one pass over each field.
+matched by one compiled pattern, in one pass over each field.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from functools import cache
 
-from indexer.metadata.rules import load_rules
+from indexer.metadata.rules import load_rules, phrase_pattern
 from indexer.metadata.text import DocText, Evidence
 
 KEYWORDS = re.compile(r"mots[ -]cles ?:[^\n]*")
@@ -21,9 +21,7 @@ KEYWORDS = re.compile(r"mots[ -]cles ?:[^\n]*")
 def _vocabulary() -> tuple[re.Pattern, dict[str, str], int]:
     rules = load_rules("themes")
     theme_of = {cue: theme for theme, cues in rules["themes"].items() for cue in cues}
-    cues = sorted(theme_of, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(c) for c in cues))
-    return pattern, theme_of, rules["min_mentions"]
+    return phrase_pattern(theme_of), theme_of, rules["min_mentions"]
 
 
 def _mentions(text: DocText, field: str, start: int = 0, end: int | None = None):

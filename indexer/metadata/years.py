@@ -6,10 +6,11 @@ Rules, in order of trust (the first that matches decides):
    ("Juin 2016, actualisé en septembre 2017" → 2017), date ``2017-09``;
 2. a full date in the title, the date of the event a report is about
    ("… conférence en ligne 4 décembre 2018" → ``2018-12-04``);
-3. a full date following an event word in the summary or body ("colloque
-   « ESS & Territoires » du 19 octobre 2017"), unless a legal reference
-   sits in between: "loi du 31 juillet 2014" dates a cited text, not the
-   resource.
+3. a full date right after an event word and "du"/"le" in the summary or
+   body ("colloque « ESS & Territoires » du 19 octobre 2017"), at most 40
+   characters apart and with no legal reference in between: "décret … du
+   8 juin 2006" dates a cited text, and "la Conférence internationale du
+   travail dans sa 14e session tenue à Genève le 28 juin 1930" is too far.
 
 No year rather than a wrong one: a bare number is never taken for a year,
 and a date that none of these rules finds is ignored.
@@ -30,11 +31,11 @@ _YEAR = r"((?:19|20)\d\d)\b"
 _DAY = r"\b(\d{1,2})(?:er)? "
 UPDATED = re.compile(r"\b(?:actualise|mis a jour|mise a jour)e?s? (?:en |le )?(?:\d{1,2}(?:er)? )?" + _MONTH + " " + _YEAR)
 FULL_DATE = re.compile(_DAY + _MONTH + " " + _YEAR)
-EVENT_DATE = re.compile(
+EVENT_BEFORE = re.compile(
     r"\b(?:colloque|journee|rencontre|conference|visioconference|visio-conference|webinaire|seminaire|forum)"
-    r"[^.\n]{0,80}?\b(?:du|le) " + FULL_DATE.pattern
+    r"\b[^.\n]{0,40}\b(?:du|le) $"
 )
-LEGAL_REFERENCE = re.compile(r"\b(?:loi|decret|ordonnance|arrete|article|code|circulaire|directive|reglement)\b")
+LEGAL_REFERENCE = re.compile(r"\b(?:loi|decret|ordonnance|arrete|article|code|circulaire|directive|reglement|convention)\b")
 
 
 def _updates(text: DocText) -> list[Evidence]:
@@ -53,10 +54,13 @@ def _updates(text: DocText) -> list[Evidence]:
     ]
 
 
-def _full_date(text: DocText, field: str, pattern: re.Pattern, rule: str) -> list[Evidence]:
-    for match in pattern.finditer(text.folded[field]):
-        if pattern is EVENT_DATE and LEGAL_REFERENCE.search(match[0]):
-            continue
+def _full_date(text: DocText, field: str, rule: str, after_event: bool = False) -> list[Evidence]:
+    folded = text.folded[field]
+    for match in FULL_DATE.finditer(folded):
+        if after_event:
+            event = EVENT_BEFORE.search(folded, max(0, match.start() - 80), match.start())
+            if not event or LEGAL_REFERENCE.search(event[0]):
+                continue
         day, month, year = int(match[1]), MONTHS[match[2]], int(match[3])
         start, end = match.start(1), match.end()
         return [
@@ -70,7 +74,7 @@ def explain_date(text: DocText) -> list[Evidence]:
     """Evidence for ``year`` and ``date`` from the first rule that finds one."""
     return (
         _updates(text)
-        or _full_date(text, "title", FULL_DATE, "date complète dans le titre")
-        or _full_date(text, "summary", EVENT_DATE, "date d'un événement dans le résumé")
-        or _full_date(text, "body", EVENT_DATE, "date d'un événement dans le texte")
+        or _full_date(text, "title", "date complète dans le titre")
+        or _full_date(text, "summary", "date d'un événement dans le résumé", after_event=True)
+        or _full_date(text, "body", "date d'un événement dans le texte", after_event=True)
     )
