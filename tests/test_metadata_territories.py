@@ -7,7 +7,9 @@ import importlib.util
 import pytest
 
 from indexer.documents import Document
-from indexer.metadata import extract_metadata, resolve_territory, territory_level, territory_parents
+from indexer.metadata import (
+    extract_metadata, resolve_territory, territories_by_level, territory_level, territory_parents,
+)
 
 from conftest import ROOT
 
@@ -137,3 +139,11 @@ def test_table_is_what_the_script_derives_from_the_official_data():
     rows = script.territory_rows()
     assert [line for line in table if not line.startswith("#")] == rows
     assert sum(row.startswith("C\t") for row in rows) == 34969
+
+
+def test_facet_counts_split_by_level(searcher):
+    levels = territories_by_level(searcher.facets()["territory"])
+    assert list(levels) == ["région", "département", "epci", "commune"]
+    assert levels["région"]["Auvergne-Rhône-Alpes"] == 2 and levels["région"]["Hauts-de-France"] == 1
+    assert levels["département"]["Nord (59)"] == 1 and levels["commune"]["Lille (59)"] == 1
+    assert levels["epci"]["Grenoble-Alpes-Métropole"] == 1

@@ -8,14 +8,14 @@ a source already gives explicitly (a JSONL column mapped to ``type``) are
 kept as they are.
 
 The territory hierarchy (``territory_level``, ``territory_parents``,
-``resolve_territory``) is exposed here for the faces that render or
+``territories_by_level``, ``resolve_territory``) is exposed here for the faces that render or
 filter territories by région → département → commune.
 """
 
 from __future__ import annotations
 
 from indexer.documents import Document
-from indexer.metadata.hierarchy import resolve_territory, territory_level, territory_parents
+from indexer.metadata.hierarchy import resolve_territory, territories_by_level, territory_level, territory_parents
 from indexer.metadata.resource_type import explain_type
 from indexer.metadata.territories import explain_territories
 from indexer.metadata.text import DocText, Evidence
@@ -24,7 +24,7 @@ from indexer.metadata.years import explain_date
 
 __all__ = [
     "Evidence", "explain_metadata", "extract_metadata",
-    "resolve_territory", "territory_level", "territory_parents",
+    "resolve_territory", "territories_by_level", "territory_level", "territory_parents",
 ]
 
 

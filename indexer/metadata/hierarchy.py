@@ -37,6 +37,23 @@ def territory_parents(label: str) -> tuple[str, ...]:
     return tuple(gazetteer().by_id[p].label for p in territory.parents) if territory else ()
 
 
+def territories_by_level(counts: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Split the ``territory`` facet counts by level, for drilling down région → département → commune.
+
+    Levels come in that order (with "epci" between département and commune);
+    each keeps the order of ``counts``; labels the table does not know are left out.
+
+    >>> territories_by_level({"Lille (59)": 1, "Hauts-de-France": 1, "Nord (59)": 1})
+    {'région': {'Hauts-de-France': 1}, 'département': {'Nord (59)': 1}, 'epci': {}, 'commune': {'Lille (59)': 1}}
+    """
+    levels: dict[str, dict[str, int]] = {LEVELS[code]: {} for code in LEVEL_PREFERENCE}
+    for label, count in counts.items():
+        level = territory_level(label)
+        if level:
+            levels[level][label] = count
+    return levels
+
+
 def _by_code(code: str) -> Territory | None:
     g = gazetteer()
     if re.fullmatch(r"\d{9}", code):
