@@ -48,7 +48,7 @@ class Document:
         return data
 
     def content_hash(self) -> str:
-        """A digest of everything indexed about the resource except where it sits.
+        """A digest of everything ingested about the resource except where it sits.
 
         ``line`` is left out: a record that only moved down its export file
         (a new record above it) has not changed and is not rewritten.

@@ -33,6 +33,20 @@ from indexer.storage import (
 )
 
 
+def metadata_version() -> str:
+    """A digest of the metadata rules (code and data files).
+
+    Content hashes are taken before metadata extraction, so that unchanged
+    documents cost no extraction; an index whose rules changed since it was
+    built is rebuilt instead, like one built by another analyzer.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*(package / "metadata").glob("*.py"), *(package / "data").glob("*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def sources_fingerprint(paths: Iterable[Path]) -> str:
     """A hash of the source files' names, sizes and modification times."""
     digest = hashlib.sha256()
@@ -47,7 +61,7 @@ def stale_sources(index_dir: Path) -> list[Path] | None:
 
     An index is out of date when its source files changed since it was
     built (added, removed, resized or touched) or when it was built by
-    another version of the analysis.
+    another version of the analysis or of the metadata rules.
     """
     generation = current_generation(index_dir)
     if generation is None:
@@ -58,6 +72,7 @@ def stale_sources(index_dir: Path) -> list[Path] | None:
         return None
     changed = (
         manifest.get("analyzer_version") != ANALYZER_VERSION
+        or manifest.get("metadata_version") != metadata_version()
         or manifest.get("sources_fingerprint") != sources_fingerprint(paths)
     )
     return paths if changed else None
@@ -84,7 +99,7 @@ def ensure_index(index_dir: Path, default_paths: Iterable[Path], progress: Progr
     return report if report.changed else None
 
 
-def _document_fields(doc: Document) -> dict:
+def _document_fields(doc: Document, content_hash: str) -> dict:
     return {
         "id": doc.id,
         "title": doc.title,
@@ -101,7 +116,7 @@ def _document_fields(doc: Document) -> dict:
         "year": doc.year,
         "theme": ",".join(doc.themes),
         "territory": ",".join(doc.territories),
-        "content_hash": doc.content_hash(),
+        "content_hash": content_hash,
         "lang": doc.lang,
         "fetched_at": doc.fetched_at,
         "attachments": list(doc.attachments),
@@ -151,7 +166,8 @@ def update_index(
 
     With ``prune``, documents of the index that ``paths`` no longer yield
     are deleted; without it they are kept (several sources can feed one
-    index). An index built by another analyzer version or schema is rebuilt.
+    index). An index built by another analyzer, schema or metadata rules is
+    rebuilt.
     """
     return _run([Path(p) for p in paths], Path(index_dir), progress, mapping, full=False, prune=prune)
 
@@ -187,6 +203,7 @@ def _locked_run(paths, index_dir, progress, mapping, full, prune, started) -> In
     sources = paths if prune or not reusable else _merged_sources(previous, paths)
     manifest = {
         "analyzer_version": ANALYZER_VERSION,
+        "metadata_version": metadata_version(),
         "sources": [str(p.resolve()) for p in sources],
         "sources_fingerprint": sources_fingerprint(sources),
         "mapping": _mapping_to(mapping),
@@ -206,8 +223,9 @@ def _merged_sources(previous: Path | None, paths: list[Path]) -> list[Path]:
 
 
 def _compatible(generation: Path) -> bool:
-    """Can an update reuse this generation (same analysis, same schema)?"""
-    if read_manifest(generation).get("analyzer_version") != ANALYZER_VERSION:
+    """Can an update reuse this generation (same analysis, metadata rules and schema)?"""
+    manifest = read_manifest(generation)
+    if manifest.get("analyzer_version") != ANALYZER_VERSION or manifest.get("metadata_version") != metadata_version():
         return False
     return whoosh_index.open_dir(str(generation)).schema.names() == SCHEMA.names()
 
@@ -242,19 +260,17 @@ class _Update:
             self.errors.append(IngestError(item.source, item.line, f"identifiant en double : {item.id}"))
             return
         self.seen.add(item.id)
-        doc = extract_metadata(item)
-        fields = _document_fields(doc)
-        old = self.known.get(doc.id)
+        digest, old = item.content_hash(), self.known.get(item.id)
         if old is None:
-            self._writer().add_document(**fields)
+            self._writer().add_document(**_document_fields(extract_metadata(item), digest))
             self.counts["added"] += 1
-        elif old != fields["content_hash"]:
-            self._write_changed(fields)
+        elif old != digest:
+            self._write_changed(_document_fields(extract_metadata(item), digest))
             self.counts["updated"] += 1
         else:
             self.counts["unchanged"] += 1
             if self.base is None:  # a rebuild rewrites unchanged documents too
-                self._writer().add_document(**fields)
+                self._writer().add_document(**_document_fields(extract_metadata(item), digest))
         if self.progress:
             self.progress(IndexProgress(len(self.seen), len(self.known) or None, time.perf_counter() - self.started))
 

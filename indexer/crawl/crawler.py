@@ -96,12 +96,15 @@ class Crawl:
     def _visit(self, url: str, visited: set[str]) -> list[str]:
         """Fetch one URL, store what it gave, return the links to follow from it."""
         old = self.state.entries.get(url)
+        if old is not None and old.redirect:
+            old = self.state.entries.get(old.redirect)
         copy = self.state.local_path(old) if old else None
         fetch = self.fetcher.get(url, *((old.etag, old.last_modified) if copy else ("", "")))
         final = normalise(fetch.url)
         if final != url:
             if not same_site(final, self.start):
                 return self._error(url, fetch, "redirection hors du site : " + final)
+            self.state.entries[url] = Entry(url, redirect=final)
             if final in visited:
                 return []
             visited.add(final)

@@ -35,6 +35,7 @@ class Entry:
     last_modified: str = ""
     fetched_at: str = ""
     error: str = ""
+    redirect: str = ""  # where this URL redirected last time: its validators are the target's
 
     @property
     def is_pdf(self) -> bool:
