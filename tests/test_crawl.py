@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from indexer.crawl import USER_AGENT, crawl
 from indexer.crawl import links as links_module
 from indexer.crawl.state import CrawlState
+from indexer import report as report_module
 from indexer.ingest import html_text
 from search import Searcher
 from search.cli import cli
@@ -155,6 +156,6 @@ def test_crawl_rejects_a_non_http_url():
     assert result.exit_code == 2 and "URL http(s) attendue" in result.stderr
 
 
-@pytest.mark.parametrize("module", [links_module, html_text])
+@pytest.mark.parametrize("module", [links_module, html_text, report_module])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0

@@ -152,3 +152,19 @@ def test_concurrent_run_fails_and_searches_keep_working_during_an_update(corpus_
     finally:
         process.kill()
         process.wait()
+
+
+def test_progress_gives_counts_rate_and_eta(corpus_copy, tmp_path):
+    from indexer import IndexProgress
+    from search.cli.index_cmd import progress_line
+
+    seen = []
+    update_index([corpus_copy], tmp_path / "ix", progress=seen.append)
+    assert [p.done for p in seen] == list(range(1, 11)) and {p.expected for p in seen} == {None}
+    seen.clear()
+    update_index([corpus_copy], tmp_path / "ix", progress=seen.append)
+    assert {p.expected for p in seen} == {10}, "an update expects the size of the index it updates"
+    assert progress_line(IndexProgress(1200, 5000, 3.0)) == "indexation : 1200/5000 documents, 400 docs/s, reste ~9 s"
+    assert progress_line(IndexProgress(300, None, 2.0)) == "indexation : 300 documents, 150 docs/s"
+    assert progress_line(IndexProgress(1000, 100000, 10.0)) == (
+        "indexation : 1000/100000 documents, 100 docs/s, reste ~16 min 30 s")
