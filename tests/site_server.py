@@ -6,7 +6,8 @@ page) the way Drupal does: ``/slug`` → ``pages/slug.html``, ``/ressources?page
 It answers conditional requests (ETag from the content, Last-Modified from
 the file), and has the site's failures on fixed paths: a permanent
 redirect, a redirect loop, a 404, a 500 and a page slower than the
-crawler's timeout. Every request is logged for the tests to check.
+crawler's timeout. Every request is logged on arrival, with the status it
+gets, for the tests to check.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-SLOW_SECONDS = 2.0
+SLOW_SECONDS = 3.0
 REDIRECTS = {
     "/ancienne-adresse-co-construction": "/point-de-reperess-co-construction-des-politiques-publiques",
     "/boucle-a": "/boucle-b",
@@ -73,6 +74,8 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _answer(self, status: int, body: bytes = b"", headers: dict | None = None) -> None:
         self.server.log.append((self.path, status, self.headers.get("User-Agent", "")))
+        if urlsplit(self.path).path == "/page-lente":  # logged on arrival, answered too late
+            time.sleep(SLOW_SECONDS)
         try:
             self.send_response(status)
             for name, value in (headers or {}).items():
@@ -89,8 +92,6 @@ class SiteHandler(BaseHTTPRequestHandler):
             return self._answer(301, headers={"Location": REDIRECTS[parts.path]})
         if parts.path == "/erreur-serveur":
             return self._answer(500, b"<h1>Erreur interne</h1>", {"Content-Type": "text/html"})
-        if parts.path == "/page-lente":
-            time.sleep(SLOW_SECONDS)
         path = self._file(parts)
         if path is None:
             return self._answer(404, b"<h1>Page introuvable</h1>", {"Content-Type": "text/html; charset=utf-8"})
