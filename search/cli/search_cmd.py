@@ -37,7 +37,7 @@ def search_command(query, index_dir, limit, page, types, years, themes, territor
     except IndexerError as exc:
         raise click.ClickException(str(exc)) from exc
     if report:
-        click.echo(f"index construit : {report.indexed} documents", err=True)
+        click.echo(f"index construit : {report.documents} documents", err=True)
     filters = {"type": types, "year": years, "theme": themes, "territory": territories}
     with open_searcher(directory) as searcher:
         try:
