@@ -17,7 +17,7 @@ def test_public_names():
         "build_index", "ensure_index", "french_analyzer", "iter_documents",
     ]
     assert sorted(search.__all__) == [
-        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "Results",
+        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",
         "SearchError", "Searcher", "Snippet", "default_index_dir",
     ]
     for package in (indexer, search):
