@@ -149,7 +149,8 @@ class QueryBuilder:
         head, last = " ".join(plain[:-1]), plain[-1]
         found = [b.decode("utf-8") for b in islice(self.reader.expand_prefix(WORDS_FIELD, last), PREFIX_SCAN)]
         found.sort(key=lambda w: -self.reader.doc_frequency(WORDS_FIELD, w))
-        return _any([self.text_query(f"{head} {w}", node.fields) for w in found[:MAX_EXPANSIONS]])
+        expanded = _any([self.text_query(f"{head} {w}", node.fields) for w in found[:MAX_EXPANSIONS]])
+        return expanded if expanded is not None else Term(WORDS_FIELD, last)  # no such word: matches nothing
 
 
 def _any(queries) -> Query | None:

@@ -22,13 +22,23 @@ from search.vocabulary import Vocabulary
 
 @dataclass
 class Plan:
-    """What ``Searcher.search`` ranks: ``query`` over ``matched`` (None query: browse by date)."""
+    """What ``Searcher.search`` ranks: ``query`` over ``matched`` (None query: browse by date).
+
+    ``tiers`` split ``matched`` into groups ranked one after the other:
+    documents with the words as typed before those found only through a
+    correction.
+    """
 
     query: Query | None
     matched: frozenset[int]
     warnings: list[str] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str | None = None
+    tiers: tuple[frozenset[int], ...] = ()
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def ranked_tiers(self) -> tuple[frozenset[int], ...]:
+        return tuple(t for t in self.tiers if t) if self.tiers else (self.matched,)
 
 
 def plan_search(text: str, searcher, facets, filters, include_private: bool, strict: bool) -> Plan:
@@ -43,6 +53,7 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
     allowed = facets.allowed(filters, include_private) & facets.allowed(query_filters, include_private)
     query = builder.build(tree)
     plan = Plan(query, allowed, [str(w) for w in parse_warnings], found, suggestion(text, found))
+    plan.filters = {f: tuple(dict.fromkeys(filters.get(f, ()) + query_filters.get(f, ()))) for f in {**filters, **query_filters}}
     plan.warnings += [str(w) for w in builder.warnings] + [str(c) for c in found]
     if tree is not None and query is None:
         plan.warnings.append("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés")
@@ -51,11 +62,15 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
         plan.matched = allowed & frozenset(searcher.docs_for_query(query))
         if not plan.matched and isinstance(tree, All):
             _most_words(plan, tree, builder, searcher, allowed)
+        elif found:
+            exact = QueryBuilder(searcher, facets).build(tree)
+            typed = plan.matched.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
+            plan.tiers = (typed, plan.matched - typed)
     return plan
 
 
 def _most_words(plan: Plan, tree: All, builder: QueryBuilder, searcher, allowed: frozenset[int]) -> None:
-    """Relax "every clause" to "as many clauses as some document has", one clause at a time."""
+    """Relax "every clause" to the most clauses some document has (3 of 4, else 2 of 4…)."""
     clauses = [q for q in (builder.build(i) for i in tree.items if not isinstance(i, Not)) if q is not None]
     if len(clauses) < 2:
         return

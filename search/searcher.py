@@ -110,7 +110,7 @@ class Searcher:
         filters = normalise_filters(filters)
         plan = plan_search(query or "", self._searcher, self._facets, filters, include_private, strict)
         by_date = sort == "date" or plan.query is None
-        hits = self._page(plan.query, plan.matched, limit, page, by_date)
+        hits = self._page(plan.query, (plan.matched,) if by_date else plan.ranked_tiers(), limit, page, by_date)
         return Results(
             query=query,
             total=len(plan.matched),
@@ -118,29 +118,32 @@ class Searcher:
             limit=limit,
             hits=hits,
             facets=self._facets.counts(plan.matched),
-            filters=filters,
+            filters=plan.filters,
             sort="date" if by_date else "relevance",
             suggestion=plan.suggestion,
             warnings=tuple(plan.warnings),
             corrections=tuple(plan.corrections),
         )
 
-    def _page(self, query, matched: frozenset[int], limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
-        """Hits ``(page - 1) * limit`` to ``page * limit`` of ``query`` over ``matched``.
+    def _page(self, query, tiers, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
+        """Hits ``(page - 1) * limit`` to ``page * limit`` of ``query``, tier after tier.
 
         Date order is newest first, ties by relevance; equal scores keep index order.
         """
-        if not matched:
-            return ()
-        ranked = self._searcher.search(
-            query if query is not None else Every(),
-            limit=page * limit,
-            filter=set(matched),
-            sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]) if by_date else None,
-        )
+        wanted, ranked = page * limit, []
+        for tier in tiers:
+            if len(ranked) >= wanted:
+                break
+            results = self._searcher.search(
+                query if query is not None else Every(),
+                limit=wanted - len(ranked),
+                filter=set(tier),
+                sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]) if by_date else None,
+            )
+            ranked.extend(results[i] for i in range(results.scored_length()))
         terms = query_terms(query)
         schema = self._searcher.schema
-        hits = [ranked[i] for i in range((page - 1) * limit, min(page * limit, ranked.scored_length()))]
+        hits = ranked[(page - 1) * limit:wanted]
         return tuple(self._hit(h.fields(), _score(h), snippets_for(h.fields(), terms, schema)) for h in hits)
 
     def similar(self, doc_id: str, limit: int = 10, include_private: bool = False) -> Results:
@@ -155,7 +158,7 @@ class Searcher:
             total=len(matched),
             page=1,
             limit=limit,
-            hits=self._page(query, matched, limit, 1, False),
+            hits=self._page(query, (matched,), limit, 1, False),
             facets=self._facets.counts(matched),
         )
 

@@ -13,6 +13,8 @@ from whoosh.query import Or, Query, Term
 from indexer.schema import FIELD_BOOSTS, TEXT_FIELDS
 
 KEY_TERMS = 12
+# Numbers (dates, issue numbers) say little about what a resource is about.
+NUMBERS_MARGIN = 6
 # The field whose statistics weigh key terms: the body, the largest text.
 STATS_FIELD = "body"
 
@@ -22,7 +24,8 @@ def key_terms(searcher, stored: dict, count: int = KEY_TERMS) -> list[tuple[str,
     text = "\n".join(stored.get(f) or "" for f in TEXT_FIELDS)
     if not text.strip():
         return []
-    return searcher.key_terms_from_text(STATS_FIELD, text, numterms=count, normalize=True)
+    terms = searcher.key_terms_from_text(STATS_FIELD, text, numterms=count + NUMBERS_MARGIN, normalize=True)
+    return [(t, w) for t, w in terms if not any(c.isdigit() for c in t)][:count]
 
 
 def similar_query(searcher, stored: dict) -> Query | None:

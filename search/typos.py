@@ -85,9 +85,9 @@ def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
         count = vocabulary.doc_count(word)
         if count > RARE_DOCS:
             continue
-        close = [n for n in vocabulary.neighbours(word, max_edits(node.text[start:end])) if not same_word(word, n[0])]
+        close = vocabulary.neighbours(word, max_edits(node.text[start:end]))
         if count:
-            close = [n for n in close if n[2] >= MORE_FREQUENT * count]
+            close = [n for n in close if n[2] >= MORE_FREQUENT * count and not same_word(word, n[0])]
         if close:
             best = [n[0] for n in close[:MAX_REPLACEMENTS]]
             written = vocabulary.written(best[0])

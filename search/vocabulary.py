@@ -52,7 +52,11 @@ class Vocabulary:
         Returns ``[(word, distance, doc_count)]``, closest then most frequent first.
         """
         found = []
-        for other in self._reader.terms_within(FIELD, word, edits, prefix=1):
+        # Whoosh's automaton counts a swap of two letters as two edits; swaps are typos' commonest kind.
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+        others = set(self._reader.terms_within(FIELD, word, edits, prefix=1))
+        others |= {w for w in swaps if (FIELD, w) in self._reader}
+        for other in others:
             count = self.doc_count(other) if other != word else 0
             if count:
                 found.append((other, damerau_levenshtein(word, other), count))
