@@ -34,6 +34,7 @@ def _meta_line(hit: Hit) -> str:
 
 
 def render_hit(rank: int, hit: Hit) -> str:
+    """Number and bold title, type · year · territories, the fragments, the id."""
     lines = [f"{rank:>2}. " + click.style(hit.title, bold=True)]
     meta = _meta_line(hit)
     if meta:
@@ -49,7 +50,7 @@ def render_facets(facets: dict[str, dict[str, int]], limit: int | None = None) -
         if not values:
             continue
         shown = list(values.items())[:limit] if limit else list(values.items())
-        text = ", ".join(f"{value} ({count})" for value, count in shown)
+        text = ", ".join(f"{value or '?'} ({count})" for value, count in shown)
         if limit and len(values) > limit:
             text += f", … (+{len(values) - limit})"
         lines.append(f"{FACET_LABELS.get(name, name)} : {text}")
@@ -57,14 +58,29 @@ def render_facets(facets: dict[str, dict[str, int]], limit: int | None = None) -
 
 
 def render_results(results: Results) -> str:
+    """The whole page for a terminal: header, numbered hits, suggestion, warnings, facet footer."""
     if not results.total:
-        lines = [f"Aucun résultat pour « {results.query} »."]
+        header = f"Aucun résultat pour « {results.query} »."
     else:
+        header = f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}"
+    return _page(header, results)
+
+
+def render_similar(title: str, results: Results) -> str:
+    """Resources close to the one titled ``title``."""
+    if not results.total:
+        return _page(f"Aucune ressource proche de « {title} ».", results)
+    return _page(f"{results.total} ressource(s) proche(s) de « {title} » — page 1/{results.pages}", results)
+
+
+def _page(header: str, results: Results) -> str:
+    lines = [header]
+    if results.hits:
         first = (results.page - 1) * results.limit
-        lines = [f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}", ""]
+        lines.append("")
         lines.extend(render_hit(first + i + 1, hit) + "\n" for i, hit in enumerate(results.hits))
     if results.suggestion:
-        lines.append(f"Vouliez-vous dire : {results.suggestion} ?")
+        lines.append("Vouliez-vous dire : " + click.style(results.suggestion, bold=True) + " ?")
     lines.extend(f"Attention : {w}" for w in results.warnings)
     footer = render_facets(results.facets, limit=FOOTER_VALUES)
     if footer and results.total:

@@ -18,7 +18,7 @@ def test_public_names():
         "update_index",
     ]
     assert sorted(search.__all__) == [
-        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "Results",
+        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",
         "SearchError", "Searcher", "Snippet", "default_index_dir",
     ]
     for package in (indexer, search):
