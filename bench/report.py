@@ -52,8 +52,9 @@ def _targets(result: dict) -> list[str]:
         measured = value(ours)
         shown = abs(measured)
         lines.append(f"- {label}: {shown:,.1f} {unit} — {'met' if measured <= limit else 'NOT met'}")
-    cold = result["cli_cold_start"]["median_s"]
-    lines.append(f"- CLI cold search ≤ 0.4 s: {cold:.3f} s — {'met' if cold <= 0.4 else 'NOT met'}")
+    cold = result["cli_cold_start"]
+    verdict = "met" if cold["median_s"] <= 0.4 else "NOT met"
+    lines.append(f"- CLI cold search ≤ 0.4 s: {cold['median_s']:.3f} s wall ({cold['median_cpu_s']:.3f} s CPU) — {verdict}")
     return lines
 
 

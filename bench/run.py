@@ -50,6 +50,7 @@ def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path
         | {"peak_rss_bytes": built["peak_rss_bytes"]},
         "search": {mode: percentiles(values) for mode, values in searched["latencies_ms"].items()}
         | {"open_s": searched["open_s"], "peak_rss_bytes": searched["peak_rss_bytes"]},
+        "slowest_queries_ms": searched["slowest"],
     }
 
 

@@ -17,8 +17,13 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 def median_of_runs(runs: list[dict]) -> dict:
-    """The median of each numeric leaf over runs of the same shape."""
+    """The median of each numeric leaf over runs of the same shape.
+
+    Other leaves (the slowest queries) are the first run's.
+    """
     first = runs[0]
     if isinstance(first, dict):
         return {key: median_of_runs([run[key] for run in runs]) for key in first}
-    return statistics.median(runs)
+    if isinstance(first, (int, float)):
+        return statistics.median(runs)
+    return first

@@ -21,6 +21,7 @@ from bench.corpus import MAPPING_ARGS
 
 ENGINES = {"ours": ours, "whoosh": baseline}
 MODES = ("hits", "snippets", "facets")
+SLOWEST = 5  # slowest queries kept per mode, to see what the tail is made of
 
 
 def peak_rss_bytes() -> int:
@@ -52,7 +53,7 @@ def run_search(engine, index_dir: Path, queries_file: Path) -> dict:
     started = time.perf_counter()
     session = engine.Session(index_dir)
     opened = time.perf_counter() - started
-    latencies = {}
+    latencies, slowest = {}, {}
     for mode in MODES:
         answer = getattr(session, mode)
         for text in queries["warmup"]:
@@ -63,8 +64,9 @@ def run_search(engine, index_dir: Path, queries_file: Path) -> dict:
             answer(text)
             timings.append((time.perf_counter() - started) * 1000)
         latencies[mode] = timings
+        slowest[mode] = sorted(zip(timings, queries["measured"]), reverse=True)[:SLOWEST]
     session.close()
-    return {"open_s": opened, "latencies_ms": latencies}
+    return {"open_s": opened, "latencies_ms": latencies, "slowest": slowest}
 
 
 def profiled(call, path: Path | None):

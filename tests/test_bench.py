@@ -39,6 +39,8 @@ def test_every_mode_has_ordered_percentiles(tiny_run):
     for mode in ("hits", "snippets", "facets"):
         assert 0 < search[mode]["p50"] <= search[mode]["p95"] <= search[mode]["p99"]
     assert search["peak_rss_bytes"] > 10 * 1024 * 1024
+    slowest = result["sizes"]["50"]["ours"]["slowest_queries_ms"]["facets"]
+    assert len(slowest) == 5 and slowest[0][0] >= slowest[-1][0]
 
 
 def test_table_compares_with_plain_whoosh_and_checks_targets(tiny_run):
@@ -57,4 +59,5 @@ def test_measured_and_warm_up_queries_are_real_and_disjoint():
 
 def test_percentiles_and_medians():
     assert percentiles([float(v) for v in range(1, 102)]) == {"p50": 51.0, "p95": 96.0, "p99": 100.0}
-    assert median_of_runs([{"a": {"b": 1}}, {"a": {"b": 5}}, {"a": {"b": 2}}]) == {"a": {"b": 2}}
+    runs = [{"a": {"b": 1}, "q": [[9.0, "x"]]}, {"a": {"b": 5}, "q": [[7.0, "y"]]}]
+    assert median_of_runs(runs + [{"a": {"b": 2}, "q": []}]) == {"a": {"b": 2}, "q": [[9.0, "x"]]}
