@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export Q
 
-.PHONY: install search test index clean
+.PHONY: install search test index clean bench
 
 $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 	PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
@@ -27,3 +27,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) index
+
+# Speed benchmark (minutes; see bench/README.md). Small run: make bench BENCH_ARGS="--sizes 1000".
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)

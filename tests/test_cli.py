@@ -138,3 +138,20 @@ def test_unbuildable_index_dir_is_a_runtime_error(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(blocker / "ix")])
     assert result.exit_code == 1
     assert "impossible de créer l'index" in result.stderr
+
+
+def test_a_command_loads_only_its_own_module(corpus_index):
+    """Lazy commands: ``search`` imports neither the indexing nor the browsing commands."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from search.cli import cli\n"
+        "assert not [m for m in sys.modules if m.endswith('_cmd')], 'a command module loaded at import'\n"
+        f"cli(['search', 'marchés réservés', '--index-dir', {str(corpus_index)!r}], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "['search.cli.search_cmd']"
+    assert WEBINAR in done.stdout

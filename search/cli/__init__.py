@@ -1,7 +1,8 @@
 """The ``rtes-search`` command line: a thin click layer over the Python API.
 
 Each command lives in its own module and registers on the group of
-``group.py``; it checks its arguments, calls one API function and formats
+``group.py``, which imports it only when it runs (list a new module in
+``group.COMMAND_MODULES``); it checks its arguments, calls one API function and formats
 the result: JSON with ``--json``, text for people otherwise. Errors are
 one French line on stderr with exit code 2 (usage) or 1 (runtime).
 """
@@ -13,7 +14,6 @@ import sys
 
 import click
 
-from search.cli import browse_cmd, crawl_cmd, index_cmd, search_cmd, similar_cmd  # noqa: F401  (register the commands)
 from search.cli.group import cli
 
 __all__ = ["cli", "main"]
