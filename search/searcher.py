@@ -21,6 +21,7 @@ from search.facets import FacetIndex, normalise_filters
 from search.query import parse_query
 from search.results import Hit, Results
 from search.snippets import opening_snippet, snippets_for
+from search.thesaurus import expand_query
 
 DEFAULT_INDEX_DIR = "index"
 MAX_LIMIT = 100
@@ -92,6 +93,7 @@ class Searcher:
             raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
         filters = normalise_filters(filters)
         q, warnings = parse_query(query, self._searcher.schema)
+        q, expansions = expand_query(q, self._searcher.schema)  # search/thesaurus.py; matches go to warnings
         allowed = self._facets.allowed(filters, include_private)
         matched = allowed & set(self._searcher.docs_for_query(q))
         browsing = not query.strip()
@@ -116,7 +118,7 @@ class Searcher:
             facets=self._facets.counts(matched),
             filters=filters,
             sort="date" if by_date else "relevance",
-            warnings=warnings,
+            warnings=warnings + expansions,
         )
 
     def _hit(self, hit, browsing: bool) -> Hit:
