@@ -16,6 +16,7 @@ from whoosh.query import Or, Query
 
 from search.compile import QueryBuilder, split_filters
 from search.query import All, Any, Not, parse
+from search.thesaurus import expand_query
 from search.typos import Correction, corrections, suggestion
 from search.vocabulary import Vocabulary
 
@@ -51,10 +52,10 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
     for node in facet_nodes:
         query_filters[node.field] = query_filters.get(node.field, ()) + (builder.facet_values(node) or (node.value,))
     allowed = facets.allowed(filters, include_private) & facets.allowed(query_filters, include_private)
-    query = builder.build(tree)
+    query, expansions = _expanded(builder.build(tree), searcher.schema)
     plan = Plan(query, allowed, [str(w) for w in parse_warnings], found, suggestion(text, found))
     plan.filters = {f: tuple(dict.fromkeys(filters.get(f, ()) + query_filters.get(f, ()))) for f in {**filters, **query_filters}}
-    plan.warnings += [str(w) for w in builder.warnings] + [str(c) for c in found]
+    plan.warnings += [str(w) for w in builder.warnings] + [str(c) for c in found] + list(expansions)
     if tree is not None and query is None:
         plan.warnings.append("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés")
         plan.matched = frozenset()
@@ -63,15 +64,21 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
         if not plan.matched and isinstance(tree, All):
             _most_words(plan, tree, builder, searcher, allowed)
         elif found:
-            exact = QueryBuilder(searcher, facets).build(tree)
+            exact, _ = _expanded(QueryBuilder(searcher, facets).build(tree), searcher.schema)
             typed = plan.matched.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
             plan.tiers = (typed, plan.matched - typed)
     return plan
 
 
+def _expanded(query: Query | None, schema) -> tuple[Query | None, tuple[str, ...]]:
+    """The thesaurus applied to a built query (``search.thesaurus``): acronyms ⇄ expansions."""
+    return expand_query(query, schema) if query is not None else (None, ())
+
+
 def _most_words(plan: Plan, tree: All, builder: QueryBuilder, searcher, allowed: frozenset[int]) -> None:
     """Relax "every clause" to the most clauses some document has (3 of 4, else 2 of 4…)."""
-    clauses = [q for q in (builder.build(i) for i in tree.items if not isinstance(i, Not)) if q is not None]
+    built = (_expanded(builder.build(i), searcher.schema)[0] for i in tree.items if not isinstance(i, Not))
+    clauses = [q for q in built if q is not None]
     if len(clauses) < 2:
         return
     negative = builder.build(Any(tuple(i.item for i in tree.items if isinstance(i, Not))))

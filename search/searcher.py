@@ -125,12 +125,12 @@ class Searcher:
             corrections=tuple(plan.corrections),
         )
 
-    def _page(self, query, tiers, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
-        """Hits ``(page - 1) * limit`` to ``page * limit`` of ``query``, tier after tier.
+    def _ranked(self, query, tiers, wanted: int, by_date: bool) -> list:
+        """The first ``wanted`` Whoosh hits of ``query``, tier after tier.
 
         Date order is newest first, ties by relevance; equal scores keep index order.
         """
-        wanted, ranked = page * limit, []
+        ranked: list = []
         for tier in tiers:
             if len(ranked) >= wanted:
                 break
@@ -141,10 +141,22 @@ class Searcher:
                 sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]) if by_date else None,
             )
             ranked.extend(results[i] for i in range(results.scored_length()))
-        terms = query_terms(query)
-        schema = self._searcher.schema
-        hits = ranked[(page - 1) * limit:wanted]
+        return ranked
+
+    def _page(self, query, tiers, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
+        """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
+        hits = self._ranked(query, tiers, page * limit, by_date)[(page - 1) * limit:]
+        terms, schema = query_terms(query), self._searcher.schema
         return tuple(self._hit(h.fields(), _score(h), snippets_for(h.fields(), terms, schema)) for h in hits)
+
+    def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
+        """``(id, score)`` of the first ``depth`` hits, ranked exactly as ``search`` ranks.
+
+        For evaluation runs: no snippets, no facet counts.
+        """
+        plan = plan_search(query or "", self._searcher, self._facets, {}, include_private, False)
+        tiers = (plan.matched,) if plan.query is None else plan.ranked_tiers()
+        return [(h["id"], _score(h)) for h in self._ranked(plan.query, tiers, depth, plan.query is None)]
 
     def similar(self, doc_id: str, limit: int = 10, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""

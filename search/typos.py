@@ -82,7 +82,7 @@ def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
         if len(tokens) != 1 or not max_edits(node.text[tokens[0][1]:tokens[0][2]]):
             continue
         word, start, end = tokens[0]
-        count = vocabulary.doc_count(word)
+        count = vocabulary.doc_count(word) or vocabulary.ranked_doc_count(node.text[start:end])
         if count > RARE_DOCS:
             continue
         close = vocabulary.neighbours(word, max_edits(node.text[start:end]))

@@ -46,6 +46,19 @@ class Vocabulary:
             return 0
         return sum(1 for d in self._reader.postings(FIELD, word).all_ids() if d in self._visible)
 
+    def ranked_doc_count(self, text: str) -> int:
+        """How many visible documents match ``text`` in the ranked text fields.
+
+        Those fields are stemmed: ``entreprise`` is not in ``words`` but
+        matches ``entreprises`` there, so it is no typo.
+        """
+        docs: set[int] = set()
+        for name in TEXT_FIELDS:
+            for token in self._searcher.schema[name].analyzer(text, mode="query"):
+                if (name, token.text) in self._reader:
+                    docs.update(self._reader.postings(name, token.text).all_ids())
+        return len(docs & self._visible)
+
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
         """Visible words within ``edits`` (Damerau-Levenshtein) of ``word``, sharing its first letter.
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = {
     "index": "search.cli.index_cmd",
     "crawl": "search.cli.crawl_cmd",
     "similar": "search.cli.similar_cmd",
+    "eval": "search.cli.eval_cmd",
     "search": "search.cli.search_cmd",
     "show": "search.cli.browse_cmd",
     "facets": "search.cli.browse_cmd",
