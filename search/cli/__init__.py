@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from search.cli import browse_cmd, index_cmd, search_cmd  # noqa: F401  (register the commands)
+from search.cli import browse_cmd, index_cmd, search_cmd, serve_cmd  # noqa: F401  (register the commands)
 from search.cli.group import cli
 
 __all__ = ["cli", "main"]
