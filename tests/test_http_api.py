@@ -69,6 +69,7 @@ def test_health_reports_the_loaded_index(client):
         ("/api/v1/search?page=60&limit=20", 400, "page", "au plus 1000 résultats (page × limit)"),
         ("/api/v1/search?sort=titre", 400, "sort", "valeurs possibles : 'relevance' ou 'date'"),
         ("/api/v1/search?year=" + "9" * 201, 400, "year", "valeur trop longue"),
+        ("/api/v1/search?" + "theme=ess&" * 51, 400, "theme", "trop de valeurs (au plus 50)"),
         ("/api/v1/search?q=" + "coopération " * 50, 414, "q", "trop long (au plus 500 caractères)"),
         ("/api/v1/search?theme=" + "x" * 5000, 414, None, "adresse trop longue"),
         ("/api/v1/documents/inconnue", 404, None, "aucune ressource avec l'identifiant 'inconnue'"),

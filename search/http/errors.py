@@ -21,6 +21,7 @@ REASONS = {
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
     "less_than_equal": "doit être inférieur ou égal à {le}",
     "string_too_long": "trop long (au plus {max_length} caractères)",
+    "too_long": "trop de valeurs (au plus {max_length})",
     "literal_error": "valeurs possibles : {expected}",
     "missing": "paramètre obligatoire",
 }
