@@ -153,6 +153,13 @@ def test_cors_only_for_configured_origins(corpus_index, client):
         assert "access-control-allow-origin" not in other.headers
 
 
+def test_answers_vary_with_the_token_and_load_nothing_from_elsewhere(client):
+    for url in ("/api/v1/search?q=ess", "/", "/api/v1/documents/inconnue"):
+        headers = client.get(url).headers
+        assert "Authorization" in headers.get_list("vary")
+        assert headers["content-security-policy"] == "default-src 'self'"
+
+
 def test_openapi_document_lists_the_api(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/facets", "/health"} <= set(spec["paths"])

@@ -15,6 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from search.http import api, pages
 from search.http.errors import install_error_handlers
+from search.http.headers import HeadersMiddleware
 from search.http.limits import GuardMiddleware
 from search.http.ratelimit import RateLimiter
 from search.http.settings import Settings
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app, pages.error_page)
     limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
     app.add_middleware(GuardMiddleware, limiter=limiter)
+    app.add_middleware(HeadersMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"],
                            allow_headers=["Authorization"], expose_headers=["Retry-After"])
