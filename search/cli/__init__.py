@@ -13,8 +13,9 @@ import sys
 
 import click
 
-from search.cli import browse_cmd, index_cmd, search_cmd, serve_cmd  # noqa: F401  (register the commands)
+from search.cli import browse_cmd, index_cmd, search_cmd  # noqa: F401  (register the commands)
 from search.cli.group import cli
+from search.cli import serve_cmd  # noqa: F401,E402  (the web face)
 
 __all__ = ["cli", "main"]
 
