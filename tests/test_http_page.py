@@ -64,6 +64,12 @@ def test_document_page_and_private_access(client):
     assert client.get(f"/documents/{SIEG}", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
 
 
+def test_no_results_offer_no_empty_filters(client):
+    page = client.get("/?q=zzzyxw").text
+    assert "Aucun résultat pour « zzzyxw »" in page and "Essayez d'autres mots" in page
+    assert "Appliquer les filtres" not in page and 'class="layout single"' in page
+
+
 def test_invalid_parameter_is_a_french_error_page(client):
     page = client.get("/?page=zéro")
     assert page.status_code == 400 and "Paramètre « page » invalide : nombre entier attendu." in page.text
