@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export Q
 
-.PHONY: install search serve test index clean
+.PHONY: install search serve test index clean bench
 
 $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 	PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
@@ -38,3 +38,7 @@ test: $(STAMP) $(CHROMIUM)
 
 clean:
 	rm -rf $(VENV) index
+
+# Speed benchmark (minutes; see bench/README.md). Small run: make bench BENCH_ARGS="--sizes 1000".
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -42,6 +42,11 @@ def build_schema() -> Schema:
         "source": STORED(),
         "line": STORED(),
         "url": STORED(),
+        # Incremental indexing compares this digest with the ingested document's.
+        "content_hash": ID(stored=True),
+        "lang": ID(stored=True),
+        "fetched_at": STORED(),
+        "attachments": STORED(),
     }
     fields.update({name: _facet(name in MULTI_VALUED) for name in FACET_FIELDS})
     return Schema(**fields)

@@ -23,6 +23,7 @@ class FacetIndex:
         self._sets: dict[str, dict[str, frozenset[int]]] = {}
         self._private: frozenset[int] | None = None
         self._all = frozenset(searcher.reader().all_doc_ids())
+        self._visible: dict[bool, frozenset[int]] = {}
 
     def value_sets(self, field: str) -> dict[str, frozenset[int]]:
         """``{value: docnums}`` for ``field``, read from the postings once."""
@@ -40,7 +41,10 @@ class FacetIndex:
         return self._private
 
     def visible_docs(self, include_private: bool) -> frozenset[int]:
-        return self._all if include_private else self._all - self.private_docs()
+        """Every document the caller may see, computed once per searcher (not per query)."""
+        if include_private not in self._visible:
+            self._visible[include_private] = self._all if include_private else self._all - self.private_docs()
+        return self._visible[include_private]
 
     def allowed(self, filters: dict[str, tuple[str, ...]], include_private: bool) -> frozenset[int]:
         """Documents the caller may see that pass every filter (values of one facet OR-ed)."""

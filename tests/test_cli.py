@@ -30,13 +30,13 @@ def test_index_reports_ten_documents(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--json", "--quiet"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["indexed"], report["skipped"], report["errors"]) == (10, 0, [])
+    assert (report["added"], report["skipped"], report["errors"], report["documents"]) == (10, 0, [], 10)
 
 
 def test_index_human_summary(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--quiet"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("10 documents indexés, 0 ignorés")
+    assert result.stdout == "added 10, updated 0, deleted 0, unchanged 0, skipped 0\n"
 
 
 def test_index_reports_skipped_records(tmp_path):
@@ -47,7 +47,7 @@ def test_index_reports_skipped_records(tmp_path):
     )
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert (report["indexed"], report["skipped"]) == (2, 2)
+    assert (report["added"], report["skipped"]) == (2, 2)
     assert "malformed-export.txt:7: valeur de « Ressource privée » inconnue" in result.stderr
 
 
@@ -138,3 +138,20 @@ def test_unbuildable_index_dir_is_a_runtime_error(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(blocker / "ix")])
     assert result.exit_code == 1
     assert "impossible de créer l'index" in result.stderr
+
+
+def test_a_command_loads_only_its_own_module(corpus_index):
+    """Lazy commands: ``search`` imports neither the indexing nor the browsing commands."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from search.cli import cli\n"
+        "assert not [m for m in sys.modules if m.endswith('_cmd')], 'a command module loaded at import'\n"
+        f"cli(['search', 'marchés réservés', '--index-dir', {str(corpus_index)!r}], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "['search.cli.search_cmd']"
+    assert WEBINAR in done.stdout

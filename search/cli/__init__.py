@@ -1,7 +1,8 @@
 """The ``rtes-search`` command line: a thin click layer over the Python API.
 
 Each command lives in its own module and registers on the group of
-``group.py``; it checks its arguments, calls one API function and formats
+``group.py``, which imports it only when it runs (list a new module in
+``group.COMMAND_MODULES``); it checks its arguments, calls one API function and formats
 the result: JSON with ``--json``, text for people otherwise. Errors are
 one French line on stderr with exit code 2 (usage) or 1 (runtime).
 """
@@ -13,9 +14,7 @@ import sys
 
 import click
 
-from search.cli import browse_cmd, index_cmd, search_cmd  # noqa: F401  (register the commands)
 from search.cli.group import cli
-from search.cli import serve_cmd  # noqa: F401,E402  (the web face)
 
 __all__ = ["cli", "main"]
 

@@ -1,18 +1,47 @@
-"""The click group every command module registers on, and their shared options."""
+"""The click group every command module registers on, and their shared options.
+
+Command modules are imported only when their command runs (``LazyGroup``):
+``rtes-search search`` does not load the indexing or browsing commands, and
+``--help`` or ``--version`` load no Whoosh at all. A new command module is
+listed in ``COMMAND_MODULES``.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
 import click
 
-from search import SearchError, Searcher, default_index_dir
-
 DEFAULT_CORPUS = "corpus"
 
+# Command name → the module that registers it on ``cli``.
+COMMAND_MODULES = {
+    "index": "search.cli.index_cmd",
+    "crawl": "search.cli.crawl_cmd",
+    "similar": "search.cli.similar_cmd",
+    "search": "search.cli.search_cmd",
+    "show": "search.cli.browse_cmd",
+    "facets": "search.cli.browse_cmd",
+    "stats": "search.cli.browse_cmd",
+    "serve": "search.cli.serve_cmd",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module the first time it is asked for."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[name])
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rtes-search")
 def cli():
     """Moteur de recherche de la bibliothèque de ressources du RTES."""
@@ -22,11 +51,14 @@ index_dir_option = click.option(
     "--index-dir", metavar="DIR", help="Dossier de l'index (défaut : $RTES_SEARCH_INDEX, sinon index/)."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Sortie JSON (un objet).")
+nl_option = click.option("--nl", "as_nl", is_flag=True, help="Une ligne JSON par résultat (NDJSON), pour enchaîner.")
 private_option = click.option("--include-private", is_flag=True, help="Inclure les ressources privées.")
 
 
 def index_dir_path(value: str | None) -> Path:
     """``--index-dir`` if given, else the API's default location."""
+    from search import default_index_dir  # here, so that --help loads no Whoosh
+
     return Path(value) if value else default_index_dir()
 
 
@@ -34,8 +66,21 @@ def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def open_searcher(index_dir: Path) -> Searcher:
-    """Open the index or fail with the API's French message (exit code 1)."""
+def echo_results(results, as_json: bool, as_nl: bool, render) -> None:
+    """``--json``: one object; ``--nl``: one compact JSON hit per line; else ``render(results)``."""
+    if as_nl:
+        for hit in results.hits:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+    elif as_json:
+        echo_json(results.to_dict())
+    else:
+        click.echo(render(results))
+
+
+def open_searcher(index_dir: Path):
+    """Open the index (a ``search.Searcher``) or fail with the API's French message (exit code 1)."""
+    from search import SearchError, Searcher
+
     try:
         return Searcher(index_dir)
     except SearchError as exc:

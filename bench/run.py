@@ -1,0 +1,118 @@
+"""``python -m bench``: build, query and measure; write JSON and Markdown.
+
+Each (run, size, engine) builds its index in a temporary directory in a
+worker process, then a second worker opens it and answers every query in
+every mode; the index is removed before the next one. Results are the
+median of ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import cold_start
+from bench.corpus import LAW_CORPUS, law_lines, load_queries, write_sample
+from bench.report import markdown
+from bench.stats import median_of_runs, percentiles
+
+FULL_SIZE = 101_194
+DEFAULT_SIZES = (1_000, 10_000, FULL_SIZE)
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def worker(args: list, profile: Path | None = None) -> dict:
+    """Run one bench.worker phase and return its JSON answer."""
+    command = [sys.executable, "-m", "bench.worker", *map(str, args)]
+    if profile:
+        command += ["--profile", str(profile)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        raise SystemExit(f"bench worker failed: {' '.join(command)}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path | None) -> dict:
+    """Index then search with one engine; the summary of this one run."""
+    index_dir = work / f"index-{engine}"
+    tag = f"{engine}-{source.stem}"
+    built = worker(["index", engine, source, index_dir], profiles and profiles / f"index-{tag}.txt")
+    searched = worker(["search", engine, index_dir, queries], profiles and profiles / f"search-{tag}.txt")
+    shutil.rmtree(index_dir, ignore_errors=True)
+    return {
+        "index": {key: built[key] for key in ("documents", "seconds", "docs_per_s", "size_bytes")}
+        | {"peak_rss_bytes": built["peak_rss_bytes"]},
+        "search": {mode: percentiles(values) for mode, values in searched["latencies_ms"].items()}
+        | {"open_s": searched["open_s"], "peak_rss_bytes": searched["peak_rss_bytes"]},
+        "slowest_queries_ms": searched["slowest"],
+    }
+
+
+def source_for(size: int, lines: list[bytes] | None, work: Path) -> Path:
+    """The JSONL file of ``size`` articles (the corpus file itself when it is all of it)."""
+    if size == FULL_SIZE:
+        return LAW_CORPUS
+    return write_sample(lines, size, work / f"law-{size}.jsonl")
+
+
+def run_all(options, work: Path) -> dict:
+    measured, warmup = load_queries(options.queries, options.warmup)
+    queries = work / "queries.json"
+    queries.write_text(json.dumps({"measured": measured, "warmup": warmup}, ensure_ascii=False), encoding="utf-8")
+    lines = law_lines() if any(size != FULL_SIZE for size in options.sizes) else None
+    engines = ["ours"] + ([] if options.no_baseline else ["whoosh"])
+    runs = []
+    for run in range(options.runs):
+        sizes = {}
+        for size in options.sizes:
+            source = source_for(size, lines, work)
+            sizes[str(size)] = {
+                engine: measure(engine, source, work, queries, options.profile_dir if run == 0 else None)
+                for engine in engines
+            }
+            log(f"run {run + 1}/{options.runs}, {size} documents: done")
+        runs.append(sizes)
+    return {"sizes": median_of_runs(runs), "runs": runs}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        type=lambda s: [int(v) for v in s.split(",")], help="index sizes (documents)")
+    parser.add_argument("--queries", type=int, default=500, help="measured queries per mode")
+    parser.add_argument("--warmup", type=int, default=50, help="warm-up queries per mode")
+    parser.add_argument("--runs", type=int, default=1, help="runs; results are their medians")
+    parser.add_argument("--no-baseline", action="store_true", help="skip plain Whoosh")
+    parser.add_argument("--profile", action="store_true", help="write cProfile summaries (first run)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="directory of bench.json and bench.md")
+    parser.add_argument("--cold-runs", type=int, default=5, help="CLI cold starts to time")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    options = parse_args(argv)
+    options.out.mkdir(parents=True, exist_ok=True)
+    options.profile_dir = options.out if options.profile else None
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="rtes-bench-") as tmp:
+        result = run_all(options, Path(tmp))
+        result["cli_cold_start"] = cold_start.measure(Path(tmp), options.cold_runs)
+    result["settings"] = {
+        "sizes": options.sizes, "queries": options.queries, "warmup": options.warmup, "runs": options.runs,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "wall_s": round(time.time() - started, 1),
+    }
+    (options.out / "bench.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    table = markdown(result)
+    (options.out / "bench.md").write_text(table, encoding="utf-8")
+    print(table)

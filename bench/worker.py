@@ -1,0 +1,103 @@
+"""One measured phase in its own process, so its peak memory is its own.
+
+``python -m bench.worker index ENGINE SOURCE INDEX_DIR`` and
+``python -m bench.worker search ENGINE INDEX_DIR QUERIES_JSON`` print one
+JSON object on stdout; ``--profile FILE`` writes a cProfile summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import resource
+import time
+from pathlib import Path
+
+from bench import baseline, ours
+from bench.corpus import MAPPING_ARGS
+
+ENGINES = {"ours": ours, "whoosh": baseline}
+MODES = ("hits", "snippets", "facets")
+SLOWEST = 5  # slowest queries kept per mode, to see what the tail is made of
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident memory of this process and its finished children (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) * 1024
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def run_index(engine, source: Path, index_dir: Path) -> dict:
+    started = time.perf_counter()
+    count = engine.build(source, index_dir, MAPPING_ARGS)
+    seconds = time.perf_counter() - started
+    return {
+        "documents": count,
+        "seconds": seconds,
+        "docs_per_s": count / seconds,
+        "size_bytes": directory_size(engine.index_files(index_dir)),
+    }
+
+
+def run_search(engine, index_dir: Path, queries_file: Path) -> dict:
+    """Latencies in ms of every measured query, per mode, after the warm-up."""
+    queries = json.loads(queries_file.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    session = engine.Session(index_dir)
+    opened = time.perf_counter() - started
+    latencies, slowest = {}, {}
+    for mode in MODES:
+        answer = getattr(session, mode)
+        for text in queries["warmup"]:
+            answer(text)
+        timings = []
+        for text in queries["measured"]:
+            started = time.perf_counter()
+            answer(text)
+            timings.append((time.perf_counter() - started) * 1000)
+        latencies[mode] = timings
+        slowest[mode] = sorted(zip(timings, queries["measured"]), reverse=True)[:SLOWEST]
+    session.close()
+    return {"open_s": opened, "latencies_ms": latencies, "slowest": slowest}
+
+
+def profiled(call, path: Path | None):
+    """Run ``call()``, under cProfile when ``path`` is given (top 40 by own time)."""
+    if path is None:
+        return call()
+    profile = cProfile.Profile()
+    result = profile.runcall(call)
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(40)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return result
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("phase", choices=["index", "search"])
+    parser.add_argument("engine", choices=sorted(ENGINES))
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args(argv)
+    engine = ENGINES[args.engine]
+    if args.phase == "index":
+        result = profiled(lambda: run_index(engine, *args.paths), args.profile)
+    else:
+        result = profiled(lambda: run_search(engine, *args.paths), args.profile)
+    result["peak_rss_bytes"] = peak_rss_bytes()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
