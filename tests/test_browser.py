@@ -96,6 +96,19 @@ def test_change_page_then_follow_a_result(page):
     page.locator("ol.hits h3 a").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator("dl.meta")).to_contain_text("Type")
+    expect(page.get_by_role("region", name="Ressources proches").get_by_role("link").first).to_be_visible()
+
+
+def test_suggestions_as_you_type_and_did_you_mean(page):
+    page.goto("/")
+    page.get_by_label("Rechercher une ressource").press_sequentially("march", delay=30)
+    options = page.locator("datalist#suggestions option")
+    expect(options.first).to_be_attached()
+    assert "Marchés" in [options.nth(i).get_attribute("value") for i in range(options.count())]
+    page.goto("/?q=marches resreves")
+    page.get_by_role("link", name="marches réservés").click()
+    page.wait_for_url("**q=marches+r*")
+    expect(page.locator("#resultats-titre")).to_contain_text("2 résultats")
 
 
 def test_works_without_javascript(browser, base_url):

@@ -54,6 +54,24 @@ def test_document_and_facets(client):
     assert facets["year"] == {"2017": 4, "2018": 3, "2019": 1, "2022": 1}
 
 
+def test_suggest_completes_titles_and_terms_without_private_ones(client):
+    answer = client.get("/api/v1/suggest", params={"q": "march", "limit": 5}).json()
+    assert answer["query"] == "march" and "Marchés" in answer["suggestions"]
+    assert 'Retour sur la conférence en ligne "Marchés réservés" du 5 juin 2018' in answer["suggestions"]
+    private_title = "Les Services d’Intérêt Économique Général"
+    assert private_title not in client.get("/api/v1/suggest", params={"q": "les serv"}).json()["suggestions"]
+    assert private_title in client.get("/api/v1/suggest", params={"q": "les serv"}, headers=AUTH).json()["suggestions"]
+
+
+def test_similar_resources(client):
+    similar = client.get(f"/api/v1/documents/{WEBINAR}/similar", params={"limit": 3}).json()
+    ids = [h["id"] for h in similar["hits"]]
+    assert len(ids) == 3 and WEBINAR not in ids and SIEG not in ids
+    assert ids[0] == "points-de-reperess-du-rtes-marches-publics-ess"
+    assert client.get(f"/api/v1/documents/{SIEG}/similar").status_code == 404
+    assert client.get(f"/api/v1/documents/{SIEG}/similar", headers=AUTH).status_code == 200
+
+
 def test_health_reports_the_loaded_index(client):
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["documents"] == 9
@@ -73,6 +91,9 @@ def test_health_reports_the_loaded_index(client):
         ("/api/v1/search?q=" + "coopération " * 50, 414, "q", "trop long (au plus 500 caractères)"),
         ("/api/v1/search?theme=" + "x" * 5000, 414, None, "adresse trop longue"),
         ("/api/v1/documents/inconnue", 404, None, "aucune ressource avec l'identifiant 'inconnue'"),
+        ("/api/v1/documents/inconnue/similar", 404, None, "aucune ressource avec l'identifiant 'inconnue'"),
+        ("/api/v1/suggest?q=" + "m" * 101, 414, "q", "trop long (au plus 100 caractères)"),
+        ("/api/v1/suggest?q=ma&limit=0", 400, "limit", "doit être supérieur ou égal à 1"),
         ("/api/v2/search", 404, None, "adresse inconnue"),
     ],
 )
@@ -162,7 +183,10 @@ def test_answers_vary_with_the_token_and_load_nothing_from_elsewhere(client):
 
 def test_openapi_document_lists_the_api(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/facets", "/health"} <= set(spec["paths"])
+    assert set(spec["paths"]) == {
+        "/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/documents/{doc_id}/similar", "/api/v1/suggest",
+        "/api/v1/facets", "/health",
+    }
     assert "/" not in spec["paths"]
     limit = next(p for p in spec["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 100

@@ -70,6 +70,18 @@ def test_no_results_offer_no_empty_filters(client):
     assert "Appliquer les filtres" not in page and 'class="layout single"' in page
 
 
+def test_did_you_mean_links_to_the_corrected_query(client):
+    page = client.get("/?q=marches resreves&year=2018").text
+    assert 'Vouliez-vous dire <a href="/?q=marches+r%C3%A9serv%C3%A9s&amp;year=2018">marches réservés</a> ?' in page
+
+
+def test_document_page_lists_similar_resources(client):
+    page = client.get(f"/documents/{WEBINAR}").text
+    similar = page[page.index("Ressources proches"):]
+    assert 'href="/documents/points-de-reperess-du-rtes-marches-publics-ess"' in similar
+    assert SIEG not in similar and f'href="/documents/{WEBINAR}"' not in similar
+
+
 def test_invalid_parameter_is_a_french_error_page(client):
     page = client.get("/?page=zéro")
     assert page.status_code == 400 and "Paramètre « page » invalide : nombre entier attendu." in page.text

@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse
 
+from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
 from search.http.params import SearchParams, private_access, search_params, shared_searcher
-from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, errors
+from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, SuggestResponse, errors
 
 router = APIRouter(prefix="/api/v1", tags=["API"], responses=errors(400, 413, 414, 429, 503))
 health_router = APIRouter(tags=["API"])
@@ -39,6 +40,27 @@ def document(request: Request, doc_id: DocId):
     with shared_searcher(request).use() as searcher:
         doc = searcher.document(doc_id, include_private=private_access(request))
     return JSONResponse(doc.to_dict())
+
+
+@router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),
+            summary="Ressources proches d'une ressource")
+def similar(request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10):
+    """Other resources sharing the key terms of ``doc_id``; 404 as for the resource itself."""
+    with shared_searcher(request).use() as searcher:
+        results = searcher.similar(doc_id, limit=limit, include_private=private_access(request))
+    return JSONResponse(results.to_dict())
+
+
+@router.get("/suggest", response_model=SuggestResponse, summary="Compléter ce que l'on tape")
+def suggest(
+    request: Request,
+    q: Annotated[str, Query(max_length=MAX_SUGGEST_CHARS, description="Début de mot ou de titre.")] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+):
+    """Completions of titles and terms for a search box, best first."""
+    with shared_searcher(request).use() as searcher:
+        suggestions = searcher.suggest(q, limit=limit, include_private=private_access(request))
+    return JSONResponse({"query": q, "suggestions": list(suggestions)})
 
 
 @router.get("/facets", response_model=Facets, summary="Valeurs de facettes et nombres de ressources")

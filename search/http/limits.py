@@ -18,10 +18,11 @@ from search.searcher import MAX_LIMIT
 MAX_PAGE_DEPTH = 1000      # page × limit: deeper pages rank everything for a page nobody reads
 MAX_QUERY_CHARS = 500      # a longer q → 414
 MAX_FILTER_CHARS = 200     # one filter value
+MAX_SUGGEST_CHARS = 100    # what a search box completes
 MAX_URL_CHARS = 4096       # path + query string → 414
 MAX_BODY_BYTES = 16384     # declared body size → 413
 
-__all__ = ["GuardMiddleware", "MAX_FILTER_CHARS", "MAX_LIMIT", "MAX_PAGE_DEPTH", "MAX_QUERY_CHARS"]
+__all__ = ["GuardMiddleware", "MAX_FILTER_CHARS", "MAX_LIMIT", "MAX_PAGE_DEPTH", "MAX_QUERY_CHARS", "MAX_SUGGEST_CHARS"]
 
 
 def _content_length(scope) -> int:

@@ -23,6 +23,7 @@ from search.http.view import chips, facet_groups, highlight, page_url, paginatio
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["highlight"] = highlight
 router = APIRouter(include_in_schema=False)
+SIMILAR_SHOWN = 5
 
 
 def facet_counts(searcher: Searcher, params: SearchParams, include_private: bool, counts: dict) -> dict:
@@ -57,10 +58,13 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
 
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, doc_id: DocId):
+    include_private = private_access(request)
     with shared_searcher(request).use() as searcher:
-        doc = searcher.document(doc_id, include_private=private_access(request))
+        doc = searcher.document(doc_id, include_private=include_private)
+        similar = searcher.similar(doc_id, limit=SIMILAR_SHOWN, include_private=include_private)
     paragraphs = [p.strip() for p in doc.body.split("\n\n") if p.strip()]
-    return templates.TemplateResponse(request, "document.html", {"doc": doc, "paragraphs": paragraphs})
+    context = {"doc": doc, "paragraphs": paragraphs, "similar": similar.hits}
+    return templates.TemplateResponse(request, "document.html", context)
 
 
 def error_page(request: Request, error: ApiError):

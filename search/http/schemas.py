@@ -68,6 +68,11 @@ class DocumentModel(BaseModel):
     territories: list[str]
 
 
+class SuggestResponse(BaseModel):
+    query: str
+    suggestions: list[str]
+
+
 class HealthModel(BaseModel):
     status: str
     documents: int
