@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from http_support import SIEG, TOKEN, WEBINAR, make_app
@@ -46,6 +47,17 @@ def test_ticked_facet_keeps_its_other_values_on_offer(client):
     assert "3 résultats" in page
     years = dict(re.findall(r'name="year" value="(\d+)"[^>]*> <span class="value">\d+</span> <span class="n">(\d+)', page))
     assert years == {"2018": "3", "2017": "4", "2019": "1", "2022": "1"}
+
+
+def test_territories_are_a_tree_with_the_ticked_branch_first(client):
+    page = BeautifulSoup(client.get("/", params={"territory": "Lille (59)"}).text, "html.parser")
+    lille = page.find("input", attrs={"name": "territory", "value": "Lille (59)"})
+    assert lille.has_attr("checked")
+    ancestors = [li.label.input["value"] for li in lille.find_parent("li").find_parents("li")]
+    assert ancestors == ["Nord (59)", "Hauts-de-France"]
+    roots = page.select('fieldset[data-facet="territory"] > ul > li > label > input')
+    assert roots[0]["value"] == "Hauts-de-France"
+    assert "Île-de-France" in [r["value"] for r in roots] and "Sceaux (92)" not in [r["value"] for r in roots]
 
 
 def test_pagination_links_keep_the_state(client):

@@ -7,11 +7,12 @@ small structures the templates loop over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from indexer.metadata import territory_parents
 from search import Results, Snippet
 from search.http.params import SearchParams
 from search.render import FACET_LABELS
@@ -70,6 +71,28 @@ class FacetValue:
     value: str
     count: int
     checked: bool
+    children: tuple["FacetValue", ...] = ()
+
+
+def territory_tree(items: list[FacetValue]) -> list[FacetValue]:
+    """Nest each territory under its parent when that parent is listed too: région → département → commune.
+
+    Counts already roll up (a resource about Lille counts for Nord and
+    Hauts-de-France), so a parent's number covers its children's. A
+    territory whose parents are not listed stays at the top level. Branches
+    holding a ticked territory come first, so none is folded away.
+    """
+    present = {item.value for item in items}
+    parent = {item.value: next((p for p in territory_parents(item.value) if p in present), None) for item in items}
+
+    def under(label: str | None) -> tuple[FacetValue, ...]:
+        return tuple(replace(item, children=under(item.value)) for item in items if parent[item.value] == label)
+
+    return sorted(under(None), key=lambda item: not _ticked_within(item))
+
+
+def _ticked_within(item: FacetValue) -> bool:
+    return item.checked or any(map(_ticked_within, item.children))
 
 
 @dataclass(frozen=True)
@@ -81,14 +104,16 @@ class FacetGroup:
 
 
 def facet_groups(counts: dict[str, dict[str, int]], params: SearchParams) -> list[FacetGroup]:
-    """Checkbox groups: active values first, then by count; the tail folded under "Voir plus"."""
+    """Checkbox groups: active values first, then by count (territories as a tree); the tail under "Voir plus"."""
     groups = []
     for name, values in counts.items():
         active = params.filters.get(name, ())
         items = [FacetValue(v, values.get(v, 0), True) for v in active]
         items += [FacetValue(v, n, False) for v, n in values.items() if v not in active]
+        if name == "territory":
+            items = territory_tree(items)
         if items:
-            cut = max(SHOWN_VALUES, len(active))
+            cut = max(SHOWN_VALUES, sum(map(_ticked_within, items)))
             groups.append(FacetGroup(name, FACET_LABELS.get(name, name), items[:cut], items[cut:]))
     return groups
 
