@@ -67,7 +67,8 @@ def test_type_a_query_and_read_highlighted_results(page, base_url):
     page.wait_for_url("**/?q=march*")
     expect(page.get_by_role("heading", level=2, name="2 résultats pour « marchés réservés »")).to_be_visible()
     first = page.locator("ol.hits > li").first
-    expect(first.get_by_role("link")).to_have_text('Retour sur la conférence en ligne "Marchés réservés" du 5 juin 2018')
+    title = 'Retour sur la conférence en ligne "Marchés réservés" du 5 juin 2018'
+    expect(first.get_by_role("link")).to_have_text(title)
     expect(first.locator("p.meta")).to_contain_text("Conférence en ligne · 2018 · Grand Est")
     expect(first.locator("mark").first).to_be_visible()
     assert all(url.startswith(base_url) for url in page.requested), page.requested

@@ -40,6 +40,12 @@ def test_filters_of_one_facet_are_ored_and_facets_anded(client):
     assert [h["id"] for h in narrowed["hits"]] == [WEBINAR]
 
 
+def test_a_malformed_query_is_a_warning_unless_strict(client):
+    lenient = client.get("/api/v1/search", params={"q": "titre:(marchés"})
+    assert lenient.status_code == 200
+    assert lenient.json()["warnings"] == ["parenthèse ouvrante sans fermante (position 7)"]
+
+
 def test_pages_and_sort(client):
     first = client.get("/api/v1/search?limit=4&sort=date").json()
     third = client.get("/api/v1/search?limit=4&sort=date&page=3").json()
@@ -81,7 +87,8 @@ def test_health_reports_the_loaded_index(client):
 @pytest.mark.parametrize(
     "url, status, param, message",
     [
-        ("/api/v1/search?limit=0", 400, "limit", "paramètre « limit » invalide : doit être supérieur ou égal à 1"),
+        ("/api/v1/search?limit=0", 400, "limit",
+         "paramètre « limit » invalide : doit être supérieur ou égal à 1"),
         ("/api/v1/search?limit=101", 400, "limit", "doit être inférieur ou égal à 100"),
         ("/api/v1/search?page=deux", 400, "page", "paramètre « page » invalide : nombre entier attendu"),
         ("/api/v1/search?page=60&limit=20", 400, "page", "au plus 1000 résultats (page × limit)"),
@@ -90,6 +97,8 @@ def test_health_reports_the_loaded_index(client):
         ("/api/v1/search?" + "theme=ess&" * 51, 400, "theme", "trop de valeurs (au plus 50)"),
         ("/api/v1/search?q=" + "coopération " * 50, 414, "q", "trop long (au plus 500 caractères)"),
         ("/api/v1/search?theme=" + "x" * 5000, 414, None, "adresse trop longue"),
+        ("/api/v1/search?q=titre:(marchés&strict=true", 400, "q", "parenthèse ouvrante sans fermante (position 7)"),
+        ("/api/v1/search?strict=peut-être", 400, "strict", "true ou false attendu"),
         ("/api/v1/documents/inconnue", 404, None, "aucune ressource avec l'identifiant 'inconnue'"),
         ("/api/v1/documents/inconnue/similar", 404, None, "aucune ressource avec l'identifiant 'inconnue'"),
         ("/api/v1/suggest?q=" + "m" * 101, 414, "q", "trop long (au plus 100 caractères)"),
@@ -125,7 +134,8 @@ def test_private_resource_is_absent_without_a_valid_token(client):
 
 
 def test_a_valid_token_unlocks_private_resources(client):
-    results = client.get("/api/v1/search", params={"q": "services d'intérêt économique général"}, headers=AUTH).json()
+    query = {"q": "services d'intérêt économique général"}
+    results = client.get("/api/v1/search", params=query, headers=AUTH).json()
     assert results["hits"][0]["id"] == SIEG and results["hits"][0]["private"]
     assert client.get(f"/api/v1/documents/{SIEG}", headers=AUTH).json()["private"] is True
     assert sum(client.get("/api/v1/facets", headers=AUTH).json()["year"].values()) == 10

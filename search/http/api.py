@@ -23,12 +23,16 @@ DocId = Annotated[str, Path(max_length=500, description="Identifiant de la resso
 
 
 @router.get("/search", response_model=SearchResponse, summary="Chercher des ressources")
-def search(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
+def search(
+    request: Request,
+    params: Annotated[SearchParams, Depends(search_params)],
+    strict: Annotated[bool, Query(description="Requête mal formée : 400 au lieu d'un avertissement.")] = False,
+):
     """Hits with highlighted snippets, facet counts over all matches, pagination."""
     with shared_searcher(request).use() as searcher:
         results = searcher.search(
             params.q, filters=params.filters, limit=params.limit, page=params.page,
-            sort=params.sort, include_private=private_access(request),
+            sort=params.sort, include_private=private_access(request), strict=strict,
         )
     return JSONResponse(results.to_dict())
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from search import DocumentNotFoundError, IndexNotFoundError, SearchError
+from search import DocumentNotFoundError, IndexNotFoundError, QuerySyntaxError, SearchError
 
 STATUS_OF = ((IndexNotFoundError, 503), (DocumentNotFoundError, 404), (SearchError, 400))
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
@@ -24,6 +24,7 @@ REASONS = {
     "too_long": "trop de valeurs (au plus {max_length})",
     "literal_error": "valeurs possibles : {expected}",
     "missing": "paramètre obligatoire",
+    "bool_parsing": "true ou false attendu",
 }
 
 
@@ -50,7 +51,7 @@ def from_validation(exc: RequestValidationError) -> ApiError:
 
 def from_search_error(exc: SearchError) -> ApiError:
     status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
-    return ApiError(status, str(exc))
+    return ApiError(status, str(exc), "q" if isinstance(exc, QuerySyntaxError) else None)
 
 
 def install_error_handlers(app: FastAPI, render_page) -> None:

@@ -35,7 +35,7 @@ class SearchParams:
 
 
 def search_params(
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Requête ; vide : tout, le plus récent d'abord.")] = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Requête ; vide : tout, récent d'abord.")] = "",
     type: FilterValues = None,
     year: FilterValues = None,
     theme: FilterValues = None,
