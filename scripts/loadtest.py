@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx2
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MIX = [  # (path, params): words, phrases, filters, sorting, deeper pages, facets, one document miss
+MIX = [  # (path, params): words, phrase, filters, sorting, deeper page, facets, the page, a document miss
     ("/api/v1/search", {"q": "marchés publics"}),
     ("/api/v1/search", {"q": "collectivités territoriales", "sort": "date"}),
     ("/api/v1/search", {"q": "économie sociale et solidaire"}),
@@ -40,6 +40,7 @@ MIX = [  # (path, params): words, phrases, filters, sorting, deeper pages, facet
     ("/api/v1/search", {"q": "responsabilite"}),
     ("/api/v1/search", {"q": ""}),
     ("/api/v1/facets", {}),
+    ("/", {"q": "marchés publics", "sort": "date"}),  # the HTML page
     ("/api/v1/documents/inconnue", {}),
 ]
 
