@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "show": "search.cli.browse_cmd",
     "facets": "search.cli.browse_cmd",
     "stats": "search.cli.browse_cmd",
+    "serve": "search.cli.serve_cmd",
 }
 
 
