@@ -121,6 +121,12 @@ def test_hierarchy():
     assert territory_level("Paris (75)") == "département"
 
 
+def test_a_commune_named_like_its_departement_has_its_own_label():
+    assert places("la Ville de Mayenne") == ("Pays de la Loire", "Mayenne (53)", "Mayenne (commune, 53)")
+    assert places("dans le département de la Mayenne") == ("Pays de la Loire", "Mayenne (53)")
+    assert places("Le maire de Paris nomme à tous les emplois") == ("Île-de-France", "Paris (75)")
+
+
 @pytest.mark.parametrize("query, label", [
     ("59", "Nord (59)"), ("2A", "Corse-du-Sud (2A)"), ("974", "La Réunion (974)"),
     ("59350", "Lille (59)"), ("59000", "Lille (59)"), ("200046977", "Métropole de Lyon"),

@@ -17,7 +17,8 @@ one label, "Paris (75)", at the département level.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -91,16 +92,24 @@ def _read_table() -> list[Territory]:
     return rows
 
 
-def _label_duplicate_epci(rows: list[Territory]) -> list[Territory]:
-    """Two EPCI share a name ("CC des Quatre Rivières"): their labels get their départements."""
-    seen: dict[str, int] = {}
+def _unambiguous_labels(rows: list[Territory]) -> list[Territory]:
+    """Relabel the few territories whose label another one has.
+
+    Two EPCI share a name ("CC des Quatre Rivières"): their labels get their
+    départements. A commune named like its département ("Mayenne", "Doubs")
+    becomes "Mayenne (commune, 53)", unless it is the département's only
+    commune (Paris, Saint-Martin): then they are one territory, one label.
+    """
+    seen = Counter(t.label for t in rows)
+    communes = Counter(t.parents[0] for t in rows if t.level == "C")
+    relabelled = []
     for t in rows:
-        seen[t.label] = seen.get(t.label, 0) + 1
-    return [
-        Territory(t.level, t.code, t.name, f"{t.name} ({' '.join(p[1:] for p in t.parents)})", t.parents)
-        if t.level == "E" and seen[t.label] > 1 else t
-        for t in rows
-    ]
+        if t.level == "E" and seen[t.label] > 1:
+            t = replace(t, label=f"{t.name} ({' '.join(p[1:] for p in t.parents)})")
+        elif t.level == "C" and seen[t.label] > 1 and communes[t.parents[0]] > 1:
+            t = replace(t, label=f"{t.name} (commune, {t.parents[0][1:]})")
+        relabelled.append(t)
+    return relabelled
 
 
 def _forms(t: Territory, needs_cue: frozenset[str]) -> list[NameForm]:
@@ -168,4 +177,4 @@ class Gazetteer:
 @cache
 def gazetteer() -> Gazetteer:
     """The one Gazetteer, loaded on first use (about 36,000 territories)."""
-    return Gazetteer(_label_duplicate_epci(_read_table()))
+    return Gazetteer(_unambiguous_labels(_read_table()))
