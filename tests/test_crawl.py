@@ -161,3 +161,19 @@ def test_crawl_rejects_a_non_http_url():
 @pytest.mark.parametrize("module", [links_module, html_text, report_module])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
+
+
+def test_requests_are_spaced_by_the_delay_and_robots_crawl_delay(site, tmp_path, monkeypatch):
+    from indexer.crawl import fetcher as fetcher_module
+
+    (site.root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 3\nDisallow: /admin/\n", encoding="utf-8")
+    clock, pauses = [1000.0], []
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(fetcher_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(fetcher_module.time, "sleep", sleep)
+    crawl(site.url, tmp_path / "out", max_pages=3, delay=1.0, timeout=TIMEOUT)
+    assert pauses == [3.0, 3.0, 3.0], "robots.txt's Crawl-delay (3 s) wins over --delay 1 between the 4 requests"
