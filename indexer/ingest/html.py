@@ -49,7 +49,9 @@ class Page:
     is_resource: bool
 
 
-def parse_page(data: bytes, url: str, source: str, encoding: str | None = None, fetched_at: str = "") -> Page | IngestError:
+def parse_page(
+    data: bytes, url: str, source: str, encoding: str | None = None, fetched_at: str = ""
+) -> Page | IngestError:
     """Parse one HTML page; an IngestError when it has no title or no text at all."""
     soup = BeautifulSoup(data, "html.parser", from_encoding=encoding)
     main = next((m for m in (soup.select_one(s) for s in MAIN) if m is not None), soup)
