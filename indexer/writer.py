@@ -78,7 +78,9 @@ def stale_sources(index_dir: Path) -> list[Path] | None:
     return paths if changed else None
 
 
-def ensure_index(index_dir: Path, default_paths: Iterable[Path], progress: Progress | None = None) -> IndexReport | None:
+def ensure_index(
+    index_dir: Path, default_paths: Iterable[Path], progress: Progress | None = None
+) -> IndexReport | None:
     """Build the index if it is missing (from ``default_paths``), update it if out of date.
 
     Returns the report of the run, or None when the index was up to date,

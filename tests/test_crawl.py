@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from indexer.crawl import USER_AGENT, crawl
+from indexer.crawl import fetcher as fetcher_module
 from indexer.crawl import links as links_module
 from indexer.crawl.state import CrawlState
 from indexer import report as report_module
@@ -17,6 +23,7 @@ from indexer.ingest import html_text
 from search import Searcher
 from search.cli import cli
 
+from conftest import ROOT
 from site_server import SiteServer
 from test_html_ingest import SITE
 
@@ -161,3 +168,42 @@ def test_crawl_rejects_a_non_http_url():
 @pytest.mark.parametrize("module", [links_module, html_text, report_module])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
+
+
+def test_requests_are_spaced_by_the_delay_and_robots_crawl_delay(site, tmp_path, monkeypatch):
+    (site.root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 3\nDisallow: /admin/\n", encoding="utf-8")
+    clock, pauses = [1000.0], []
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(fetcher_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(fetcher_module.time, "sleep", sleep)
+    crawl(site.url, tmp_path / "out", max_pages=3, delay=1.0, timeout=TIMEOUT)
+    assert pauses == [3.0, 3.0, 3.0], "robots.txt's Crawl-delay (3 s) wins over --delay 1 between the 4 requests"
+
+
+def test_a_crawl_killed_midway_resumes_from_its_saved_state(site, tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from search.cli import main; main()", "crawl", site.url, "--out", str(out),
+         "--delay", "0.2", "--timeout", str(TIMEOUT), "-q"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (out / "crawl.json").exists() or len(CrawlState.load(out).visited) < 4:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    killed = CrawlState.load(out)
+    assert not killed.finished and killed.frontier
+    done = {url for url, entry in killed.entries.items() if killed.local_path(entry)}
+    site.log.clear()
+    report = run_crawl(site, out)
+    refetched = {site.url + path.lstrip("/") for path, status, _ in site.log if status == 200} & done
+    assert refetched == set(), "what was stored before the kill is not fetched again"
+    assert report.pending == 0 and CrawlState.load(out).finished
+    stored = [e for e in CrawlState.load(out).entries.values() if e.file]
+    assert len(stored) == 28

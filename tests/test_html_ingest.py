@@ -130,3 +130,15 @@ def test_unreadable_pdf_is_an_ingest_error(tmp_path):
     fake.write_bytes(b"%PDF-1.4 ceci n'est pas un PDF")
     [error] = list(iter_documents([fake]))
     assert isinstance(error, IngestError) and error.reason.startswith("PDF illisible")
+
+
+def test_title_and_date_in_the_article_header_are_kept():
+    html = """<html lang="fr"><body><header><nav><a href="/">Accueil</a></nav></header><main><article>
+    <header><h1>Fiche : les coopératives d'activité et d'emploi</h1>
+    <p>Publié le <time datetime="2023-05-18">18 mai 2023</time></p></header>
+    <p>Une coopérative d'activité et d'emploi accueille des porteurs de projet salariés.</p>
+    </article></main></body></html>""".encode()
+    doc = parse_page(html, BASE + "fiche-cae", "fiche-cae.html").document
+    assert doc.title == "Fiche : les coopératives d'activité et d'emploi"
+    assert (doc.year, doc.date) == ("2023", "2023-05-18")
+    assert doc.body == "Une coopérative d'activité et d'emploi accueille des porteurs de projet salariés."

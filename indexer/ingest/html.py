@@ -49,13 +49,16 @@ class Page:
     is_resource: bool
 
 
-def parse_page(data: bytes, url: str, source: str, encoding: str | None = None, fetched_at: str = "") -> Page | IngestError:
+def parse_page(
+    data: bytes, url: str, source: str, encoding: str | None = None, fetched_at: str = ""
+) -> Page | IngestError:
     """Parse one HTML page; an IngestError when it has no title or no text at all."""
     soup = BeautifulSoup(data, "html.parser", from_encoding=encoding)
     main = next((m for m in (soup.select_one(s) for s in MAIN) if m is not None), soup)
+    # Title and date first: an <article> often has them in its own <header>.
+    title, (year, date) = _title(soup, main), page_date(soup)
     for noise in main.select(NOISE):
         noise.decompose()
-    title = _title(soup, main)
     fields = _labelled_fields(main)
     body = element_paragraphs(main)
     if not title:
@@ -66,7 +69,6 @@ def parse_page(data: bytes, url: str, source: str, encoding: str | None = None, 
     if keywords:
         body += "\n\nMots clés : " + ", ".join(keywords)
     private = fields.pop("private", "Non")
-    year, date = page_date(soup)
     doc = Document(
         id=page_id(url or source), title=title, body=body, source=source, url=url,
         private=PRIVATE_VALUES.get(private, False), year=year, date=date, lang=_language(soup),

@@ -75,7 +75,8 @@ def label_of(text: str) -> str:
 def page_date(soup: BeautifulSoup) -> tuple[str, str]:
     """``(year, iso_date)`` from ``<meta>``, then ``<time datetime>``, then "Publié le 5 juin 2018"."""
     for name in DATE_METAS:
-        meta = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)})
+        named = re.compile(f"^{re.escape(name)}$", re.I)
+        meta = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": named})
         match = ISO_DATE.match(str(meta.get("content", ""))) if meta else None
         if match:
             return match.group(1), "-".join(match.groups())

@@ -25,11 +25,15 @@ def _progress(quiet: bool):
 
 @cli.command("crawl")
 @click.argument("url")
-@click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
               help="Dossier du crawl (crawl.json + files/), à indexer ensuite.")
-@click.option("--max-pages", default=500, show_default=True, type=click.IntRange(1), help="Requêtes au plus pour ce passage.")
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0), help="Secondes d'attente entre deux requêtes.")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Délai maximal d'une requête (s).")
+@click.option("--max-pages", default=500, show_default=True, type=click.IntRange(1),
+              help="Requêtes au plus pour ce passage.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0),
+              help="Secondes d'attente entre deux requêtes.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Délai maximal d'une requête (s).")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de journal des requêtes sur stderr.")
 @json_option
 def crawl_command(url, out_dir, max_pages, delay, timeout, quiet, as_json):
