@@ -1,16 +1,20 @@
-# Two entry points for a newcomer: `make search Q="…"` and `make test`.
+# Entry points for a newcomer: `make search Q="…"`, `make serve` and `make test`.
 # Both create .venv, install the project into it, and run from there.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The browser tests drive Debian's chromium (never a browser downloaded by playwright).
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
 export Q
 
-.PHONY: install search test index clean bench
+.PHONY: install search serve test index clean bench
 
 $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 	PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,10 +23,17 @@ install: $(STAMP)
 search: $(STAMP)
 	$(BIN)/rtes-search search -- "$$Q"
 
+# The search page and JSON API on http://$(HOST):$(PORT)/ (index built first when needed).
+serve: $(STAMP)
+	$(BIN)/rtes-search serve --host $(HOST) --port $(PORT) --build
+
+$(CHROMIUM):
+	scripts/install-chromium
+
 index: $(STAMP)
 	$(BIN)/rtes-search index corpus/
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 clean:

@@ -16,8 +16,9 @@ from whoosh import index as whoosh_index
 from indexer import FieldMapping, build_index
 from indexer.storage import current_generation
 from search import Searcher
-from search.query import parse_query
-from search.snippets import snippets_for
+from search.facets import FacetIndex
+from search.plan import plan_search
+from search.snippets import query_terms, snippets_for
 
 LIMIT = 10
 
@@ -25,7 +26,7 @@ LIMIT = 10
 def build(source: Path, index_dir: Path, mapping_args: tuple) -> int:
     """Index ``source`` into ``index_dir``; the number of documents indexed."""
     mapping = FieldMapping(*mapping_args[:3], mapping_args[3]) if mapping_args else None
-    return build_index([source], index_dir, mapping=mapping).indexed
+    return build_index([source], index_dir, mapping=mapping).documents
 
 
 def index_files(index_dir: Path) -> Path:
@@ -39,16 +40,25 @@ class Session:
     def __init__(self, index_dir: Path):
         self.api = Searcher(index_dir)
         self._whoosh = whoosh_index.open_dir(str(current_generation(index_dir))).searcher()
+        self._facets = FacetIndex(self._whoosh)
+
+    def _query(self, text: str):
+        """Our parse → correct → build steps, without counting or facets."""
+        return plan_search(text, self._whoosh, self._facets, {}, False, False).query
 
     def hits(self, text: str) -> int:
-        query, _ = parse_query(text, self._whoosh.schema)
-        results = self._whoosh.search(query, limit=LIMIT)
-        return len([hit.fields() for hit in results])
+        query = self._query(text)
+        if query is None:
+            return 0
+        return len([hit.fields() for hit in self._whoosh.search(query, limit=LIMIT)])
 
     def snippets(self, text: str) -> int:
-        query, _ = parse_query(text, self._whoosh.schema)
-        results = self._whoosh.search(query, limit=LIMIT, terms=True)
-        return len([(hit.fields(), snippets_for(hit)) for hit in results])
+        query = self._query(text)
+        if query is None:
+            return 0
+        terms, schema = query_terms(query), self._whoosh.schema
+        results = self._whoosh.search(query, limit=LIMIT)
+        return len([snippets_for(hit.fields(), terms, schema) for hit in results])
 
     def facets(self, text: str) -> int:
         return len(self.api.search(text, limit=LIMIT).hits)

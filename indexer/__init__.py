@@ -5,15 +5,18 @@ Never imports ``search``: data flows one way, from here to the index.
 
 from indexer.analysis import ANALYZER_VERSION, french_analyzer
 from indexer.documents import Document, IngestError
-from indexer.errors import IndexerError
+from indexer.errors import IndexerError, IndexLockedError
 from indexer.ingest import FieldMapping, iter_documents
 from indexer.schema import SCHEMA
-from indexer.writer import IndexReport, build_index, ensure_index
+from indexer.report import IndexProgress, IndexReport
+from indexer.writer import build_index, ensure_index, update_index
 
 __all__ = [
     "ANALYZER_VERSION",
     "Document",
     "FieldMapping",
+    "IndexLockedError",
+    "IndexProgress",
     "IndexReport",
     "IndexerError",
     "IngestError",
@@ -22,4 +25,5 @@ __all__ = [
     "french_analyzer",
     "ensure_index",
     "iter_documents",
+    "update_index",
 ]

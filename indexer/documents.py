@@ -7,6 +7,8 @@ the search layer all speak ``Document``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field, replace
 
 
@@ -32,13 +34,28 @@ class Document:
     date: str = ""
     themes: tuple[str, ...] = field(default=())
     territories: tuple[str, ...] = field(default=())
+    # Web sources: the page's language, when it was fetched, the URLs of the
+    # files (PDF guides) whose text was appended to the body.
+    lang: str = ""
+    fetched_at: str = ""
+    attachments: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
         """Every field, tuples as lists: the JSON form of a resource."""
         data = asdict(self)
-        data["themes"] = list(self.themes)
-        data["territories"] = list(self.territories)
+        for name in ("themes", "territories", "attachments"):
+            data[name] = list(getattr(self, name))
         return data
+
+    def content_hash(self) -> str:
+        """A digest of everything ingested about the resource except where it sits.
+
+        ``line`` is left out: a record that only moved down its export file
+        (a new record above it) has not changed and is not rewritten.
+        """
+        data = self.to_dict()
+        del data["line"]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def with_metadata(self, **values) -> "Document":
         """Return a copy with the given metadata fields set (documents are frozen)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import french_analyzer, plain_analyzer
+from indexer.analysis import STEMMER, french_analyzer, plain_analyzer
 
 # Ranking weight of each text field (BM25F): title above summary above body.
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
@@ -25,14 +25,15 @@ def _facet(multi: bool):
     return ID(stored=True)
 
 
-def build_schema() -> Schema:
-    """Build the schema; called by the indexer only."""
-    analyzer = french_analyzer()
+def build_schema(stemmer: str = STEMMER) -> Schema:
+    """Build the schema; called by the indexer only (and the stemmer benchmark)."""
+    analyzer = french_analyzer(stemmer)
     fields = {
         "id": ID(stored=True, unique=True),
-        "title": TEXT(analyzer=analyzer, stored=True, phrase=True),
-        "summary": TEXT(analyzer=analyzer, stored=True, phrase=True),
-        "body": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        # A query word the analyzer splits (co-construction, art.37) is a phrase.
+        "title": TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        "summary": TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        "body": TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
         # Title, summary and body again, unstemmed and with stop words: the
         # vocabulary for typo tolerance and suggestions, and exact phrases.
         "words": TEXT(analyzer=plain_analyzer(), phrase=True),
@@ -42,6 +43,11 @@ def build_schema() -> Schema:
         "source": STORED(),
         "line": STORED(),
         "url": STORED(),
+        # Incremental indexing compares this digest with the ingested document's.
+        "content_hash": ID(stored=True),
+        "lang": ID(stored=True),
+        "fetched_at": STORED(),
+        "attachments": STORED(),
     }
     fields.update({name: _facet(name in MULTI_VALUED) for name in FACET_FIELDS})
     return Schema(**fields)

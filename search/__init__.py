@@ -1,6 +1,8 @@
 """rtes-search search: parse, rank, snippets and facets over a built index."""
 
-from search.errors import DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, SearchError
+from search.errors import (
+    DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError,
+)
 from search.results import Hit, Results, Snippet
 from search.searcher import Searcher, default_index_dir
 
@@ -9,6 +11,7 @@ __all__ = [
     "Hit",
     "IndexNotFoundError",
     "InvalidFilterError",
+    "QuerySyntaxError",
     "Results",
     "SearchError",
     "Searcher",

@@ -15,3 +15,11 @@ class DocumentNotFoundError(SearchError):
 
 class InvalidFilterError(SearchError, ValueError):
     """A filter names an unknown facet or has an unusable value."""
+
+
+class QuerySyntaxError(SearchError, ValueError):
+    """In strict mode, a query the parser could not fully understand; ``position`` is 0-based."""
+
+    def __init__(self, message: str, position: int):
+        super().__init__(message)
+        self.position = position

@@ -1,35 +1,300 @@
-"""Turn what the user typed into a Whoosh query, leniently.
+"""Parse what the user typed into a small query tree, leniently.
 
-Plain words must all match (AND), in any of the text fields, each field
-weighted as the schema says. An empty query matches every document (the
-way to browse by filters alone). Text the parser cannot understand is
-searched as plain words with a warning, never an error.
+The language is the one people know from web search engines, in French
+and English: plain words (all must match), ``"phrases"`` (also « » and
+“ ”), ``ET``/``AND``, ``OU``/``OR``, ``SAUF``/``NOT`` and ``-mot``,
+parentheses, ``constru*`` and field prefixes (``titre:``, ``résumé:``,
+``texte:``, ``type:``, ``année:``, ``thème:``, ``territoire:`` and their
+English names). ``OU`` binds tighter than ``ET``, as on the web:
+``a b OU c`` is ``a ET (b OU c)``.
+
+Nothing the user types is an error: what the parser cannot understand
+(an unknown field, a stray parenthesis, a lone operator, an unclosed
+quote) is searched as plain words or dropped, and a ``QueryWarning`` says
+where. ``parse(text, strict=True)`` raises ``QuerySyntaxError`` at the
+first such place instead. The tree is turned into Whoosh queries by
+``search.compile``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from whoosh import qparser
-from whoosh.query import Every, Query
+from indexer.analysis import fold
+from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+from search.errors import QuerySyntaxError
 
-from indexer.schema import FIELD_BOOSTS, TEXT_FIELDS
+MAX_CLAUSES = 32
+MAX_DEPTH = 16
+
+# Field prefixes, folded (so ``Résumé:`` and ``resume:`` are the same).
+FIELD_NAMES = {
+    "titre": "title", "title": "title", "resume": "summary", "summary": "summary",
+    "texte": "body", "corps": "body", "body": "body", "type": "type", "annee": "year",
+    "year": "year", "theme": "theme", "territoire": "territory", "territory": "territory",
+}
+OPERATORS = {"ET": "AND", "AND": "AND", "OU": "OR", "OR": "OR", "SAUF": "NOT", "NOT": "NOT"}
+QUOTES = {'"': '"', "«": "»", "“": "”"}
+
+_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+    |(?P<open>\()|(?P<close>\))
+    |(?P<quote>["«“])
+    |(?P<sign>[-+])(?=\S)
+    |(?P<field>[^\W\d_]+):\s*(?=[^\s)])
+    |(?P<word>[^\s()"«“»”]+|[»”])""",
+    re.VERBOSE,
+)
 
 
-def _parser(schema) -> qparser.MultifieldParser:
-    return qparser.MultifieldParser(
-        list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup
-    )
+@dataclass(frozen=True)
+class Word:
+    """A word to find in ``fields`` (None: every text field); ``prefix`` for ``mot*``."""
+
+    text: str
+    start: int
+    fields: tuple[str, ...] | None = None
+    prefix: bool = False
 
 
-def parse_query(text: str, schema) -> tuple[Query, tuple[str, ...]]:
-    """Return ``(query, warnings)``; never raises on user input."""
-    if not text.strip():
-        return Every(), ()
-    parser = _parser(schema)
-    try:
-        return parser.parse(text), ()
-    except Exception:  # Whoosh raises assorted errors on odd syntax
-        words = " ".join(re.findall(r"\w+", text))
-        plain = parser.parse(words) if words else Every()
-        return plain, ("requête mal formée : recherchée comme des mots simples",)
+@dataclass(frozen=True)
+class Phrase:
+    """Words to find next to each other, in order."""
+
+    text: str
+    start: int
+    fields: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Facet:
+    """``type:``, ``année:``, ``thème:``, ``territoire:``: a value of a facet field."""
+
+    field: str
+    value: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+@dataclass(frozen=True)
+class All:
+    """Every item must match (``ET``, or words side by side)."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Any:
+    """At least one item must match (``OU``)."""
+
+    items: tuple
+
+
+@dataclass(frozen=True)
+class QueryWarning:
+    """Something the parser did not understand, where (0-based character), and what it did."""
+
+    position: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.message} (position {self.position + 1})"
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split the query into tokens; a quote swallows everything up to its closing quote."""
+    tokens, pos = [], 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        kind = match.lastgroup
+        if kind == "quote":
+            close = text.find(QUOTES[match.group()], match.end())
+            end = len(text) if close < 0 else close + 1
+            tokens.append(Token("phrase" if close >= 0 else "open_quote", text[match.end():end - (close >= 0)], pos))
+            pos = end
+            continue
+        if kind == "word" and match.group() in OPERATORS:
+            kind = OPERATORS[match.group()]
+        if kind != "space":
+            tokens.append(Token(kind, match.group("field") if kind == "field" else match.group(), pos))
+        pos = match.end()
+    return tokens
+
+
+def parse(text: str, strict: bool = False):
+    """Return ``(tree, warnings)``; the tree is None for an empty query.
+
+    With ``strict`` the first warning is raised as ``QuerySyntaxError``.
+    """
+    parser = _Parser(tokenize(text))
+    tree = parser.parse()
+    warnings = sorted(parser.warnings, key=lambda w: w.position)
+    if strict and warnings:
+        raise QuerySyntaxError(str(warnings[0]), warnings[0].position)
+    return tree, tuple(warnings)
+
+
+class _Parser:
+    """Recursive descent over the tokens; every problem becomes a warning."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+        self.clauses = 0
+        self.warnings: list[QueryWarning] = []
+
+    def warn(self, position: int, message: str) -> None:
+        self.warnings.append(QueryWarning(position, message))
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse(self):
+        items = []
+        while self.peek() is not None:
+            node = self.conjunction(None)
+            if node is not None:
+                items.append(node)
+            token = self.peek()
+            if token is not None and token.kind == "close":
+                self.warn(token.start, "parenthèse fermante sans ouvrante, ignorée")
+                self.pos += 1
+        return _join(All, items)
+
+    def conjunction(self, fields):
+        """Items side by side or joined by ET; ``SAUF x`` adds ``Not(x)``."""
+        items = []
+        while (token := self.peek()) is not None and token.kind != "close":
+            if token.kind == "AND":
+                self.pos += 1
+                if not items or self.peek() is None or self.peek().kind == "close":
+                    self.warn(token.start, f"opérateur « {token.text} » sans terme de part et d'autre, ignoré")
+                continue
+            node = self.disjunction(fields)
+            if node is not None:
+                items.append(node)
+        return _join(All, items)
+
+    def disjunction(self, fields):
+        """Items joined by OU."""
+        items = [self.unary(fields)]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.pos += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("close", "OR", "AND"):
+                self.warn(token.start, f"opérateur « {token.text} » sans terme à droite, ignoré")
+                continue
+            items.append(self.unary(fields))
+        return _join(Any, items)
+
+    def unary(self, fields):
+        """``-x``, ``+x``, ``SAUF x``, ``NOT x``: any number of signs, read in a loop."""
+        negate, start = False, None
+        while (token := self.peek()) is not None and token.kind in ("sign", "NOT"):
+            start = token.start if start is None else start
+            negate ^= token.text != "+"
+            self.pos += 1
+        if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
+            if start is not None:
+                self.warn(start, "signe ou opérateur sans terme à droite, ignoré")
+            return None if start is not None or self.peek() is None else self.stray_operator()
+        node = self.primary(fields)
+        return Not(node) if negate and node is not None else node
+
+    def stray_operator(self):
+        token = self.peek()
+        if token.kind == "close":
+            return None
+        self.warn(token.start, f"opérateur « {token.text} » sans terme à gauche, ignoré")
+        self.pos += 1
+        return None
+
+    def primary(self, fields):
+        token = self.peek()
+        self.pos += 1
+        if token.kind == "open":
+            return self.group(token, fields)
+        if token.kind == "field":
+            return self.field(token, fields)
+        if token.kind == "open_quote":
+            self.warn(token.start, "guillemet non fermé : cherché comme des mots")
+            return self.words(token, fields)
+        if self.clauses >= MAX_CLAUSES:
+            if self.clauses == MAX_CLAUSES:
+                self.warn(token.start, f"requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont cherchés")
+            self.clauses += 1
+            return None
+        self.clauses += 1
+        return self.leaf(token, fields)
+
+    def group(self, token: Token, fields):
+        if self.depth >= MAX_DEPTH:
+            self.warn(token.start, "parenthèses trop imbriquées, ignorées")
+            return None
+        self.depth += 1
+        node = self.conjunction(fields)
+        self.depth -= 1
+        closing = self.peek()
+        if closing is None:
+            self.warn(token.start, "parenthèse ouvrante sans fermante")
+        else:
+            self.pos += 1
+        return node
+
+    def field(self, token: Token, fields):
+        name = FIELD_NAMES.get(fold(token.text))
+        if name is None:
+            self.warn(token.start, f"champ inconnu « {token.text} » : cherché comme un mot")
+            node = self.unary(fields)
+            return _join(All, [self.leaf(Token("word", token.text, token.start), fields), node])
+        if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
+            self.warn(token.start, f"champ « {token.text} » sans valeur, ignoré")
+            return None
+        return self.unary((name,))
+
+    def leaf(self, token: Token, fields):
+        if token.kind not in ("word", "phrase"):
+            token = Token("word", token.text, token.start)
+        if fields and fields[0] in FACET_FIELDS:
+            value = token.text.rstrip("*").strip()
+            return Facet(fields[0], value, token.start) if value else None
+        if token.kind == "phrase":
+            return Phrase(token.text, token.start, fields) if token.text.strip() else None
+        prefix = token.text.endswith("*") and len(token.text.rstrip("*")) > 0
+        text = token.text.rstrip("*") if prefix else token.text
+        return Word(text, token.start, fields, prefix)
+
+    def words(self, token: Token, fields):
+        """The text of an unclosed quote, word by word."""
+        items = [
+            Word(m.group(), token.start + 1 + m.start(), fields)
+            for m in re.finditer(r"[^\s()]+", token.text)
+        ][:MAX_CLAUSES]
+        return _join(All, items)
+
+
+def _join(kind, items):
+    items = [i for i in items if i is not None]
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    return kind(tuple(items))
+
+
+def text_fields(fields: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The text fields a word is searched in."""
+    return fields if fields else TEXT_FIELDS

@@ -34,6 +34,7 @@ def _meta_line(hit: Hit) -> str:
 
 
 def render_hit(rank: int, hit: Hit) -> str:
+    """Number and bold title, type · year · territories, the fragments, the id."""
     lines = [f"{rank:>2}. " + click.style(hit.title, bold=True)]
     meta = _meta_line(hit)
     if meta:
@@ -49,7 +50,7 @@ def render_facets(facets: dict[str, dict[str, int]], limit: int | None = None) -
         if not values:
             continue
         shown = list(values.items())[:limit] if limit else list(values.items())
-        text = ", ".join(f"{value} ({count})" for value, count in shown)
+        text = ", ".join(f"{value or '?'} ({count})" for value, count in shown)
         if limit and len(values) > limit:
             text += f", … (+{len(values) - limit})"
         lines.append(f"{FACET_LABELS.get(name, name)} : {text}")
@@ -57,14 +58,29 @@ def render_facets(facets: dict[str, dict[str, int]], limit: int | None = None) -
 
 
 def render_results(results: Results) -> str:
+    """The whole page for a terminal: header, numbered hits, suggestion, warnings, facet footer."""
     if not results.total:
-        lines = [f"Aucun résultat pour « {results.query} »."]
+        header = f"Aucun résultat pour « {results.query} »."
     else:
+        header = f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}"
+    return _page(header, results)
+
+
+def render_similar(title: str, results: Results) -> str:
+    """Resources close to the one titled ``title``."""
+    if not results.total:
+        return _page(f"Aucune ressource proche de « {title} ».", results)
+    return _page(f"{results.total} ressource(s) proche(s) de « {title} » — page 1/{results.pages}", results)
+
+
+def _page(header: str, results: Results) -> str:
+    lines = [header]
+    if results.hits:
         first = (results.page - 1) * results.limit
-        lines = [f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}", ""]
+        lines.append("")
         lines.extend(render_hit(first + i + 1, hit) + "\n" for i, hit in enumerate(results.hits))
     if results.suggestion:
-        lines.append(f"Vouliez-vous dire : {results.suggestion} ?")
+        lines.append("Vouliez-vous dire : " + click.style(results.suggestion, bold=True) + " ?")
     lines.extend(f"Attention : {w}" for w in results.warnings)
     footer = render_facets(results.facets, limit=FOOTER_VALUES)
     if footer and results.total:
@@ -72,7 +88,21 @@ def render_results(results: Results) -> str:
     return "\n".join(lines)
 
 
-def render_document(doc: Document) -> str:
+EXPLAIN_LABELS = {**FACET_LABELS, "date": "Date", "collection": "Collection"}
+FIELD_LABELS = {"title": "titre", "summary": "résumé", "body": "texte"}
+
+
+def render_explanation(explained: dict) -> list[str]:
+    """One line per metadata value: the value, the rule, and the quoted span with its place."""
+    lines = ["", click.style("Provenance des métadonnées", bold=True)]
+    for facet, found in explained.items():
+        for e in found:
+            where = f" — {FIELD_LABELS.get(e.field, e.field)} [{e.start}:{e.end}] « {e.excerpt} »" if e.field else ""
+            lines.append(f"{EXPLAIN_LABELS.get(facet, facet)} : {e.value} ← {e.rule}{click.style(where, dim=True)}")
+    return lines
+
+
+def render_document(doc: Document, explained: dict | None = None) -> str:
     fields = [
         ("Identifiant", doc.id), ("Type", doc.type), ("Collection", doc.collection),
         ("Année", doc.year), ("Date", doc.date), ("Thèmes", ", ".join(doc.themes)),
@@ -81,6 +111,8 @@ def render_document(doc: Document) -> str:
     ]
     lines = [click.style(doc.title, bold=True), ""]
     lines.extend(f"{label} : {value}" for label, value in fields if value)
+    if explained is not None:
+        lines.extend(render_explanation(explained))
     if doc.summary:
         lines.extend(["", click.style("Résumé", bold=True), doc.summary])
     if doc.body:

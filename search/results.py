@@ -61,7 +61,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """One page of hits, the total, and facet counts over the whole result set."""
+    """One page of hits, the total, and facet counts over the whole result set.
+
+    ``corrections`` are the typed words searched through closer spellings
+    (``search.typos.Correction``); ``suggestion`` is the query as it was
+    probably meant ("did you mean").
+    """
 
     query: str
     total: int
@@ -73,6 +78,7 @@ class Results:
     sort: str = "relevance"
     suggestion: str | None = None
     warnings: tuple[str, ...] = ()
+    corrections: tuple = ()
 
     @property
     def pages(self) -> int:
@@ -91,4 +97,5 @@ class Results:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "warnings": list(self.warnings),
+            "corrections": [c.to_dict() for c in self.corrections],
         }

@@ -11,16 +11,19 @@ import os
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.sorting import FieldFacet
-from whoosh.query import Term
+from whoosh.query import Every
+from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
 
 from indexer.documents import Document
 from indexer.storage import current_generation, read_manifest
 from search.errors import DocumentNotFoundError, IndexNotFoundError, SearchError
 from search.facets import FacetIndex, normalise_filters
-from search.query import parse_query
+from search.plan import plan_search
 from search.results import Hit, Results
-from search.snippets import opening_snippet, snippets_for
+from search.similar import similar_query
+from search.snippets import opening_snippet, query_terms, snippets_for
+from search.suggest import completions
+from search.vocabulary import Vocabulary
 
 DEFAULT_INDEX_DIR = "index"
 MAX_LIMIT = 100
@@ -30,6 +33,18 @@ SORTS = ("relevance", "date")
 def default_index_dir() -> Path:
     """``$RTES_SEARCH_INDEX``, else ``index/`` in the working directory."""
     return Path(os.environ.get("RTES_SEARCH_INDEX") or DEFAULT_INDEX_DIR)
+
+
+def _check_page(limit: int, page: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit doit être entre 1 et {MAX_LIMIT} (reçu {limit})")
+    if page < 1:
+        raise SearchError(f"page doit être supérieure ou égale à 1 (reçu {page})")
+
+
+def _score(hit) -> float:
+    """The relevance of a hit; sorted by date, it is the negated last part of the sort key."""
+    return -hit.score[-1] if isinstance(hit.score, tuple) else float(hit.score or 0.0)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -82,50 +97,95 @@ class Searcher:
         page: int = 1,
         sort: str = "relevance",
         include_private: bool = False,
+        strict: bool = False,
     ) -> Results:
-        """Rank the resources matching ``query`` within ``filters``; one page of hits."""
-        if not 1 <= limit <= MAX_LIMIT:
-            raise SearchError(f"limit doit être entre 1 et {MAX_LIMIT} (reçu {limit})")
-        if page < 1:
-            raise SearchError(f"page doit être supérieure ou égale à 1 (reçu {page})")
+        """Rank the resources matching ``query`` within ``filters``; one page of hits.
+
+        The query language is described in ``search.query``; what it cannot
+        understand becomes a warning, or a ``QuerySyntaxError`` when ``strict``.
+        """
+        _check_page(limit, page)
         if sort not in SORTS:
             raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
         filters = normalise_filters(filters)
-        q, warnings = parse_query(query, self._searcher.schema)
-        allowed = self._facets.allowed(filters, include_private)
-        matched = allowed & set(self._searcher.docs_for_query(q))
-        browsing = not query.strip()
-        by_date = sort == "date" or browsing
-        ranked = self._searcher.search(
-            q,
-            limit=page * limit,
-            filter=set(allowed),
-            sortedby=FieldFacet("date", reverse=True) if by_date else None,
-            terms=not browsing,
-        )
-        hits = tuple(
-            self._hit(ranked[i], browsing)
-            for i in range((page - 1) * limit, min(page * limit, len(matched), ranked.scored_length()))
-        )
+        plan = plan_search(query or "", self._searcher, self._facets, filters, include_private, strict)
+        by_date = sort == "date" or plan.query is None
+        hits = self._page(plan.query, (plan.matched,) if by_date else plan.ranked_tiers(), limit, page, by_date)
         return Results(
             query=query,
-            total=len(matched),
+            total=len(plan.matched),
             page=page,
             limit=limit,
             hits=hits,
-            facets=self._facets.counts(matched),
-            filters=filters,
+            facets=self._facets.counts(plan.matched),
+            filters=plan.filters,
             sort="date" if by_date else "relevance",
-            warnings=warnings,
+            suggestion=plan.suggestion,
+            warnings=tuple(plan.warnings),
+            corrections=tuple(plan.corrections),
         )
 
-    def _hit(self, hit, browsing: bool) -> Hit:
-        stored = hit.fields()
+    def _ranked(self, query, tiers, wanted: int, by_date: bool) -> list:
+        """The first ``wanted`` Whoosh hits of ``query``, tier after tier.
+
+        Date order is newest first, ties by relevance; equal scores keep index order.
+        """
+        ranked: list = []
+        for tier in tiers:
+            if len(ranked) >= wanted:
+                break
+            results = self._searcher.search(
+                query if query is not None else Every(),
+                limit=wanted - len(ranked),
+                filter=set(tier),
+                sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]) if by_date else None,
+            )
+            ranked.extend(results[i] for i in range(results.scored_length()))
+        return ranked
+
+    def _page(self, query, tiers, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
+        """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
+        hits = self._ranked(query, tiers, page * limit, by_date)[(page - 1) * limit:]
+        terms, schema = query_terms(query), self._searcher.schema
+        return tuple(self._hit(h.fields(), _score(h), snippets_for(h.fields(), terms, schema)) for h in hits)
+
+    def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
+        """``(id, score)`` of the first ``depth`` hits, ranked exactly as ``search`` ranks.
+
+        For evaluation runs: no snippets, no facet counts.
+        """
+        plan = plan_search(query or "", self._searcher, self._facets, {}, include_private, False)
+        tiers = (plan.matched,) if plan.query is None else plan.ranked_tiers()
+        return [(h["id"], _score(h)) for h in self._ranked(plan.query, tiers, depth, plan.query is None)]
+
+    def similar(self, doc_id: str, limit: int = 10, include_private: bool = False) -> Results:
+        """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
+        _check_page(limit, 1)
+        docnum = self._docnum(doc_id, include_private)
+        query = similar_query(self._searcher, self._searcher.stored_fields(docnum))
+        allowed = self._facets.visible_docs(include_private) - {docnum}
+        matched = allowed & frozenset(self._searcher.docs_for_query(query)) if query is not None else frozenset()
+        return Results(
+            query=doc_id,
+            total=len(matched),
+            page=1,
+            limit=limit,
+            hits=self._page(query, (matched,), limit, 1, False),
+            facets=self._facets.counts(matched),
+        )
+
+    def suggest(self, prefix: str, limit: int = 10, include_private: bool = False) -> list[str]:
+        """Completions of ``prefix`` for a search box: visible words and titles, best first."""
+        _check_page(limit, 1)
+        visible = self._facets.visible_docs(include_private)
+        return completions(prefix or "", self._searcher, Vocabulary(self._searcher, visible), visible, limit)
+
+    def _hit(self, stored: dict, score, snippets) -> Hit:
         return Hit(
             id=stored["id"],
             title=stored.get("title", ""),
-            score=float(hit.score or 0.0),
-            snippets=opening_snippet(stored) if browsing else (snippets_for(hit) or opening_snippet(stored)),
+            score=score,
+            snippets=snippets or opening_snippet(stored),
             type=stored.get("type", ""),
             year=stored.get("year", ""),
             date=stored.get("date", ""),
@@ -134,6 +194,12 @@ class Searcher:
             private=bool(stored.get("private")),
             url=stored.get("url", ""),
         )
+
+    def _docnum(self, doc_id: str, include_private: bool) -> int:
+        docnum = self._searcher.document_number(id=doc_id) if isinstance(doc_id, str) and doc_id else None
+        if docnum is None or (docnum not in self._facets.visible_docs(include_private)):
+            raise DocumentNotFoundError(f"aucune ressource avec l'identifiant {doc_id!r}")
+        return docnum
 
     # -- documents, facets, stats -----------------------------------------
 

@@ -13,11 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_public_names():
     assert sorted(indexer.__all__) == [
-        "ANALYZER_VERSION", "Document", "FieldMapping", "IndexReport", "IndexerError", "IngestError", "SCHEMA",
-        "build_index", "ensure_index", "french_analyzer", "iter_documents",
+        "ANALYZER_VERSION", "Document", "FieldMapping", "IndexLockedError", "IndexProgress", "IndexReport",
+        "IndexerError", "IngestError", "SCHEMA", "build_index", "ensure_index", "french_analyzer", "iter_documents",
+        "update_index",
     ]
     assert sorted(search.__all__) == [
-        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "Results",
+        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",
         "SearchError", "Searcher", "Snippet", "default_index_dir",
     ]
     for package in (indexer, search):

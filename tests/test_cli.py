@@ -30,13 +30,13 @@ def test_index_reports_ten_documents(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--json", "--quiet"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["indexed"], report["skipped"], report["errors"]) == (10, 0, [])
+    assert (report["added"], report["skipped"], report["errors"], report["documents"]) == (10, 0, [], 10)
 
 
 def test_index_human_summary(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--quiet"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("10 documents indexés, 0 ignorés")
+    assert result.stdout == "added 10, updated 0, deleted 0, unchanged 0, skipped 0\n"
 
 
 def test_index_reports_skipped_records(tmp_path):
@@ -47,7 +47,7 @@ def test_index_reports_skipped_records(tmp_path):
     )
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert (report["indexed"], report["skipped"]) == (2, 2)
+    assert (report["added"], report["skipped"]) == (2, 2)
     assert "malformed-export.txt:7: valeur de « Ressource privée » inconnue" in result.stderr
 
 

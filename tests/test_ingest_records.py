@@ -47,7 +47,7 @@ def test_cli_indexes_a_jsonl_collection_and_finds_it(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["index", str(CDTN), "--id-field", "doc_id", "--index-dir", str(tmp_path), "--json", "-q"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["indexed"] == 5
+    assert json.loads(result.stdout)["added"] == 5
     with Searcher(tmp_path) as searcher:
         assert searcher.search("rémunération salaire minimum").hits[0].id == "cdt:L3221-3"
     bad = runner.invoke(cli, ["index", str(CDTN), "--field", "couleur=x", "--index-dir", str(tmp_path)])

@@ -2,7 +2,9 @@
 
 ``iter_documents`` walks files and folders and picks the ingester by file
 name; files of no known format (a README, an image) are ignored. Table
-formats (JSONL, CSV) take a ``FieldMapping``; the others ignore it.
+formats (JSONL, CSV) take a ``FieldMapping``; the others ignore it. A
+folder written by the crawler is read through its ``crawl.json`` only: the
+pages and PDFs under it are its parts, not sources of their own.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.documents import Document, IngestError
+from indexer.crawl.state import STATE_FILE
+from indexer.ingest.pdf import ingest_pdf
 from indexer.ingest.records import FieldMapping, ingest_csv, ingest_jsonl
 from indexer.ingest.rtes_export import ingest_export
+from indexer.ingest.site import ingest_html, ingest_site
 
 Ingester = Callable[[Path], Iterator[Document | IngestError]]
 
@@ -25,6 +30,10 @@ INGESTERS: dict[str, Callable] = {
     ".jsonl": ingest_jsonl,
     ".csv": ingest_csv,
     ".txt": ingest_export,
+    ".html": ingest_html,
+    ".htm": ingest_html,
+    ".pdf": ingest_pdf,
+    STATE_FILE: ingest_site,
 }
 MAPPED = frozenset({ingest_jsonl, ingest_csv})
 
@@ -43,10 +52,18 @@ def source_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and ingester_for(p))
+            crawls = [state.parent for state in path.rglob(STATE_FILE)]
+            files.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and ingester_for(p) and (p.name == STATE_FILE or not _inside(p, crawls))
+            )
         elif ingester_for(path):
             files.append(path)
     return files
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(folder in path.parents for folder in folders)
 
 
 def iter_documents(paths: Iterable[Path], mapping: FieldMapping | None = None) -> Iterator[Document | IngestError]:

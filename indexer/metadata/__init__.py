@@ -1,28 +1,72 @@
 """Metadata extraction: the step of the indexer that fills the facet fields.
 
-Each facet has its own module and rule file; ``extract_metadata`` applies
-them all to an ingested Document and returns the enriched copy. Values a
-source already gives explicitly (an HTML page's type, say) are kept.
+Each facet has its own module and rule file in indexer/data/. Every rule
+returns ``Evidence`` (the value, the rule, the span of text it came from):
+``extract_metadata`` keeps the values, ``explain_metadata`` the evidence,
+so what ``show --explain`` prints is exactly what the index holds. Values
+a source already gives explicitly (a JSONL column mapped to ``type``) are
+kept as they are.
+
+The territory hierarchy (``territory_level``, ``territory_parents``,
+``territories_by_level``, ``resolve_territory``) is exposed here for the faces that render or
+filter territories by région → département → commune.
 """
 
 from __future__ import annotations
 
 from indexer.documents import Document
-from indexer.metadata.resource_type import extract_type
-from indexer.metadata.themes import extract_themes
-from indexer.metadata.territories import extract_territories
-from indexer.metadata.years import extract_date
+from indexer.metadata.hierarchy import resolve_territory, territories_by_level, territory_level, territory_parents
+from indexer.metadata.resource_type import explain_type
+from indexer.metadata.territories import explain_territories
+from indexer.metadata.text import DocText, Evidence
+from indexer.metadata.themes import explain_themes
+from indexer.metadata.years import explain_date
 
-__all__ = ["extract_metadata"]
+__all__ = [
+    "Evidence", "explain_metadata", "extract_metadata",
+    "resolve_territory", "territories_by_level", "territory_level", "territory_parents",
+]
+
+
+def _explain_text(doc: Document) -> list[Evidence]:
+    text = DocText(doc)
+    return explain_type(text) + explain_date(text) + explain_themes(text) + explain_territories(text)
+
+
+def _values(evidence: list[Evidence], facet: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.value for e in evidence if e.facet == facet))
 
 
 def extract_metadata(doc: Document) -> Document:
     """Return ``doc`` with type, year, date, themes and territories filled in."""
-    year, date = (doc.year, doc.date) if doc.year else extract_date(doc)
+    evidence = _explain_text(doc)
+    first = {facet: (_values(evidence, facet) or ("",))[0] for facet in ("type", "year", "date")}
+    year, date = (doc.year, doc.date) if doc.year else (first["year"], first["date"])
     return doc.with_metadata(
-        type=doc.type or extract_type(doc),
+        type=doc.type or first["type"],
         year=year,
         date=date,
-        themes=doc.themes or extract_themes(doc),
-        territories=doc.territories or extract_territories(doc),
+        themes=doc.themes or _values(evidence, "theme"),
+        territories=doc.territories or _values(evidence, "territory"),
     )
+
+
+def explain_metadata(doc: Document) -> dict[str, list[Evidence]]:
+    """For each facet of ``doc`` (as stored), the evidence of each of its values.
+
+    A value no rule finds in the text was given by the source itself and is
+    explained so; ``collection`` always comes from the source.
+    """
+    evidence = _explain_text(doc)
+    stored = {
+        "type": (doc.type,), "year": (doc.year,), "date": (doc.date,), "theme": doc.themes,
+        "territory": doc.territories, "collection": (doc.collection,),
+    }
+    explained: dict[str, list[Evidence]] = {}
+    for facet, values in stored.items():
+        found = {e.value: e for e in evidence if e.facet == facet}
+        explained[facet] = [
+            found.get(value) or Evidence(facet, value, "valeur fournie par la source")
+            for value in values if value
+        ]
+    return explained

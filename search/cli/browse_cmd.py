@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from indexer.metadata import explain_metadata
 from search import DocumentNotFoundError
 from search.cli.group import cli, echo_json, index_dir_option, index_dir_path, json_option, open_searcher, private_option
 from search.render import render_document, render_facets, render_stats
@@ -14,17 +15,22 @@ from search.render import render_document, render_facets, render_stats
 @index_dir_option
 @private_option
 @json_option
-def show_command(doc_id, index_dir, include_private, as_json):
+@click.option("--explain", is_flag=True, help="Dire quelle règle et quel passage ont produit chaque métadonnée.")
+def show_command(doc_id, index_dir, include_private, as_json, explain):
     """Afficher la ressource DOC_ID et ses métadonnées."""
     with open_searcher(index_dir_path(index_dir)) as searcher:
         try:
             doc = searcher.document(doc_id, include_private=include_private)
         except DocumentNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
+    explained = explain_metadata(doc) if explain else None
     if as_json:
-        echo_json(doc.to_dict())
+        data = doc.to_dict()
+        if explained is not None:
+            data["explain"] = {facet: [e.to_dict() for e in found] for facet, found in explained.items()}
+        echo_json(data)
     else:
-        click.echo(render_document(doc))
+        click.echo(render_document(doc, explained))
 
 
 @cli.command("facets")

@@ -19,10 +19,14 @@ DEFAULT_CORPUS = "corpus"
 # Command name → the module that registers it on ``cli``.
 COMMAND_MODULES = {
     "index": "search.cli.index_cmd",
+    "crawl": "search.cli.crawl_cmd",
+    "similar": "search.cli.similar_cmd",
+    "eval": "search.cli.eval_cmd",
     "search": "search.cli.search_cmd",
     "show": "search.cli.browse_cmd",
     "facets": "search.cli.browse_cmd",
     "stats": "search.cli.browse_cmd",
+    "serve": "search.cli.serve_cmd",
 }
 
 
@@ -48,6 +52,7 @@ index_dir_option = click.option(
     "--index-dir", metavar="DIR", help="Dossier de l'index (défaut : $RTES_SEARCH_INDEX, sinon index/)."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Sortie JSON (un objet).")
+nl_option = click.option("--nl", "as_nl", is_flag=True, help="Une ligne JSON par résultat (NDJSON), pour enchaîner.")
 private_option = click.option("--include-private", is_flag=True, help="Inclure les ressources privées.")
 
 
@@ -60,6 +65,17 @@ def index_dir_path(value: str | None) -> Path:
 
 def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def echo_results(results, as_json: bool, as_nl: bool, render) -> None:
+    """``--json``: one object; ``--nl``: one compact JSON hit per line; else ``render(results)``."""
+    if as_nl:
+        for hit in results.hits:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+    elif as_json:
+        echo_json(results.to_dict())
+    else:
+        click.echo(render(results))
 
 
 def open_searcher(index_dir: Path):

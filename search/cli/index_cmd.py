@@ -1,22 +1,45 @@
-"""``rtes-search index``: build the index from corpus files."""
+"""``rtes-search index``: bring the index up to date with corpus files."""
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import click
 
-from indexer import FieldMapping, IndexerError, build_index
+from indexer import FieldMapping, IndexerError, IndexProgress, build_index, update_index
 from search.cli.group import DEFAULT_CORPUS, cli, echo_json, index_dir_path, index_dir_option, json_option
 
+# Seconds between two progress lines on a terminal (rewritten in place), and
+# in a log (one line each): often enough to see it move, rarely enough to cost nothing.
+PROGRESS_EVERY = {True: 0.5, False: 10.0}
 
-def _progress(quiet: bool):
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def progress_line(p: IndexProgress) -> str:
+    """``indexation : 1200/5000 documents, 410 docs/s, reste ~9 s`` (no total on a first build)."""
+    done = f"{p.done}/{p.expected}" if p.expected else str(p.done)
+    eta = f", reste ~{_duration(p.eta)}" if p.eta is not None else ""
+    return f"indexation : {done} documents, {p.rate:.0f} docs/s{eta}"
+
+
+def _progress(quiet: bool, tty: bool):
+    """A callback printing a progress line now and then; none for short runs or ``--quiet``."""
     if quiet:
         return None
+    last = [time.monotonic()]
 
-    def report(count, doc):
-        if count % 100 == 0 or count < 100:
-            click.echo(f"\rindexation : {count} documents", nl=False, err=True)
+    def report(p: IndexProgress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY[tty]:
+            last[0] = now
+            line = progress_line(p)
+            click.echo("\r" + line.ljust(70) if tty else line, nl=not tty, err=True)
 
     return report
 
@@ -24,7 +47,8 @@ def _progress(quiet: bool):
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, readable=True, path_type=Path))
 @index_dir_option
-@click.option("--rebuild", is_flag=True, help="Reconstruire tout l'index.")
+@click.option("--rebuild", is_flag=True, help="Tout réécrire dans un nouvel index (bascule atomique à la fin).")
+@click.option("--prune", is_flag=True, help="Supprimer de l'index les documents absents de PATHS.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL/CSV : colonne de l'identifiant.")
 @click.option("--title-field", default="title", show_default=True, help="JSONL/CSV : colonne du titre.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL/CSV : colonne du texte.")
@@ -32,10 +56,12 @@ def _progress(quiet: bool):
               help="JSONL/CSV : colonne d'un autre champ (type, year, theme, territory, summary, url, private…).")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de progression sur stderr.")
 @json_option
-def index_command(paths, index_dir, rebuild, id_field, title_field, text_field, fields, quiet, as_json):
-    """Indexer les documents de PATHS (défaut : corpus/).
+def index_command(paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, quiet, as_json):
+    """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
+    met à jour ceux dont le contenu a changé, ne touche pas aux autres.
 
-    Formats lus : export texte du RTES (.txt), JSONL et CSV (.gz accepté).
+    Formats lus : export texte du RTES (.txt), pages HTML, PDF, dossier d'un
+    crawl (crawl.json), JSONL et CSV (.gz accepté).
 
     Exemple : rtes-search index data.jsonl.gz --id-field doc_id --index-dir /tmp/ix
     """
@@ -44,18 +70,23 @@ def index_command(paths, index_dir, rebuild, id_field, title_field, text_field, 
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--field") from exc
     paths = list(paths) or [Path(DEFAULT_CORPUS)]
+    tty = sys.stderr.isatty()
+    directory, progress = index_dir_path(index_dir), _progress(quiet, tty)
     try:
-        report = build_index(paths, index_dir_path(index_dir), progress=_progress(quiet), mapping=mapping)
+        if rebuild:
+            report = build_index(paths, directory, progress=progress, mapping=mapping)
+        else:
+            report = update_index(paths, directory, progress=progress, mapping=mapping, prune=prune)
     except IndexerError as exc:
         raise click.ClickException(str(exc)) from exc
     if not quiet:
-        click.echo(err=True)
+        if tty:
+            click.echo("\r" + " " * 70 + "\r", nl=False, err=True)
         for error in report.errors:
             click.echo(f"ignoré : {error}", err=True)
+        if report.errors:
+            click.echo(f"indexation partielle : {report.skipped} document(s) ignoré(s), voir ci-dessus", err=True)
     if as_json:
         echo_json(report.to_dict())
     else:
-        click.echo(
-            f"{report.indexed} documents indexés, {report.skipped} ignorés "
-            f"en {report.seconds:.2f} s → {report.index_dir}"
-        )
+        click.echo(report.summary())

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from indexer import IndexerError, ensure_index
-from search import InvalidFilterError, SearchError
+from search import InvalidFilterError, QuerySyntaxError, SearchError
 from search.cli.group import (
-    DEFAULT_CORPUS, cli, echo_json, index_dir_option, index_dir_path, json_option, open_searcher, private_option,
+    DEFAULT_CORPUS, cli, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher,
+    private_option,
 )
 from search.render import render_results
 
@@ -24,12 +25,19 @@ from search.render import render_results
 @click.option("--theme", "themes", multiple=True, help="Filtrer par thème.")
 @click.option("--territory", "territories", multiple=True, help="Filtrer par territoire.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--strict", is_flag=True, help="Refuser une requête mal formée (code 2, avec la position).")
 @private_option
 @json_option
-def search_command(query, index_dir, limit, page, types, years, themes, territories, sort, include_private, as_json):
+@nl_option
+def search_command(
+    query, index_dir, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl
+):
     """Chercher QUERY ("" liste toutes les ressources, les plus récentes d'abord).
 
-    Exemple : rtes-search search "marchés réservés article 37" --year 2018
+    Syntaxe : mots (tous requis), "expression exacte", ET/OU/SAUF (AND/OR/NOT),
+    -mot, parenthèses, constru*, titre: résumé: texte: type: année: thème: territoire:.
+
+    Exemple : rtes-search search '"marchés réservés" SAUF insertion' --year 2018
     """
     directory = index_dir_path(index_dir)
     try:
@@ -37,18 +45,16 @@ def search_command(query, index_dir, limit, page, types, years, themes, territor
     except IndexerError as exc:
         raise click.ClickException(str(exc)) from exc
     if report:
-        click.echo(f"index construit : {report.indexed} documents", err=True)
+        click.echo(f"index construit : {report.documents} documents", err=True)
     filters = {"type": types, "year": years, "theme": themes, "territory": territories}
     with open_searcher(directory) as searcher:
         try:
             results = searcher.search(
-                query, filters=filters, limit=limit, page=page, sort=sort, include_private=include_private
+                query, filters=filters, limit=limit, page=page, sort=sort, include_private=include_private,
+                strict=strict,
             )
-        except InvalidFilterError as exc:
+        except (InvalidFilterError, QuerySyntaxError) as exc:
             raise click.UsageError(str(exc)) from exc
         except SearchError as exc:
             raise click.ClickException(str(exc)) from exc
-    if as_json:
-        echo_json(results.to_dict())
-    else:
-        click.echo(render_results(results))
+    echo_results(results, as_json, as_nl, render_results)

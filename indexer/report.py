@@ -1,0 +1,87 @@
+"""What an indexing run tells its caller: progress while it runs, a report at the end.
+
+The library never prints; it hands these values to the faces, which decide
+how to show them (a line on stderr, JSON on stdout).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from indexer.documents import IngestError
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """How far a run is: documents read so far, how many are expected, seconds spent.
+
+    ``expected`` is the size of the index being updated (the best guess of
+    the corpus size without reading it twice), None on a first build.
+
+    >>> p = IndexProgress(done=500, expected=2000, elapsed=2.0)
+    >>> (p.rate, p.eta)
+    (250.0, 6.0)
+    """
+
+    done: int
+    expected: int | None
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Documents per second since the start."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current rate, when the total is known and not yet passed."""
+        if not self.expected or not self.rate or self.done >= self.expected:
+            return None
+        return (self.expected - self.done) / self.rate
+
+
+Progress = Callable[[IndexProgress], None]
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What a run changed, what it skipped and why, and the index it left."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    errors: tuple[IngestError, ...] = field(default=())
+    documents: int = 0
+    index_dir: str = ""
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+    def summary(self) -> str:
+        """``added N, updated N, deleted N, unchanged N, skipped N`` (+ ``(errors)`` when some failed)."""
+        line = (
+            f"added {self.added}, updated {self.updated}, deleted {self.deleted}, "
+            f"unchanged {self.unchanged}, skipped {self.skipped}"
+        )
+        return line + " (errors)" if self.errors else line
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in self.errors],
+            "documents": self.documents,
+            "index_dir": self.index_dir,
+            "seconds": round(self.seconds, 3),
+        }

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Bounded load test of the HTTP API, on loopback only.
+
+Starts ``rtes-search serve`` on a free 127.0.0.1 port over ``--index-dir``
+(rate limit off), or uses ``--url`` if it is a loopback address, then for
+each concurrency level sends exactly ``--requests`` GET requests drawn in
+turn from a fixed mix of queries, and stops. Prints requests/s and the
+p50/p95 latency of each level (client and server share the machine's
+cores, so this is a lower bound of what the server alone could do).
+
+    .venv/bin/python scripts/loadtest.py --index-dir index --requests 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import httpx2
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MIX = [  # (path, params): words, phrase, filters, sorting, deeper page, facets, the page, a document miss
+    ("/api/v1/search", {"q": "marchés publics"}),
+    ("/api/v1/search", {"q": "collectivités territoriales", "sort": "date"}),
+    ("/api/v1/search", {"q": "économie sociale et solidaire"}),
+    ("/api/v1/search", {"q": "coopération", "year": "2018"}),
+    ("/api/v1/search", {"q": "emploi insertion", "page": "2"}),
+    ("/api/v1/search", {"q": "contrat de travail"}),
+    ("/api/v1/search", {"q": "sécurité sociale", "limit": "20"}),
+    ("/api/v1/search", {"q": "\"commande publique\""}),
+    ("/api/v1/search", {"q": "responsabilite"}),
+    ("/api/v1/search", {"q": ""}),
+    ("/api/v1/facets", {}),
+    ("/", {"q": "marchés publics", "sort": "date"}),  # the HTML page
+    ("/api/v1/documents/inconnue", {}),
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def run_level(base: str, total: int, concurrency: int) -> dict:
+    """Send ``total`` requests with ``concurrency`` workers; latencies in milliseconds."""
+    urls = [f"{base}{path}?{urlencode(params)}" for path, params in MIX]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    counter = iter(range(total))
+    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx2.AsyncClient(limits=limits, timeout=60) as client:
+
+        async def worker():
+            for n in counter:
+                start = time.perf_counter()
+                response = await client.get(urls[n % len(urls)])
+                latencies.append((time.perf_counter() - start) * 1000)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    return {"concurrency": concurrency, "requests": total, "seconds": round(elapsed, 2),
+            "req_per_s": round(total / elapsed, 1), "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(percentile(latencies, 0.95), 1), "statuses": statuses}
+
+
+def start_server(index_dir: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rtes = Path(sys.executable).with_name("rtes-search")
+    server = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", str(index_dir), "--rate-limit", "0"])
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("le serveur n'a pas démarré")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-dir", type=Path, default=Path("index"))
+    parser.add_argument("--url", help="serveur déjà lancé, sur la boucle locale uniquement")
+    parser.add_argument("--requests", type=int, default=300, help="requêtes par niveau de concurrence")
+    parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.url and urlsplit(args.url).hostname not in LOOPBACK:
+        parser.error("--url doit être une adresse locale (127.0.0.1, localhost, ::1)")
+    server, base = (None, args.url.rstrip("/")) if args.url else start_server(args.index_dir)
+    try:
+        asyncio.run(run_level(base, len(MIX), 1))  # warm-up: facet sets, caches
+        rows = [asyncio.run(run_level(base, args.requests, int(c))) for c in args.concurrency.split(",")]
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(f"{'clients':>7} {'requêtes':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}  statuts")
+    for row in rows:
+        print(f"{row['concurrency']:>7} {row['requests']:>8} {row['req_per_s']:>7} {row['p50_ms']:>7} "
+              f"{row['p95_ms']:>7}  {row['statuses']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Take the README's screenshots of the search page with Debian's headless Chromium.
+
+Starts ``rtes-search serve`` on a free loopback port over an index of
+corpus/ built in a temporary directory, opens a results page with a query
+and a ticked filter, and writes docs/recherche.png (desktop) and
+docs/recherche-mobile.png (phone width).
+
+    .venv/bin/python scripts/screenshot.py
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = "/?q=march%C3%A9s+publics&year=2018&year=2022"
+SHOTS = {"recherche.png": {"width": 1280, "height": 900}, "recherche-mobile.png": {"width": 390, "height": 844}}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def start_server(index_dir: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rtes = Path(sys.executable).with_name("rtes-search")
+    subprocess.run([rtes, "index", "corpus", "--index-dir", index_dir, "--quiet"], cwd=ROOT, check=True)
+    server = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", index_dir], cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("le serveur n'a pas démarré")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server, base = start_server(Path(tmp) / "index")
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                for name, viewport in SHOTS.items():
+                    page = browser.new_page(viewport=viewport, locale="fr-FR")
+                    page.goto(base + STATE)
+                    page.screenshot(path=ROOT / "docs" / name, full_page=name == "recherche.png")
+                    print(ROOT / "docs" / name)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""``rtes-search serve``: the JSON API and the search page over HTTP (uvicorn).
+
+The web stack (the ``[http]`` extra) is imported only when this command runs,
+so the rest of the CLI works without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from indexer import IndexerError, ensure_index
+from search.cli.group import DEFAULT_CORPUS, cli, index_dir_option, index_dir_path
+
+
+def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...]):
+    try:
+        from search.http import Settings, create_app
+        from search.http.settings import parse_rate
+    except ImportError as exc:
+        raise click.ClickException(
+            f"le serveur web n'est pas installé ({exc.name}) : pip install 'rtes-search[http]'"
+        ) from exc
+    try:
+        rate_limit, window = parse_rate(rate) if rate else (None, None)
+        settings = Settings.from_env(index_dir=index_dir, rate_limit=rate_limit, rate_window=window,
+                                     cors_origins=cors or None)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return create_app(settings)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port d'écoute.")
+@index_dir_option
+@click.option("--build", is_flag=True, help="Construire l'index depuis corpus/ s'il manque ou a changé.")
+@click.option("--rate-limit", metavar="N/SECONDES",
+              help="Requêtes permises par client (défaut : $RTES_SEARCH_RATE_LIMIT, sinon 120/60 ; 0 : sans limite).")
+@click.option("--cors-origin", "cors", multiple=True, metavar="ORIGINE",
+              help="Origine autorisée à appeler l'API depuis un navigateur (répétable ; * pour toutes).")
+def serve_command(host, port, index_dir, build, rate_limit, cors):
+    """Servir la page de recherche (/) et l'API JSON (/api/v1, /openapi.json).
+
+    Jetons d'accès aux ressources privées : $RTES_SEARCH_TOKENS (séparés par des
+    virgules) ou $RTES_SEARCH_TOKENS_FILE (un jeton ou « sha256:<hex> » par ligne).
+
+    Exemple : rtes-search serve --port 8000 --index-dir index
+    """
+    directory = index_dir_path(index_dir)
+    if build:
+        try:
+            ensure_index(directory, [Path(DEFAULT_CORPUS)])
+        except IndexerError as exc:
+            raise click.ClickException(str(exc)) from exc
+    app = _create_app(directory, rate_limit, cors)
+    import uvicorn
+
+    click.echo(f"rtes-search : http://{host}:{port}/ (Ctrl-C pour arrêter)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

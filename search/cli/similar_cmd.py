@@ -1,0 +1,32 @@
+"""``rtes-search similar``: the resources closest to one resource."""
+
+from __future__ import annotations
+
+import click
+
+from search import DocumentNotFoundError
+from search.cli.group import (
+    cli, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher, private_option,
+)
+from search.render import render_similar
+
+
+@cli.command("similar")
+@click.argument("doc_id")
+@index_dir_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Nombre de résultats.")
+@private_option
+@json_option
+@nl_option
+def similar_command(doc_id, index_dir, limit, include_private, as_json, as_nl):
+    """Lister les ressources proches de DOC_ID (mêmes termes clés).
+
+    Exemple : rtes-search similar fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop --limit 3
+    """
+    with open_searcher(index_dir_path(index_dir)) as searcher:
+        try:
+            results = searcher.similar(doc_id, limit=limit, include_private=include_private)
+            title = searcher.document(doc_id, include_private=include_private).title
+        except DocumentNotFoundError as exc:
+            raise click.ClickException(str(exc)) from exc
+    echo_results(results, as_json, as_nl, lambda r: render_similar(title, r))

@@ -1,0 +1,85 @@
+"""The versioned JSON API (``/api/v1``) and ``/health``.
+
+Each endpoint checks its parameters (``params.py``), calls one ``Searcher``
+method under the shared searcher's lock, and returns the API's own
+``to_dict()``: the JSON is the CLI's ``--json``, byte for byte in content.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import JSONResponse
+
+from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
+from search.http.params import SearchParams, private_access, search_params, shared_searcher
+from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, SuggestResponse, errors
+
+router = APIRouter(prefix="/api/v1", tags=["API"], responses=errors(400, 413, 414, 429, 503))
+health_router = APIRouter(tags=["API"])
+DocId = Annotated[str, Path(max_length=500, description="Identifiant de la ressource.")]
+
+
+@router.get("/search", response_model=SearchResponse, summary="Chercher des ressources")
+def search(
+    request: Request,
+    params: Annotated[SearchParams, Depends(search_params)],
+    strict: Annotated[bool, Query(description="Requête mal formée : 400 au lieu d'un avertissement.")] = False,
+):
+    """Hits with highlighted snippets, facet counts over all matches, pagination."""
+    with shared_searcher(request).use() as searcher:
+        results = searcher.search(
+            params.q, filters=params.filters, limit=params.limit, page=params.page,
+            sort=params.sort, include_private=private_access(request), strict=strict,
+        )
+    return JSONResponse(results.to_dict())
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentModel, responses=errors(404),
+            summary="Une ressource et ses métadonnées")
+def document(request: Request, doc_id: DocId):
+    """404 for an unknown id, and for a private one without a valid token."""
+    with shared_searcher(request).use() as searcher:
+        doc = searcher.document(doc_id, include_private=private_access(request))
+    return JSONResponse(doc.to_dict())
+
+
+@router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),
+            summary="Ressources proches d'une ressource")
+def similar(request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10):
+    """Other resources sharing the key terms of ``doc_id``; 404 as for the resource itself."""
+    with shared_searcher(request).use() as searcher:
+        results = searcher.similar(doc_id, limit=limit, include_private=private_access(request))
+    return JSONResponse(results.to_dict())
+
+
+@router.get("/suggest", response_model=SuggestResponse, summary="Compléter ce que l'on tape")
+def suggest(
+    request: Request,
+    q: Annotated[str, Query(max_length=MAX_SUGGEST_CHARS, description="Début de mot ou de titre.")] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+):
+    """Completions of titles and terms for a search box, best first."""
+    with shared_searcher(request).use() as searcher:
+        suggestions = searcher.suggest(q, limit=limit, include_private=private_access(request))
+    return JSONResponse({"query": q, "suggestions": list(suggestions)})
+
+
+@router.get("/facets", response_model=Facets, summary="Valeurs de facettes et nombres de ressources")
+def facets(request: Request):
+    with shared_searcher(request).use() as searcher:
+        return JSONResponse(searcher.facets(include_private=private_access(request)))
+
+
+@health_router.get("/health", response_model=HealthModel, responses=errors(429, 503), summary="État du service")
+def health(request: Request):
+    """Whether an index is loaded, how many resources it holds and how old it is (503 without index)."""
+    with shared_searcher(request).use() as searcher:
+        stats = searcher.stats(include_private=private_access(request))
+    built = stats["built_at"]
+    return JSONResponse({
+        "status": "ok", "documents": stats["documents"], "generation": stats["generation"], "built_at": built,
+        "index_age_seconds": round(time.time() - built, 1) if built else None,
+    })

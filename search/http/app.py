@@ -1,0 +1,55 @@
+"""The ASGI application: JSON API, search page, static files, limits and CORS.
+
+``create_app`` is the only entry point (``rtes-search serve`` and the tests
+call it); the app keeps one ``SharedSearcher`` for its whole life.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.cors import CORSMiddleware
+
+from search.http import api, pages
+from search.http.errors import install_error_handlers
+from search.http.headers import HeadersMiddleware
+from search.http.limits import GuardMiddleware
+from search.http.ratelimit import RateLimiter
+from search.http.settings import Settings
+from search.http.shared import SharedSearcher
+
+DESCRIPTION = (
+    "Recherche plein texte dans la bibliothèque de ressources du RTES. Les erreurs sont des objets "
+    "`{\"error\": {\"status\", \"message\", \"param\"}}` ; un jeton `Authorization: Bearer …` valide "
+    "donne accès aux ressources privées."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: from ``RTES_SEARCH_*`` environment variables)."""
+    settings = settings or Settings.from_env()
+    shared = SharedSearcher(settings.index_dir)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        shared.close()
+
+    app = FastAPI(title="rtes-search", version="1.0.0", description=DESCRIPTION,
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.settings, app.state.searcher = settings, shared
+    app.include_router(api.router)
+    app.include_router(api.health_router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    install_error_handlers(app, pages.error_page)
+    limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
+    app.add_middleware(GuardMiddleware, limiter=limiter)
+    app.add_middleware(HeadersMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"],
+                           allow_headers=["Authorization"], expose_headers=["Retry-After"])
+    return app

@@ -1,0 +1,65 @@
+"""Bearer tokens that unlock private resources.
+
+The server keeps only SHA-256 digests of the tokens (read from
+``RTES_SEARCH_TOKENS``, comma-separated, and/or the file named by
+``RTES_SEARCH_TOKENS_FILE``, one token or ``sha256:<hex>`` digest a line),
+and compares digests in constant time, so neither memory nor timing gives a
+token away. A missing or wrong token simply means public access: private
+resources are then absent, exactly as if they did not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+DIGEST_PREFIX = "sha256:"
+
+
+def hash_token(token: str) -> str:
+    """Hex SHA-256 of a token.
+
+    >>> hash_token("secret")[:12]
+    '2bb80d537b1d'
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _digest_of_line(line: str) -> str | None:
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    if line.startswith(DIGEST_PREFIX):
+        return line[len(DIGEST_PREFIX):].lower()
+    return hash_token(line)
+
+
+def load_token_hashes(environ) -> frozenset[str]:
+    """Digests of every configured token; an unreadable token file is an error, not silence."""
+    lines = environ.get("RTES_SEARCH_TOKENS", "").split(",")
+    path = environ.get("RTES_SEARCH_TOKENS_FILE")
+    if path:
+        try:
+            lines += Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ValueError(f"fichier de jetons illisible : {path} ({exc.strerror})") from exc
+    return frozenset(d for d in map(_digest_of_line, lines) if d)
+
+
+def bearer_allows(authorization: str | None, digests: frozenset[str]) -> bool:
+    """True when the ``Authorization: Bearer <token>`` header carries a configured token.
+
+    Every digest is compared (no early exit) with ``hmac.compare_digest``.
+
+    >>> bearer_allows("Bearer secret", frozenset({hash_token("secret")}))
+    True
+    >>> bearer_allows("Bearer guess", frozenset({hash_token("secret")}))
+    False
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or not digests:
+        return False
+    candidate = hash_token(token.strip())
+    matches = [hmac.compare_digest(candidate, digest) for digest in digests]
+    return any(matches)

@@ -1,0 +1,72 @@
+"""Errors as JSON with a French message, the right status and the parameter at fault.
+
+Every error body is ``{"error": {"status": 400, "message": "…", "param": "limit"}}``
+(``param`` is null when no single parameter is at fault). Pages (paths
+outside ``/api/`` and ``/health``) get the same message as an HTML page.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
+
+from search import DocumentNotFoundError, IndexNotFoundError, QuerySyntaxError, SearchError
+
+STATUS_OF = ((IndexNotFoundError, 503), (DocumentNotFoundError, 404), (SearchError, 400))
+HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
+REASONS = {
+    "int_parsing": "nombre entier attendu",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "string_too_long": "trop long (au plus {max_length} caractères)",
+    "too_long": "trop de valeurs (au plus {max_length})",
+    "literal_error": "valeurs possibles : {expected}",
+    "missing": "paramètre obligatoire",
+    "bool_parsing": "true ou false attendu",
+}
+
+
+class ApiError(Exception):
+    """An error the endpoints raise themselves (e.g. a page beyond the depth limit)."""
+
+    def __init__(self, status: int, message: str, param: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.param = status, message, param
+
+
+def error_body(status: int, message: str, param: str | None = None) -> dict:
+    return {"error": {"status": status, "message": message, "param": param}}
+
+
+def from_validation(exc: RequestValidationError) -> ApiError:
+    """The first invalid parameter, named, with a French reason; an over-long q is a 414."""
+    error = exc.errors()[0]
+    param = str(error["loc"][-1]) if error.get("loc") else None
+    reason = REASONS.get(error["type"], "valeur invalide").format(**error.get("ctx", {})).replace(" or ", " ou ")
+    status = 414 if (param == "q" and error["type"] == "string_too_long") else 400
+    return ApiError(status, f"paramètre « {param} » invalide : {reason}", param)
+
+
+def from_search_error(exc: SearchError) -> ApiError:
+    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
+    return ApiError(status, str(exc), "q" if isinstance(exc, QuerySyntaxError) else None)
+
+
+def install_error_handlers(app: FastAPI, render_page) -> None:
+    """Register handlers turning every known failure into ``ApiError``, rendered by path."""
+
+    def respond(request: Request, error: ApiError):
+        path = request.url.path
+        if path.startswith("/api/") or path == "/health" or path == "/openapi.json":
+            return JSONResponse(error_body(error.status, error.message, error.param), error.status)
+        return render_page(request, error)
+
+    app.add_exception_handler(ApiError, respond)
+    app.add_exception_handler(RequestValidationError, lambda r, e: respond(r, from_validation(e)))
+    app.add_exception_handler(SearchError, lambda r, e: respond(r, from_search_error(e)))
+    app.add_exception_handler(
+        StarletteHTTPException,
+        lambda r, e: respond(r, ApiError(e.status_code, HTTP_MESSAGES.get(e.status_code, str(e.detail)))),
+    )

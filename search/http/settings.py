@@ -1,0 +1,58 @@
+"""What an operator can set for the server, read once from the environment.
+
+Everything has a safe default: no private access, a modest per-client rate,
+no cross-origin access. ``rtes-search serve`` overrides from its options.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search import default_index_dir
+from search.http.auth import load_token_hashes
+
+DEFAULT_RATE = "120/60"
+
+
+def parse_rate(text: str) -> tuple[int, float]:
+    """``"120/60"`` → 120 requests per 60 seconds; ``"0"`` turns the limit off.
+
+    >>> parse_rate("10/1"), parse_rate("0")
+    ((10, 1.0), (0, 60.0))
+    """
+    count, _, seconds = text.strip().partition("/")
+    try:
+        rate = (int(count), float(seconds or 60))
+    except ValueError:
+        raise ValueError(f"limite de débit illisible : {text!r} (attendu : REQUÊTES/SECONDES, ex. 120/60)") from None
+    if rate[0] < 0 or rate[1] <= 0:
+        raise ValueError(f"limite de débit invalide : {text!r}")
+    return rate
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Server settings an operator chooses (the request limits are constants of ``search.http.limits``)."""
+
+    index_dir: Path = field(default_factory=default_index_dir)
+    token_hashes: frozenset[str] = frozenset()
+    rate_limit: int = 120          # requests per client per window; 0 = unlimited
+    rate_window: float = 60.0
+    cors_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides) -> "Settings":
+        """Settings from ``RTES_SEARCH_*`` variables, then ``overrides`` (None values ignored)."""
+        env = os.environ if environ is None else environ
+        rate, window = parse_rate(env.get("RTES_SEARCH_RATE_LIMIT") or DEFAULT_RATE)
+        origins = tuple(o.strip() for o in env.get("RTES_SEARCH_CORS_ORIGINS", "").split(",") if o.strip())
+        values = {
+            "token_hashes": load_token_hashes(env), "rate_limit": rate, "rate_window": window,
+            "cors_origins": origins,
+        }
+        if env.get("RTES_SEARCH_INDEX"):
+            values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

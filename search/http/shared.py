@@ -1,0 +1,48 @@
+"""One Searcher for the whole server, used by one request at a time.
+
+Why a lock rather than a searcher per thread: a Whoosh searcher is not
+documented as thread-safe (its readers share file handles and caches, and
+our facet sets are filled lazily), and the searcher is pure Python, so under
+the GIL several threads would not search faster anyway, while each extra
+searcher would hold its own copy of every facet set. Requests wait their
+turn for a few milliseconds; the event loop keeps accepting connections and
+answering 429 meanwhile, because endpoints run in the worker thread pool.
+
+The index may be missing when the server starts (503 until it is built) and
+may be rebuilt while it runs: every use first checks, with one ``readlink``,
+whether a newer generation is current.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from search import Searcher
+
+
+class SharedSearcher:
+    """Open the index lazily, refresh it cheaply, and serialise access to it."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = index_dir
+        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def use(self) -> Iterator[Searcher]:
+        """The up-to-date searcher, held exclusively; raises ``IndexNotFoundError`` without index."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = Searcher(self.index_dir)
+            else:
+                self._searcher.refresh()
+            yield self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None

@@ -1,0 +1,146 @@
+"""What the search page shows, computed from a ``Results``: links, chips, pages.
+
+Presentation only: every number comes from the Searcher; this module turns
+them into shareable URLs (the whole state is in the address) and into the
+small structures the templates loop over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+from indexer.metadata import territory_parents
+from search import Results, Snippet
+from search.http.params import SearchParams
+from search.render import FACET_LABELS
+
+DEFAULT_LIMIT = 10
+SHOWN_VALUES = 8      # facet values visible before "Voir plus"
+PAGE_WINDOW = 2       # pages listed on each side of the current one
+
+
+def page_url(params: SearchParams, path: str = "/", **changes) -> str:
+    """The URL of ``params`` with ``changes`` (q, filters, sort, page); defaults are left out."""
+    state = {"q": params.q, "filters": params.filters, "sort": params.sort, "page": params.page,
+             "limit": params.limit, **changes}
+    pairs = [("q", state["q"])] if state["q"] else []
+    pairs += [(name, value) for name, values in state["filters"].items() for value in values]
+    if state["sort"] != "relevance":
+        pairs.append(("sort", state["sort"]))
+    if state["limit"] != DEFAULT_LIMIT:
+        pairs.append(("limit", state["limit"]))
+    if state["page"] > 1:
+        pairs.append(("page", state["page"]))
+    return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def highlight(snippet: Snippet) -> Markup:
+    """The snippet as HTML: text escaped, highlight ranges in ``<mark>``."""
+    out, last = [], 0
+    for start, end in snippet.highlights:
+        out.append(escape(snippet.text[last:start]))
+        out.append(Markup("<mark>%s</mark>") % snippet.text[start:end])
+        last = end
+    out.append(escape(snippet.text[last:]))
+    return Markup("").join(out)
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+def chips(params: SearchParams) -> list[Chip]:
+    """One removable chip per active filter value (removing one goes back to page 1)."""
+    result = []
+    for name, values in params.filters.items():
+        for value in values:
+            rest = {n: tuple(v for v in vs if (n, v) != (name, value)) for n, vs in params.filters.items()}
+            remaining = {n: vs for n, vs in rest.items() if vs}
+            label = f"{FACET_LABELS.get(name, name)} : {value}"
+            result.append(Chip(label, page_url(params, filters=remaining, page=1)))
+    return result
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    checked: bool
+    children: tuple["FacetValue", ...] = ()
+
+
+def territory_tree(items: list[FacetValue]) -> list[FacetValue]:
+    """Nest each territory under its parent when that parent is listed too: région → département → commune.
+
+    Counts already roll up (a resource about Lille counts for Nord and
+    Hauts-de-France), so a parent's number covers its children's. A
+    territory whose parents are not listed stays at the top level. Branches
+    holding a ticked territory come first, so none is folded away.
+    """
+    present = {item.value for item in items}
+    parent = {item.value: next((p for p in territory_parents(item.value) if p in present), None) for item in items}
+
+    def under(label: str | None) -> tuple[FacetValue, ...]:
+        return tuple(replace(item, children=under(item.value)) for item in items if parent[item.value] == label)
+
+    return sorted(under(None), key=lambda item: not _ticked_within(item))
+
+
+def _ticked_within(item: FacetValue) -> bool:
+    return item.checked or any(map(_ticked_within, item.children))
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    label: str
+    shown: list[FacetValue]
+    more: list[FacetValue]
+
+
+def facet_groups(counts: dict[str, dict[str, int]], params: SearchParams) -> list[FacetGroup]:
+    """Checkbox groups: active values first, then by count (territories as a tree); the tail under "Voir plus"."""
+    groups = []
+    for name, values in counts.items():
+        active = params.filters.get(name, ())
+        items = [FacetValue(v, values.get(v, 0), True) for v in active]
+        items += [FacetValue(v, n, False) for v, n in values.items() if v not in active]
+        if name == "territory":
+            items = territory_tree(items)
+        if items:
+            cut = max(SHOWN_VALUES, sum(map(_ticked_within, items)))
+            groups.append(FacetGroup(name, FACET_LABELS.get(name, name), items[:cut], items[cut:]))
+    return groups
+
+
+@dataclass(frozen=True)
+class Pagination:
+    previous: str | None
+    next: str | None
+    pages: list[tuple[str, str | None]]   # (label, url); url None for the current page and gaps
+    current: int
+
+
+def pagination(results: Results, params: SearchParams, last_page: int) -> Pagination | None:
+    """Previous/next links and a window of page numbers with gaps; None when one page holds all."""
+    last = min(results.pages, last_page)
+    if last <= 1:
+        return None
+    around = range(max(1, params.page - PAGE_WINDOW), min(last, params.page + PAGE_WINDOW) + 1)
+    links, previous = [], 0
+    for number in sorted({1, last, *around}):
+        if number > previous + 1:
+            links.append(("…", None))
+        links.append((str(number), None if number == params.page else page_url(params, page=number)))
+        previous = number
+    return Pagination(
+        previous=page_url(params, page=params.page - 1) if params.page > 1 else None,
+        next=page_url(params, page=params.page + 1) if params.page < last else None,
+        pages=links,
+        current=params.page,
+    )

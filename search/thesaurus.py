@@ -1,0 +1,146 @@
+"""Query-time expansion of the field's acronyms, in both directions.
+
+The RTES export writes ``ESS`` and never "économie sociale et solidaire";
+users type either. The thesaurus (``indexer/data/thesaurus.tsv``, data not
+code) is applied to the parsed query tree: a word that is an acronym also
+matches its expansions as phrases, and a run of words that spells an
+expansion also matches its acronym. Expansion happens at query time only,
+so editing the thesaurus needs no reindexing.
+
+Entries are analyzed with the analyzer of the index's ranked text fields,
+so they meet the query's tokens however those are stemmed and folded.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.query import And, Or, Phrase, Query, Term
+
+from indexer.analysis import THESAURUS_PATH
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One acronym and one of its expansions, as written in the data file."""
+
+    acronym: str
+    expansion: str
+
+    def describe(self) -> str:
+        return f"synonyme : {self.acronym} = {self.expansion}"
+
+
+@lru_cache(maxsize=1)
+def load_entries() -> tuple[Entry, ...]:
+    """Every (acronym, expansion) pair of the thesaurus file."""
+    with THESAURUS_PATH.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        return tuple(
+            Entry(row["acronym"].strip(), expansion.strip())
+            for row in rows
+            for expansion in row["expansion"].split("|")
+        )
+
+
+def _word(node: Query) -> str | None:
+    """The analyzed word a parsed node stands for: a Term, or one term in several fields."""
+    if isinstance(node, Term):
+        return node.text
+    if isinstance(node, Or) and node.subqueries and all(isinstance(s, Term) for s in node.subqueries):
+        texts = {s.text for s in node.subqueries}
+        return texts.pop() if len(texts) == 1 else None
+    return None
+
+
+def _fields(node: Query) -> list[tuple[str, float]]:
+    terms = node.subqueries if isinstance(node, Or) else [node]
+    return [(t.fieldname, t.boost) for t in terms]
+
+
+class Thesaurus:
+    """The entries analyzed by one field's analyzer, indexed both ways."""
+
+    def __init__(self, entries, analyze):
+        self.by_acronym: dict[str, list[tuple[Entry, tuple[str, ...]]]] = {}
+        self.by_expansion: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
+        for entry in entries:
+            acronym, words = analyze(entry.acronym), analyze(entry.expansion)
+            known = self.by_acronym.get(acronym[0] if len(acronym) == 1 else None, [])
+            if len(acronym) == 1 and words and words not in (w for _, w in known):
+                self.by_acronym.setdefault(acronym[0], []).append((entry, words))
+                self.by_expansion.setdefault(words, []).append((entry, acronym[0]))
+        self.longest = max((len(w) for w in self.by_expansion), default=0)
+
+    def expand(self, q: Query) -> tuple[Query, tuple[str, ...]]:
+        """``q`` with acronyms and expansions as alternatives, and what matched."""
+        found: list[str] = []
+        return self._rewrite(q, found), tuple(dict.fromkeys(found))
+
+    def _rewrite(self, q: Query, found: list[str]) -> Query:
+        if isinstance(q, And):
+            return And(self._sequence(q.subqueries, found), boost=q.boost)
+        if _word(q) is not None:
+            return self._sequence([q], found)[0]
+        if isinstance(q, Or):
+            return Or([self._rewrite(s, found) for s in q.subqueries], boost=q.boost)
+        return q
+
+    def _sequence(self, nodes: list[Query], found: list[str]) -> list[Query]:
+        words = [_word(n) for n in nodes]
+        out, i = [], 0
+        while i < len(nodes):
+            length, matches = self._expansion_at(words, i)
+            if matches:
+                run = nodes[i:i + length]
+                alternatives = [_any_field(_fields(run[0]), [acronym]) for _, acronym in matches]
+                out.append(Or([And(run) if length > 1 else run[0], *alternatives]))
+                found.extend(entry.describe() for entry, _ in matches)
+                i += length
+                continue
+            node = nodes[i]
+            if words[i] in self.by_acronym:
+                entries = self.by_acronym[words[i]]
+                out.append(Or([node, *(_any_field(_fields(node), w) for _, w in entries)]))
+                found.extend(entry.describe() for entry, _ in entries)
+            else:
+                out.append(node if words[i] is not None else self._rewrite(node, found))
+            i += 1
+        return out
+
+    def _expansion_at(self, words, start):
+        for length in range(min(self.longest, len(words) - start), 0, -1):
+            key = tuple(words[start:start + length])
+            if None not in key and key in self.by_expansion:
+                return length, self.by_expansion[key]
+        return 0, []
+
+
+def _any_field(fields: list[tuple[str, float]], words) -> Query:
+    """``words`` (one term, or a phrase) in any of ``fields``, with their boosts."""
+    if len(words) == 1:
+        return Or([Term(name, words[0], boost=boost) for name, boost in fields])
+    return Or([Phrase(name, list(words), boost=boost) for name, boost in fields])
+
+
+_built: list[tuple[object, Thesaurus]] = []
+
+
+def thesaurus_for(analyzer) -> Thesaurus:
+    """The thesaurus file analyzed by ``analyzer``, built once per distinct analyzer."""
+    for known, thesaurus in _built:
+        if known == analyzer:
+            return thesaurus
+    thesaurus = Thesaurus(load_entries(), lambda text: tuple(t.text for t in analyzer(text, mode="query")))
+    _built.append((analyzer, thesaurus))
+    return thesaurus
+
+
+def expand_query(q: Query, schema, field: str = "body") -> tuple[Query, tuple[str, ...]]:
+    """Apply the thesaurus to a parsed query; returns ``(query, expansions that matched)``.
+
+    Entries are analyzed by ``field``'s analyzer in ``schema`` (the index's own).
+    """
+    return thesaurus_for(schema[field].analyzer).expand(q)

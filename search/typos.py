@@ -1,0 +1,109 @@
+"""Typo tolerance: close spellings for words that match nothing, or almost nothing.
+
+Like Meilisearch and Typesense: a word of 5 letters or more may be one
+edit away from a word of the index, of 9 letters or more two edits away;
+acronyms (``SCIC``) and anything with a digit are taken as typed. A word
+that no visible resource contains is searched through its closest visible
+words instead; a word only one resource contains is searched as typed
+*and* through a much more frequent close word, at a lower boost, so exact
+matches rank first. Plural and feminine forms (``réservé``/``réservés``)
+are the same word, not a better spelling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from search.query import All, Any, Word
+from search.vocabulary import Vocabulary
+
+MAX_REPLACEMENTS = 3
+RARE_DOCS = 1
+MORE_FREQUENT = 5
+INFLECTIONS = ("s", "x", "e", "es")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A typed word, where it is in the query, and the spellings searched with it."""
+
+    word: str
+    start: int
+    end: int
+    node_start: int
+    replacements: tuple[str, ...]
+    written: str
+    missing: bool
+
+    def to_dict(self) -> dict:
+        """``replacements`` are folded index words, except the first, shown as the corpus writes it."""
+        return {"word": self.word, "replacements": [self.written, *self.replacements[1:]], "missing": self.missing}
+
+    def __str__(self) -> str:
+        if self.missing:
+            return f"« {self.word} » est introuvable : recherché comme « {self.written} »"
+        return f"« {self.word} » est rare : recherché aussi comme « {self.written} »"
+
+
+def max_edits(word: str) -> int:
+    """Edits tolerated in ``word`` as typed: 0 under 5 letters, for acronyms and numbers.
+
+    >>> [max_edits(w) for w in ("ESS", "SCIC", "Enercop", "cooperative", "2018ss")]
+    [0, 0, 1, 2, 0]
+    """
+    if len(word) < 5 or any(c.isdigit() for c in word) or (word.isupper() and word.isalpha()):
+        return 0
+    return 1 if len(word) < 9 else 2
+
+
+def plain_words(tree):
+    """The positive, unprefixed ``Word`` nodes of a tree (not under a negation)."""
+    if isinstance(tree, Word):
+        if not tree.prefix:
+            yield tree
+    elif isinstance(tree, (All, Any)):
+        for item in tree.items:
+            yield from plain_words(item)
+
+
+def same_word(a: str, b: str) -> bool:
+    """Inflections of one word (``reserve``, ``reserves``, ``reservee``)."""
+    short, long = sorted((a, b), key=len)
+    return any(long == short + end for end in INFLECTIONS) or (
+        short[-1:] in "sxe" and any(long == short[:-1] + end for end in INFLECTIONS)
+    )
+
+
+def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
+    """One ``Correction`` per word of ``tree`` that is missing or rare where a better spelling exists."""
+    found = []
+    for node in plain_words(tree):
+        tokens = vocabulary.analyse(node.text)
+        if len(tokens) != 1 or not max_edits(node.text[tokens[0][1]:tokens[0][2]]):
+            continue
+        word, start, end = tokens[0]
+        count = vocabulary.doc_count(word) or vocabulary.ranked_doc_count(node.text[start:end])
+        if count > RARE_DOCS:
+            continue
+        close = vocabulary.neighbours(word, max_edits(node.text[start:end]))
+        if count:
+            close = [n for n in close if n[2] >= MORE_FREQUENT * count and not same_word(word, n[0])]
+        if close:
+            best = [n[0] for n in close[:MAX_REPLACEMENTS]]
+            written = vocabulary.written(best[0])
+            found.append(Correction(
+                node.text[start:end], node.start + start, node.start + end, node.start, tuple(best), written, not count
+            ))
+    return found
+
+
+def suggestion(query: str, found: list[Correction]) -> str | None:
+    """``query`` with each corrected word replaced by its best spelling, as the corpus writes it."""
+    if not found:
+        return None
+    out, last = [], 0
+    for c in sorted(found, key=lambda c: c.start):
+        out.extend([query[last:c.start], c.written])
+        last = c.end
+    out.append(query[last:])
+    return "".join(out)

@@ -1,0 +1,121 @@
+"""The words a caller may see: the ``words`` field restricted to visible documents.
+
+Typo corrections, "did you mean" and completions all draw on this
+vocabulary. The ``words`` field is folded but not stemmed and keeps stop
+words, so its terms are real words (ENGINE-NOTES, pitfalls 5 and 6). A
+term counts only through the documents the caller may see, so a word that
+appears only in private resources never comes out of a suggestion. Words
+are shown as the corpus writes them (``enercoop`` → ``Enercoop``,
+``reserves`` → ``réservés``), read from one visible document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import islice
+
+from whoosh.query import Phrase
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from indexer.schema import TEXT_FIELDS
+
+FIELD = "words"
+PREFIX_SCAN = 5000
+CANDIDATES = 50
+
+
+class Vocabulary:
+    """Visible words of one open searcher, for one caller (public or with private access)."""
+
+    def __init__(self, searcher, visible: frozenset[int]):
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._visible = visible
+        self._everything = len(visible) == self._reader.doc_count_all()
+
+    def analyse(self, text: str):
+        """Folded tokens of ``text`` with their character ranges: ``[(word, start, end)]``."""
+        analyzer = self._searcher.schema[FIELD].analyzer
+        return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query")]
+
+    def doc_count(self, word: str) -> int:
+        """How many visible documents contain ``word``."""
+        if self._everything:
+            return self._reader.doc_frequency(FIELD, word)
+        if (FIELD, word) not in self._reader:
+            return 0
+        return sum(1 for d in self._reader.postings(FIELD, word).all_ids() if d in self._visible)
+
+    def ranked_doc_count(self, text: str) -> int:
+        """How many visible documents match ``text`` in the ranked text fields.
+
+        Those fields are stemmed: ``entreprise`` is not in ``words`` but
+        matches ``entreprises`` there, so it is no typo.
+        """
+        docs: set[int] = set()
+        for name in TEXT_FIELDS:
+            for token in self._searcher.schema[name].analyzer(text, mode="query"):
+                if (name, token.text) in self._reader:
+                    docs.update(self._reader.postings(name, token.text).all_ids())
+        return len(docs & self._visible)
+
+    def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
+        """Visible words within ``edits`` (Damerau-Levenshtein) of ``word``, sharing its first letter.
+
+        Returns ``[(word, distance, doc_count)]``, closest then most frequent first.
+        """
+        found = []
+        # Whoosh's automaton counts a swap of two letters as two edits; swaps are typos' commonest kind.
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+        others = set(self._reader.terms_within(FIELD, word, edits, prefix=1))
+        others |= {w for w in swaps if (FIELD, w) in self._reader}
+        for other in others:
+            count = self.doc_count(other) if other != word else 0
+            if count:
+                found.append((other, damerau_levenshtein(word, other), count))
+        found.sort(key=lambda f: (f[1], -f[2], f[0]))
+        return found
+
+    def docs(self, word: str) -> frozenset[int]:
+        """The visible documents containing ``word``."""
+        if (FIELD, word) not in self._reader:
+            return frozenset()
+        return self._visible.intersection(self._reader.postings(FIELD, word).all_ids())
+
+    def completions(self, prefix: str, limit: int, previous: str | None = None) -> list[str]:
+        """Visible words starting with ``prefix``, most frequent first.
+
+        After a ``previous`` word, words found right after it come first
+        (``marchés rés`` completes to ``réservés`` before ``réseau``), then
+        words found in the same documents.
+        """
+        words = [b.decode("utf-8") for b in islice(self._reader.expand_prefix(FIELD, prefix), PREFIX_SCAN)]
+        words.sort(key=lambda w: -self._reader.doc_frequency(FIELD, w))
+        counted = [(w, self.docs(w)) for w in words[:CANDIDATES] if w != prefix]
+        counted = [(w, d) for w, d in counted if d]
+        if previous is not None:
+            context = self.docs(previous)
+            counted.sort(key=lambda wd: (-self._follows(previous, wd[0], wd[1] & context), -len(wd[1] & context)))
+        return [w for w, _ in counted[:limit]]
+
+    def _follows(self, previous: str, word: str, together: frozenset[int]) -> int:
+        """In how many of the ``together`` documents ``word`` comes right after ``previous``."""
+        if not together:
+            return 0
+        return len(together.intersection(self._searcher.docs_for_query(Phrase(FIELD, [previous, word]))))
+
+    def written(self, word: str) -> str:
+        """``word`` as the corpus most often writes it, read from one visible document."""
+        if (FIELD, word) not in self._reader:
+            return word
+        docnum = next((d for d in self._reader.postings(FIELD, word).all_ids() if d in self._visible), None)
+        if docnum is None:
+            return word
+        stored = self._searcher.stored_fields(docnum)
+        forms = Counter(
+            text[start:end]
+            for text in (stored.get(f) or "" for f in TEXT_FIELDS)
+            for token, start, end in self.analyse(text)
+            if token == word
+        )
+        return forms.most_common(1)[0][0] if forms else word

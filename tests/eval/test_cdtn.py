@@ -1,0 +1,49 @@
+"""Relevance regression on the CDTN collection (French labour-law search, graded judgments).
+
+The whole collection (14,673 documents) is indexed once for this module;
+the first query variant of each topic is ranked and scored, per half of
+the topics (``topics_split.tsv``: tune on ``dev``, report ``test``). The
+expected figures are in ``cdtn/expected.tsv``: a change of analysis or
+ranking that moves them updates that file deliberately, with the reason in
+the commit message and the README table. All 4,940 variants are measured by
+``scripts/bench/stemmers.py`` (too slow for the suite).
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from indexer import FieldMapping, build_index
+from search.evaluation import METRICS, Ranker, evaluate, mean_metrics, read_qrels, read_queries
+
+from conftest import ROOT
+
+CDTN = ROOT / "data" / "cdtn-datafiller-2020"
+EXPECTED = ROOT / "tests" / "eval" / "cdtn" / "expected.tsv"
+
+
+def _rows(path):
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def cdtn_results(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("cdtn")
+    build_index([CDTN / "corpus.jsonl.gz"], index_dir, mapping=FieldMapping("doc_id", "title", "text"))
+    splits = {row["topic_id"]: row["split"] for row in _rows(CDTN / "topics_split.tsv")}
+    with Ranker(index_dir) as ranker:
+        results = evaluate(ranker, read_queries(CDTN / "queries.tsv", first_variant=True),
+                           read_qrels(CDTN / "qrels.trec"))
+    return {split: [r for r in results if splits[r.query.judged_by] == split] for split in ("dev", "test")}
+
+
+@pytest.mark.parametrize("expected", _rows(EXPECTED), ids=lambda row: row["split"])
+def test_cdtn_relevance_is_as_recorded(cdtn_results, expected):
+    results = cdtn_results[expected["split"]]
+    assert len(results) == int(expected["queries"])
+    measured = mean_metrics(results)
+    for metric in METRICS:
+        assert measured[metric] == pytest.approx(float(expected[metric]), abs=5e-4), metric

@@ -1,0 +1,163 @@
+"""The crawler against a local copy of the RTES site on 127.0.0.1 (see site_server.py)."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.crawl import USER_AGENT, crawl
+from indexer.crawl import links as links_module
+from indexer.crawl.state import CrawlState
+from indexer import report as report_module
+from indexer.ingest import html_text
+from search import Searcher
+from search.cli import cli
+
+from site_server import SiteServer
+from test_html_ingest import SITE
+
+# Short enough to keep the suite quick, shorter than the slow page's delay.
+TIMEOUT = 1.0
+CO_CONSTRUCTION = "point-de-reperess-co-construction-des-politiques-publiques"
+RESOURCES = 17  # resource pages of the fixture site with a body (one has none)
+EXPECTED_ERRORS = {
+    "boucle-a": "boucle de redirections (plus de 5)",
+    "page-supprimee": "HTTP 404 Not Found",
+    "erreur-serveur": "HTTP 500 Internal Server Error",
+    "page-lente": f"délai dépassé ({TIMEOUT:g} s)",
+    "sites/default/files/introuvable.docx": "HTTP 404 Not Found",
+}
+
+
+@pytest.fixture()
+def site(tmp_path):
+    """A private copy of the fixture site (tests change pages), served on a free port."""
+    root = tmp_path / "www"
+    shutil.copytree(SITE, root)
+    with SiteServer(root) as server:
+        yield server
+
+
+def run_crawl(site, out, **options):
+    return crawl(site.url, out, delay=0, timeout=TIMEOUT, **options)
+
+
+def test_first_crawl_fetches_the_site_and_reports_errors_without_stopping(site, tmp_path):
+    report = run_crawl(site, tmp_path / "out")
+    errors = {url.removeprefix(site.url): reason for url, reason in report.errors}
+    assert errors == EXPECTED_ERRORS
+    assert (report.fetched, report.unchanged, report.pending, report.robots_excluded) == (28, 0, 0, 1)
+    state = CrawlState.load(tmp_path / "out")
+    assert state.finished
+    stored = {url.removeprefix(site.url) for url, entry in state.entries.items() if state.local_path(entry)}
+    assert {"ressources?page=1", "ressources?page=2", CO_CONSTRUCTION,
+            "sites/default/files/guides/co-construction-version-imprimable.pdf"} <= stored
+    entry = state.entries[site.url + CO_CONSTRUCTION]
+    assert entry.etag and entry.last_modified and entry.fetched_at.endswith("Z")
+
+
+def test_politeness_robots_nofollow_user_agent_and_site_boundary(site, tmp_path):
+    run_crawl(site, tmp_path / "out")
+    paths = [path for path, _, _ in site.log]
+    assert paths[0] == "/robots.txt"
+    assert "/admin/config" not in paths  # Disallow: /admin/
+    assert "/espace-adherents" not in paths  # rel="nofollow"
+    assert not any("#" in p or "partenaire" in p for p in paths)  # fragments dropped, other sites left alone
+    once = [p for p in paths if not p.startswith("/boucle-")]  # the loop is followed 5 times, then given up
+    assert len(once) == len(set(once))
+    assert {agent for _, _, agent in site.log} == {USER_AGENT}
+
+
+def test_redirect_is_stored_under_its_target(site, tmp_path):
+    run_crawl(site, tmp_path / "out")
+    assert site.requests_for("/ancienne-adresse-co-construction") == [301]
+    assert site.requests_for("/" + CO_CONSTRUCTION) == [200]
+    alias = CrawlState.load(tmp_path / "out").entries[site.url + "ancienne-adresse-co-construction"]
+    assert (alias.redirect, alias.file) == (site.url + CO_CONSTRUCTION, "")
+    site.log.clear()
+    run_crawl(site, tmp_path / "out")  # the next crawl asks the old address with the target's validators
+    assert site.requests_for("/" + CO_CONSTRUCTION) == [304]
+
+
+def test_second_crawl_uses_conditional_requests_and_fetches_only_what_changed(site, tmp_path):
+    run_crawl(site, tmp_path / "out")
+    page = site.root / "pages" / "les-scic-et-les-collectivites-territoriales.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("bretonnes", "bretonnes et normandes"), encoding="utf-8")
+    site.log.clear()
+    report = run_crawl(site, tmp_path / "out")
+    assert (report.fetched, report.unchanged) == (1, 27)
+    # The slow page has no stored copy, so it is asked for in full each time (and times out again).
+    bodies = [path for path, status, _ in site.log if status == 200 and path != "/page-lente"]
+    assert bodies == ["/robots.txt", "/les-scic-et-les-collectivites-territoriales"]
+    assert site.requests_for("/page-lente") == [200]
+
+
+def test_an_interrupted_crawl_resumes_where_it_stopped(site, tmp_path):
+    first = run_crawl(site, tmp_path / "out", max_pages=5)
+    state = CrawlState.load(tmp_path / "out")
+    assert not state.finished and first.pending == len(state.frontier) > 0
+    done = {path for path, status, _ in site.log if status == 200 and path != "/robots.txt"}
+    site.log.clear()
+    rest = run_crawl(site, tmp_path / "out")
+    again = {path for path, _, _ in site.log} & done
+    assert again == set(), "pages fetched before the interruption are not asked for again"
+    assert rest.pending == 0 and CrawlState.load(tmp_path / "out").finished
+    assert first.fetched + rest.fetched == 28
+
+
+def test_a_page_removed_from_the_site_loses_its_copy(site, tmp_path):
+    run_crawl(site, tmp_path / "out")
+    (site.root / "pages" / "clauses-sociales-et-achats-responsables.html").unlink()
+    report = run_crawl(site, tmp_path / "out")
+    assert report.removed == 1
+    entry = CrawlState.load(tmp_path / "out").entries[site.url + "clauses-sociales-et-achats-responsables"]
+    assert (entry.status, entry.file) == (404, "")
+
+
+def cli_run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_crawl_then_index_makes_every_resource_searchable_with_its_pdf(site, tmp_path):
+    out, index = tmp_path / "site", tmp_path / "index"
+    crawled = cli_run("crawl", site.url, "--out", out, "--delay", 0, "--timeout", TIMEOUT, "--json", "-q")
+    assert crawled.exit_code == 0 and json.loads(crawled.stdout)["fetched"] == 28
+    indexed = cli_run("index", out, "--index-dir", index, "-q")
+    assert indexed.exit_code == 0
+    assert indexed.stdout == f"added {RESOURCES + 1}, updated 0, deleted 0, unchanged 0, skipped 1 (errors)\n"
+    with Searcher(index) as searcher:
+        hits = searcher.search("grille d'auto-évaluation").hits  # only in the PDF
+        assert [h.id for h in hits] == [CO_CONSTRUCTION]
+        assert [h.id for h in searcher.search("co-construction version imprimable").hits].count(CO_CONSTRUCTION) == 1
+        assert searcher.search("rapport d'activité 2021").hits[0].url.endswith("rapport-activite-2021.pdf")
+        assert searcher.search("ressourceries Besançon").hits[0].id == "economie-circulaire-reemploi-et-ressourceries"
+        assert searcher.search("", include_private=True).total == RESOURCES + 1
+        assert searcher.search("").total == RESOURCES - 1  # two private resources hidden
+
+
+def test_a_changed_page_is_updated_in_the_index(site, tmp_path):
+    out, index = tmp_path / "site", tmp_path / "index"
+    cli_run("crawl", site.url, "--out", out, "--delay", 0, "--timeout", TIMEOUT, "-q")
+    cli_run("index", out, "--index-dir", index, "-q")
+    page = site.root / "pages" / "les-scic-et-les-collectivites-territoriales.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("mobilité", "mobilité partagée et d'autopartage"),
+                    encoding="utf-8")
+    cli_run("crawl", site.url, "--out", out, "--delay", 0, "--timeout", TIMEOUT, "-q")
+    again = cli_run("index", out, "--index-dir", index, "-q")
+    assert again.stdout == f"added 0, updated 1, deleted 0, unchanged {RESOURCES}, skipped 1 (errors)\n"
+    with Searcher(index) as searcher:
+        assert [h.id for h in searcher.search("autopartage").hits] == ["les-scic-et-les-collectivites-territoriales"]
+
+
+def test_crawl_rejects_a_non_http_url():
+    result = CliRunner().invoke(cli, ["crawl", "ftp://example.org/"])
+    assert result.exit_code == 2 and "URL http(s) attendue" in result.stderr
+
+
+@pytest.mark.parametrize("module", [links_module, html_text, report_module])
+def test_docstring_examples(module):
+    assert doctest.testmod(module).failed == 0

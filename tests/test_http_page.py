@@ -1,0 +1,107 @@
+"""The server-rendered search page (no JavaScript): what it shows and the URLs it links to."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from http_support import SIEG, TOKEN, WEBINAR, make_app
+
+
+@pytest.fixture(scope="module")
+def client(corpus_index):
+    with TestClient(make_app(corpus_index)) as test_client:
+        yield test_client
+
+
+def _checked(html: str) -> set[tuple[str, str]]:
+    return {(n, unescape(v)) for n, v in re.findall(r'name="(\w+)" value="([^"]*)" checked', html)}
+
+
+def test_results_with_highlights_and_metadata(client):
+    page = client.get("/?q=marchés réservés")
+    assert page.status_code == 200 and '<html lang="fr">' in page.text
+    assert "2 résultats pour « marchés réservés »" in page.text
+    assert f'href="/documents/{WEBINAR}"' in page.text
+    assert "<mark>marchés</mark> <mark>réservés</mark>" in page.text.lower()
+    assert "Conférence en ligne · 2018 · Grand Est" in page.text
+
+
+def test_active_filters_are_checked_and_removable_chips(client):
+    page = client.get("/?q=collectivités&year=2018&territory=Grand Est").text
+    assert _checked(page) == {("year", "2018"), ("territory", "Grand Est")}
+    chips = dict((unescape(label), unescape(href)) for href, label in
+                 re.findall(r'<a class="chip" href="([^"]*)" aria-label="Retirer le filtre ([^"]*)"', page))
+    assert chips == {
+        "Année : 2018": "/?q=collectivit%C3%A9s&territory=Grand+Est",
+        "Territoire : Grand Est": "/?q=collectivit%C3%A9s&year=2018",
+    }
+
+
+def test_ticked_facet_keeps_its_other_values_on_offer(client):
+    page = client.get("/?year=2018").text
+    assert "3 résultats" in page
+    pattern = r'name="year" value="(\d+)"[^>]*> <span class="value">\d+</span> <span class="n">(\d+)'
+    years = dict(re.findall(pattern, page))
+    assert years == {"2018": "3", "2017": "4", "2019": "1", "2022": "1"}
+
+
+def test_territories_are_a_tree_with_the_ticked_branch_first(client):
+    page = BeautifulSoup(client.get("/", params={"territory": "Lille (59)"}).text, "html.parser")
+    lille = page.find("input", attrs={"name": "territory", "value": "Lille (59)"})
+    assert lille.has_attr("checked")
+    ancestors = [li.label.input["value"] for li in lille.find_parent("li").find_parents("li")]
+    assert ancestors == ["Nord (59)", "Hauts-de-France"]
+    roots = page.select('fieldset[data-facet="territory"] > ul > li > label > input')
+    assert roots[0]["value"] == "Hauts-de-France"
+    assert "Île-de-France" in [r["value"] for r in roots] and "Sceaux (92)" not in [r["value"] for r in roots]
+
+
+def test_pagination_links_keep_the_state(client):
+    page = client.get("/?sort=date&limit=4&page=2").text
+    assert 'aria-current="page">2<' in page
+    links = set(map(unescape, re.findall(r'<a rel="(?:prev|next)" href="([^"]*)"', page)))
+    assert links == {"/?sort=date&limit=4", "/?sort=date&limit=4&page=3"}
+    assert '<ol class="hits" start="5">' in page
+
+
+def test_document_page_and_private_access(client):
+    page = client.get(f"/documents/{WEBINAR}")
+    assert page.status_code == 200 and "<h1>Retour sur la conférence en ligne" in page.text
+    missing = client.get(f"/documents/{SIEG}")
+    assert missing.status_code == 404 and "Page introuvable" in missing.text
+    assert client.get(f"/documents/{SIEG}", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def test_no_results_offer_no_empty_filters(client):
+    page = client.get("/?q=zzzyxw").text
+    assert "Aucun résultat pour « zzzyxw »" in page and "Essayez d'autres mots" in page
+    assert "Appliquer les filtres" not in page and 'class="layout single"' in page
+
+
+def test_did_you_mean_links_to_the_corrected_query(client):
+    page = client.get("/?q=marches resreves&year=2018").text
+    assert 'Vouliez-vous dire <a href="/?q=marches+r%C3%A9serv%C3%A9s&amp;year=2018">marches réservés</a> ?' in page
+
+
+def test_document_page_lists_similar_resources(client):
+    page = client.get(f"/documents/{WEBINAR}").text
+    similar = page[page.index("Ressources proches"):]
+    assert 'href="/documents/points-de-reperess-du-rtes-marches-publics-ess"' in similar
+    assert SIEG not in similar and f'href="/documents/{WEBINAR}"' not in similar
+
+
+def test_invalid_parameter_is_a_french_error_page(client):
+    page = client.get("/?page=zéro")
+    assert page.status_code == 400 and "Paramètre « page » invalide : nombre entier attendu." in page.text
+
+
+def test_everything_is_served_by_the_app(client):
+    page = client.get("/?q=ess").text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', page)
+    assert assets == ["/static/style.css", "/static/app.js"]
+    assert all(client.get(a).status_code == 200 for a in assets)
