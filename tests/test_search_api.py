@@ -97,3 +97,19 @@ def test_to_dict_contract(searcher):
     hit = data["hits"][0]
     assert {"id", "title", "score", "snippet", "type", "year", "themes", "territories", "private", "url"} <= set(hit)
     assert set(data["facets"]) == {"type", "year", "theme", "territory"}
+
+
+@pytest.mark.parametrize(("query", "total"), [("", 9), ("ESS", 8), ("territoire", 5), ("coopération", 3),
+                                              ("marchés réservés", 2)])
+def test_facet_counts_match_the_stored_values_of_every_hit(searcher, query, total):
+    """Small hit sets (counted per document) and large ones (per value) give the true counts."""
+    results = searcher.search(query, limit=100)
+    assert results.total == total
+    expected: dict[str, dict[str, int]] = {"type": {}, "year": {}, "theme": {}, "territory": {}}
+    for hit in results.hits:
+        for field, values in (("type", [hit.type]), ("year", [hit.year]), ("theme", hit.themes),
+                              ("territory", hit.territories)):
+            for value in filter(None, values):
+                expected[field][value] = expected[field].get(value, 0) + 1
+    assert len(results.hits) == total
+    assert results.facets == expected
