@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from whoosh.query import Or, Query
 
 from search.compile import QueryBuilder, split_filters
-from search.query import All, Any, Not, parse
+from search.query import MAX_WARNINGS, All, Any, Not, parse
 from search.typos import Correction, corrections, suggestion
 from search.vocabulary import Vocabulary
 
@@ -54,7 +54,9 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
     query = builder.build(tree)
     plan = Plan(query, allowed, [str(w) for w in parse_warnings], found, suggestion(text, found))
     plan.filters = {f: tuple(dict.fromkeys(filters.get(f, ()) + query_filters.get(f, ()))) for f in {**filters, **query_filters}}
-    plan.warnings += [str(w) for w in builder.warnings] + [str(c) for c in found]
+    unique = list({c.word.casefold(): c for c in found}.values())
+    plan.corrections = unique
+    plan.warnings += [str(w) for w in builder.warnings[:MAX_WARNINGS]] + [str(c) for c in unique[:MAX_WARNINGS]]
     if tree is not None and query is None:
         plan.warnings.append("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés")
         plan.matched = frozenset()

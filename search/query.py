@@ -27,6 +27,7 @@ from search.errors import QuerySyntaxError
 
 MAX_CLAUSES = 32
 MAX_DEPTH = 16
+MAX_WARNINGS = 5
 
 # Field prefixes, folded (so ``Résumé:`` and ``resume:`` are the same).
 FIELD_NAMES = {
@@ -136,14 +137,15 @@ def tokenize(text: str) -> list[Token]:
 def parse(text: str, strict: bool = False):
     """Return ``(tree, warnings)``; the tree is None for an empty query.
 
-    With ``strict`` the first warning is raised as ``QuerySyntaxError``.
+    With ``strict`` the first warning is raised as ``QuerySyntaxError``;
+    otherwise the first ``MAX_WARNINGS`` are returned, in query order.
     """
     parser = _Parser(tokenize(text))
     tree = parser.parse()
     warnings = sorted(parser.warnings, key=lambda w: w.position)
     if strict and warnings:
         raise QuerySyntaxError(str(warnings[0]), warnings[0].position)
-    return tree, tuple(warnings)
+    return tree, tuple(warnings[:MAX_WARNINGS])
 
 
 class _Parser:
@@ -232,12 +234,15 @@ class _Parser:
         if token.kind == "open_quote":
             self.warn(token.start, "guillemet non fermé : cherché comme des mots")
             return self.words(token, fields)
-        if self.clauses >= MAX_CLAUSES:
-            if self.clauses == MAX_CLAUSES:
-                self.warn(token.start, f"requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont cherchés")
-            self.clauses += 1
-            return None
+        return self.clause(token, fields)
+
+    def clause(self, token: Token, fields):
+        """A word or phrase, up to ``MAX_CLAUSES`` of them (a pasted page is not a query)."""
         self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            if self.clauses == MAX_CLAUSES + 1:
+                self.warn(token.start, f"requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont cherchés")
+            return None
         return self.leaf(token, fields)
 
     def group(self, token: Token, fields):
@@ -255,11 +260,21 @@ class _Parser:
         return node
 
     def field(self, token: Token, fields):
+        """``name:value``; nested prefixes (``titre:titre:…``) count towards the depth limit."""
+        if self.depth >= MAX_DEPTH:
+            self.warn(token.start, "préfixes de champ trop imbriqués, ignorés")
+            return None
+        self.depth += 1
+        node = self.field_value(token, fields)
+        self.depth -= 1
+        return node
+
+    def field_value(self, token: Token, fields):
         name = FIELD_NAMES.get(fold(token.text))
         if name is None:
             self.warn(token.start, f"champ inconnu « {token.text} » : cherché comme un mot")
             node = self.unary(fields)
-            return _join(All, [self.leaf(Token("word", token.text, token.start), fields), node])
+            return _join(All, [self.clause(Token("word", token.text, token.start), fields), node])
         if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
             self.warn(token.start, f"champ « {token.text} » sans valeur, ignoré")
             return None
