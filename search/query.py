@@ -295,7 +295,7 @@ class _Parser:
     def words(self, token: Token, fields):
         """The text of an unclosed quote, word by word."""
         items = [
-            Word(m.group(), token.start + 1 + m.start(), fields)
+            self.leaf(Token("word", m.group(), token.start + 1 + m.start()), fields)
             for m in re.finditer(r"[^\s()]+", token.text)
         ][:MAX_CLAUSES]
         return _join(All, items)

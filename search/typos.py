@@ -80,11 +80,15 @@ def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
     found, known = [], {}
     for node in plain_words(tree):
         tokens = vocabulary.analyse(node.text)
-        if len(tokens) != 1 or not max_edits(node.text[tokens[0][1]:tokens[0][2]]):
+        if len(tokens) != 1:
             continue
         word, start, end = tokens[0]
+        # Edits are counted on the word as typed (case tells acronyms) and as folded (what is compared).
+        edits = min(max_edits(node.text[start:end]), max_edits(word))
+        if not edits:
+            continue
         if word not in known:
-            best, count = _better_spellings(word, max_edits(node.text[start:end]), vocabulary)
+            best, count = _better_spellings(word, edits, vocabulary)
             known[word] = (best, count, vocabulary.written(best[0]) if best else "")
         best, count, written = known[word]
         if best:

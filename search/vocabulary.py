@@ -11,12 +11,14 @@ are shown as the corpus writes them (``enercoop`` → ``Enercoop``,
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import islice
 
 from whoosh.query import Phrase
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from indexer.analysis import fold
 from indexer.schema import TEXT_FIELDS
 
 FIELD = "words"
@@ -99,10 +101,30 @@ class Vocabulary:
         if docnum is None:
             return word
         stored = self._searcher.stored_fields(docnum)
-        forms = Counter(
-            text[start:end]
-            for text in (stored.get(f) or "" for f in TEXT_FIELDS)
-            for token, start, end in self.analyse(text)
-            if token == word
-        )
+        pattern = spelled_like(word)
+        forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
         return forms.most_common(1)[0][0] if forms else word
+
+
+def _variants() -> dict[str, str]:
+    """Each ASCII letter with every Latin letter that folds to it (``e`` → ``eéèêëEÉÈÊË…``)."""
+    groups: dict[str, str] = {}
+    for code in list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + list(range(0xC0, 0x250)):
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded.isalnum():
+            groups[folded] = groups.get(folded, "") + char
+    return groups
+
+
+_VARIANTS = _variants()
+
+
+def spelled_like(word: str) -> re.Pattern:
+    """A pattern for the written forms of a folded word: ``reserves`` finds ``Réservés``.
+
+    >>> spelled_like("reserves").findall("marchés réservés")
+    ['réservés']
+    """
+    body = "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in word)
+    return re.compile(rf"(?<!\w){body}(?!\w)")

@@ -7,6 +7,8 @@ words of the corpus, and include 10,000-character strings.
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,8 +30,11 @@ long_strings = st.tuples(st.one_of(st.sampled_from(PIECES), st.text(min_size=1, 
 )
 queries = st.one_of(st.text(), language, long_strings)
 
-API = settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
-CLI = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+# 10,000 searches (about 3 ms of CPU each on the test corpus); set RTES_HYPOTHESIS_EXAMPLES lower to iterate faster.
+EXAMPLES = int(os.environ.get("RTES_HYPOTHESIS_EXAMPLES", "10000"))
+API = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+SIDE = settings(max_examples=max(1, EXAMPLES // 10), deadline=None, suppress_health_check=list(HealthCheck))
+CLI = settings(max_examples=max(1, EXAMPLES // 50), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @API
@@ -44,7 +49,7 @@ def test_search_never_raises(searcher, text, private, sort):
     results.to_dict()
 
 
-@settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck))
+@SIDE
 @given(text=queries)
 def test_strict_raises_only_query_syntax_errors_at_a_real_position(searcher, text):
     try:
@@ -54,7 +59,7 @@ def test_strict_raises_only_query_syntax_errors_at_a_real_position(searcher, tex
     assert all(0 <= w.position < len(text) for w in parse(text)[1])
 
 
-@settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck))
+@SIDE
 @given(text=queries, private=st.booleans())
 def test_suggest_never_raises_nor_leaks(searcher, text, private):
     found = searcher.suggest(text, include_private=private)
