@@ -209,20 +209,16 @@ class _Parser:
             start = token.start if start is None else start
             negate ^= token.text != "+"
             self.pos += 1
-        if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
+        token = self.peek()
+        if token is None or token.kind in ("close", "OR", "AND"):
             if start is not None:
                 self.warn(start, "signe ou opérateur sans terme à droite, ignoré")
-            return None if start is not None or self.peek() is None else self.stray_operator()
+            elif token is not None and token.kind != "close":
+                self.warn(token.start, f"opérateur « {token.text} » sans terme à gauche, ignoré")
+                self.pos += 1
+            return None
         node = self.primary(fields)
         return Not(node) if negate and node is not None else node
-
-    def stray_operator(self):
-        token = self.peek()
-        if token.kind == "close":
-            return None
-        self.warn(token.start, f"opérateur « {token.text} » sans terme à gauche, ignoré")
-        self.pos += 1
-        return None
 
     def primary(self, fields):
         token = self.peek()
