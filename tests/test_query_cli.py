@@ -40,6 +40,8 @@ def test_colour_only_on_a_terminal(run):
 
 def test_suggestion_and_correction_are_shown(run):
     out = run("search", "Enercop").stdout
+    assert "    … environnementale» de la Ville de Lille avec Enercoop, pour la fourniture" in out  # cut mid-sentence
+    assert "à destination de quinze bâtiments recevant …\n" in out
     assert "Vouliez-vous dire : Enercoop ?" in out
     assert "Attention : « Enercop » est introuvable : recherché comme « Enercoop »" in out
 
