@@ -100,8 +100,8 @@ class QueryBuilder:
     def conjunction(self, items) -> Query | None:
         positives = [self.build(i) for i in items if not isinstance(i, Not)]
         negatives = [self.build(i.item) for i in items if isinstance(i, Not)]
-        positives = [q for q in positives if q is not None]
-        negatives = [q for q in negatives if q is not None]
+        positives = list(dict.fromkeys(q for q in positives if q is not None))
+        negatives = list(dict.fromkeys(q for q in negatives if q is not None))
         query = (And(positives) if len(positives) > 1 else positives[0]) if positives else None
         if negatives:
             query = AndNot(query if query is not None else Every(), _any(negatives))
@@ -154,7 +154,7 @@ class QueryBuilder:
 
 
 def _any(queries) -> Query | None:
-    queries = [q for q in queries if q is not None]
+    queries = list(dict.fromkeys(q for q in queries if q is not None))
     if not queries:
         return None
     return queries[0] if len(queries) == 1 else Or(queries)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from whoosh.query import Or, Query
 
 from search.compile import QueryBuilder, split_filters
-from search.query import All, Any, Not, parse
+from search.query import MAX_WARNINGS, All, Any, Not, parse
 from search.thesaurus import expand_query
 from search.typos import Correction, corrections, suggestion
 from search.vocabulary import Vocabulary
@@ -48,31 +48,45 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
     tree, facet_nodes = split_filters(tree)
     found = corrections(tree, Vocabulary(searcher, facets.visible_docs(include_private)))
     builder = QueryBuilder(searcher, facets, {c.node_start: c.replacements for c in found})
-    query_filters: dict[str, tuple[str, ...]] = {}
-    for node in facet_nodes:
-        query_filters[node.field] = query_filters.get(node.field, ()) + (builder.facet_values(node) or (node.value,))
+    query_filters = _query_filters(facet_nodes, builder)
     allowed = facets.allowed(filters, include_private) & facets.allowed(query_filters, include_private)
     query, expansions = _expanded(builder.build(tree), searcher.schema)
-    plan = Plan(query, allowed, [str(w) for w in parse_warnings], found, suggestion(text, found))
+    unique = list({c.word.casefold(): c for c in found}.values())
+    plan = Plan(query, allowed, [str(w) for w in parse_warnings], unique, suggestion(text, found))
     plan.filters = {f: tuple(dict.fromkeys(filters.get(f, ()) + query_filters.get(f, ()))) for f in {**filters, **query_filters}}
-    plan.warnings += [str(w) for w in builder.warnings] + [str(c) for c in found] + list(expansions)
+    plan.warnings += [str(w) for w in builder.warnings[:MAX_WARNINGS]] + [str(c) for c in unique[:MAX_WARNINGS]]
+    plan.warnings += expansions
     if tree is not None and query is None:
         plan.warnings.append("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés")
         plan.matched = frozenset()
     elif query is not None:
-        plan.matched = allowed & frozenset(searcher.docs_for_query(query))
-        if not plan.matched and isinstance(tree, All):
-            _most_words(plan, tree, builder, searcher, allowed)
-        elif found:
-            exact, _ = _expanded(QueryBuilder(searcher, facets).build(tree), searcher.schema)
-            typed = plan.matched.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
-            plan.tiers = (typed, plan.matched - typed)
+        _match(plan, tree, builder, searcher, facets)
     return plan
 
 
 def _expanded(query: Query | None, schema) -> tuple[Query | None, tuple[str, ...]]:
     """The thesaurus applied to a built query (``search.thesaurus``): acronyms ⇄ expansions."""
     return expand_query(query, schema) if query is not None else (None, ())
+
+
+def _query_filters(facet_nodes, builder: QueryBuilder) -> dict[str, tuple[str, ...]]:
+    """``type:étude année:2018`` → ``{"type": ("Étude",), "year": ("2018",)}``; an unknown value stays as typed."""
+    found: dict[str, tuple[str, ...]] = {}
+    for node in facet_nodes:
+        found[node.field] = found.get(node.field, ()) + (builder.facet_values(node) or (node.value,))
+    return found
+
+
+def _match(plan: Plan, tree, builder: QueryBuilder, searcher, facets) -> None:
+    """The documents of ``plan.query``; else of most words; typed words before corrected ones."""
+    allowed = plan.matched
+    plan.matched = allowed & frozenset(searcher.docs_for_query(plan.query))
+    if not plan.matched and isinstance(tree, All):
+        _most_words(plan, tree, builder, searcher, allowed)
+    elif plan.corrections:
+        exact, _ = _expanded(QueryBuilder(searcher, facets).build(tree), searcher.schema)
+        typed = plan.matched.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
+        plan.tiers = (typed, plan.matched - typed)
 
 
 def _most_words(plan: Plan, tree: All, builder: QueryBuilder, searcher, allowed: frozenset[int]) -> None:

@@ -27,6 +27,7 @@ from search.errors import QuerySyntaxError
 
 MAX_CLAUSES = 32
 MAX_DEPTH = 16
+MAX_WARNINGS = 5
 
 # Field prefixes, folded (so ``Résumé:`` and ``resume:`` are the same).
 FIELD_NAMES = {
@@ -136,14 +137,15 @@ def tokenize(text: str) -> list[Token]:
 def parse(text: str, strict: bool = False):
     """Return ``(tree, warnings)``; the tree is None for an empty query.
 
-    With ``strict`` the first warning is raised as ``QuerySyntaxError``.
+    With ``strict`` the first warning is raised as ``QuerySyntaxError``;
+    otherwise the first ``MAX_WARNINGS`` are returned, in query order.
     """
     parser = _Parser(tokenize(text))
     tree = parser.parse()
     warnings = sorted(parser.warnings, key=lambda w: w.position)
     if strict and warnings:
         raise QuerySyntaxError(str(warnings[0]), warnings[0].position)
-    return tree, tuple(warnings)
+    return tree, tuple(warnings[:MAX_WARNINGS])
 
 
 class _Parser:
@@ -207,20 +209,16 @@ class _Parser:
             start = token.start if start is None else start
             negate ^= token.text != "+"
             self.pos += 1
-        if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
+        token = self.peek()
+        if token is None or token.kind in ("close", "OR", "AND"):
             if start is not None:
                 self.warn(start, "signe ou opérateur sans terme à droite, ignoré")
-            return None if start is not None or self.peek() is None else self.stray_operator()
+            elif token is not None and token.kind != "close":
+                self.warn(token.start, f"opérateur « {token.text} » sans terme à gauche, ignoré")
+                self.pos += 1
+            return None
         node = self.primary(fields)
         return Not(node) if negate and node is not None else node
-
-    def stray_operator(self):
-        token = self.peek()
-        if token.kind == "close":
-            return None
-        self.warn(token.start, f"opérateur « {token.text} » sans terme à gauche, ignoré")
-        self.pos += 1
-        return None
 
     def primary(self, fields):
         token = self.peek()
@@ -232,12 +230,15 @@ class _Parser:
         if token.kind == "open_quote":
             self.warn(token.start, "guillemet non fermé : cherché comme des mots")
             return self.words(token, fields)
-        if self.clauses >= MAX_CLAUSES:
-            if self.clauses == MAX_CLAUSES:
-                self.warn(token.start, f"requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont cherchés")
-            self.clauses += 1
-            return None
+        return self.clause(token, fields)
+
+    def clause(self, token: Token, fields):
+        """A word or phrase, up to ``MAX_CLAUSES`` of them (a pasted page is not a query)."""
         self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            if self.clauses == MAX_CLAUSES + 1:
+                self.warn(token.start, f"requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont cherchés")
+            return None
         return self.leaf(token, fields)
 
     def group(self, token: Token, fields):
@@ -255,11 +256,21 @@ class _Parser:
         return node
 
     def field(self, token: Token, fields):
+        """``name:value``; nested prefixes (``titre:titre:…``) count towards the depth limit."""
+        if self.depth >= MAX_DEPTH:
+            self.warn(token.start, "préfixes de champ trop imbriqués, ignorés")
+            return None
+        self.depth += 1
+        node = self.field_value(token, fields)
+        self.depth -= 1
+        return node
+
+    def field_value(self, token: Token, fields):
         name = FIELD_NAMES.get(fold(token.text))
         if name is None:
             self.warn(token.start, f"champ inconnu « {token.text} » : cherché comme un mot")
             node = self.unary(fields)
-            return _join(All, [self.leaf(Token("word", token.text, token.start), fields), node])
+            return _join(All, [self.clause(Token("word", token.text, token.start), fields), node])
         if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
             self.warn(token.start, f"champ « {token.text} » sans valeur, ignoré")
             return None
@@ -280,7 +291,7 @@ class _Parser:
     def words(self, token: Token, fields):
         """The text of an unclosed quote, word by word."""
         items = [
-            Word(m.group(), token.start + 1 + m.start(), fields)
+            self.leaf(Token("word", m.group(), token.start + 1 + m.start()), fields)
             for m in re.finditer(r"[^\s()]+", token.text)
         ][:MAX_CLAUSES]
         return _join(All, items)

@@ -26,6 +26,16 @@ def highlight(snippet: Snippet) -> str:
     return "".join(out)
 
 
+def _ellipsis(snippet: Snippet) -> str:
+    """The highlighted fragment, with "…" where it cuts into a sentence."""
+    text = snippet.text
+    if not text:
+        return text
+    head = "… " if text[0].islower() and snippet.field != "title" else ""
+    tail = "" if text[-1] in ".!?…»\")" or snippet.field == "title" else " …"
+    return head + highlight(snippet) + tail
+
+
 def _meta_line(hit: Hit) -> str:
     parts = [p for p in (hit.type, hit.year, ", ".join(hit.territories)) if p]
     if hit.private:
@@ -39,7 +49,7 @@ def render_hit(rank: int, hit: Hit) -> str:
     meta = _meta_line(hit)
     if meta:
         lines.append("    " + click.style(meta, fg="cyan"))
-    lines.extend("    " + highlight(s) for s in hit.snippets)
+    lines.extend("    " + _ellipsis(s) for s in hit.snippets)
     lines.append("    " + click.style(hit.id, dim=True))
     return "\n".join(lines)
 

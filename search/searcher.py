@@ -134,6 +134,8 @@ class Searcher:
         for tier in tiers:
             if len(ranked) >= wanted:
                 break
+            if not tier:  # Whoosh reads an empty filter as no filter at all
+                continue
             results = self._searcher.search(
                 query if query is not None else Every(),
                 limit=wanted - len(ranked),

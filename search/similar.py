@@ -13,8 +13,9 @@ from whoosh.query import Or, Query, Term
 from indexer.schema import FIELD_BOOSTS, TEXT_FIELDS
 
 KEY_TERMS = 12
-# Numbers (dates, issue numbers) say little about what a resource is about.
+# Numbers (dates, issue numbers) and initials say little about what a resource is about.
 NUMBERS_MARGIN = 6
+MIN_LENGTH = 3
 # The field whose statistics weigh key terms: the body, the largest text.
 STATS_FIELD = "body"
 
@@ -25,7 +26,7 @@ def key_terms(searcher, stored: dict, count: int = KEY_TERMS) -> list[tuple[str,
     if not text.strip():
         return []
     terms = searcher.key_terms_from_text(STATS_FIELD, text, numterms=count + NUMBERS_MARGIN, normalize=True)
-    return [(t, w) for t, w in terms if not any(c.isdigit() for c in t)][:count]
+    return [(t, w) for t, w in terms if len(t) >= MIN_LENGTH and not any(c.isdigit() for c in t)][:count]
 
 
 def similar_query(searcher, stored: dict) -> Query | None:

@@ -30,7 +30,8 @@ MAX_FRAGMENTS = 3
 MAX_ANCHORS = 200
 SNIPPET_FIELDS = ("body", "summary", "title")
 WORDS_FIELD = "words"
-_SENTENCE_END = re.compile(r"[.!?…;]\s+|\n")
+# A sentence ends at . ! ? or … followed by a capital ("art. 37" does not end one), or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ\"«“])|\n")
 
 
 def query_terms(query) -> dict[str, frozenset[str]]:
@@ -135,7 +136,7 @@ def fragment_end(text: str, start: int, match_end: int) -> int:
     if target >= len(text):
         end = len(text)
     else:
-        ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text, start + 120, start + 240)]
+        ends = [m.start() for m in _SENTENCE_END.finditer(text, start + 120, start + 240)]
         ends = [e for e in ends if e >= match_end]
         if ends:
             end = ends[0]

@@ -21,6 +21,7 @@ MAX_REPLACEMENTS = 3
 RARE_DOCS = 1
 MORE_FREQUENT = 5
 INFLECTIONS = ("s", "x", "e", "es")
+MAX_LETTERS = 30  # longer "words" are pasted noise, and automata over them are slow
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def max_edits(word: str) -> int:
     >>> [max_edits(w) for w in ("ESS", "SCIC", "Enercop", "cooperative", "2018ss")]
     [0, 0, 1, 2, 0]
     """
-    if len(word) < 5 or any(c.isdigit() for c in word) or (word.isupper() and word.isalpha()):
+    if not 5 <= len(word) <= MAX_LETTERS or any(c.isdigit() for c in word) or (word.isupper() and word.isalpha()):
         return 0
     return 1 if len(word) < 9 else 2
 
@@ -76,25 +77,37 @@ def same_word(a: str, b: str) -> bool:
 
 def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
     """One ``Correction`` per word of ``tree`` that is missing or rare where a better spelling exists."""
-    found = []
+    found, known = [], {}
     for node in plain_words(tree):
         tokens = vocabulary.analyse(node.text)
-        if len(tokens) != 1 or not max_edits(node.text[tokens[0][1]:tokens[0][2]]):
+        if len(tokens) != 1:
             continue
         word, start, end = tokens[0]
-        count = vocabulary.doc_count(word) or vocabulary.ranked_doc_count(node.text[start:end])
-        if count > RARE_DOCS:
+        # Edits are counted on the word as typed (case tells acronyms) and as folded (what is compared).
+        edits = min(max_edits(node.text[start:end]), max_edits(word))
+        if not edits:
             continue
-        close = vocabulary.neighbours(word, max_edits(node.text[start:end]))
-        if count:
-            close = [n for n in close if n[2] >= MORE_FREQUENT * count and not same_word(word, n[0])]
-        if close:
-            best = [n[0] for n in close[:MAX_REPLACEMENTS]]
-            written = vocabulary.written(best[0])
+        if word not in known:
+            best, count = _better_spellings(word, edits, vocabulary)
+            known[word] = (best, count, vocabulary.written(best[0]) if best else "")
+        best, count, written = known[word]
+        if best:
             found.append(Correction(
-                node.text[start:end], node.start + start, node.start + end, node.start, tuple(best), written, not count
+                node.text[start:end], node.start + start, node.start + end, node.start, best, written, not count,
             ))
     return found
+
+
+def _better_spellings(word: str, edits: int, vocabulary: Vocabulary) -> tuple[tuple[str, ...], int]:
+    """Close visible words worth searching for ``word``, and how many visible documents have ``word``."""
+    # A word found only through its stem (entreprise → entreprises) is no typo either.
+    count = vocabulary.doc_count(word) or vocabulary.ranked_doc_count(word)
+    if count > RARE_DOCS:
+        return (), count
+    close = vocabulary.neighbours(word, edits)
+    if count:
+        close = [n for n in close if n[2] >= MORE_FREQUENT * count and not same_word(word, n[0])]
+    return tuple(n[0] for n in close[:MAX_REPLACEMENTS]), count
 
 
 def suggestion(query: str, found: list[Correction]) -> str | None:

@@ -116,4 +116,7 @@ def test_long_and_deep_queries_are_cut_with_a_warning():
     parsed, warnings = parse(" ".join(["mot"] * 100))
     assert len(parsed.items) == 32 and "requête trop longue" in str(warnings[0])
     parsed, warnings = parse("(" * 100 + "ess")
-    assert parsed == Word("ess", 100) and any("trop imbriquées" in str(w) for w in warnings)
+    assert parsed == Word("ess", 100) and len(warnings) == 5
+    parsed, warnings = parse("titre:" * 100 + "ess")
+    assert parsed == Word("ess", 600, ("title",))
+    assert "préfixes de champ trop imbriqués, ignorés (position 97)" == str(warnings[0])

@@ -1,0 +1,86 @@
+"""The search and similar commands: human output, --nl, --strict, on the real corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import cli
+
+WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
+MARCHES = "points-de-reperess-du-rtes-marches-publics-ess"
+SIEG = "les-services-d-interet-economique-general"
+
+
+@pytest.fixture()
+def run(corpus_index):
+    def invoke(*args, color=False):
+        return CliRunner().invoke(cli, [*args, "--index-dir", str(corpus_index)], color=color)
+
+    return invoke
+
+
+def test_human_output_numbers_hits_and_shows_meta_snippet_footer(run):
+    result = run("search", "ESS", "--limit", "3")
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0
+    assert lines[0] == "8 résultat(s) pour « ESS » — page 1/3"
+    assert lines[2].startswith(" 1. ") and any(line.startswith(" 3. ") for line in lines)
+    assert "Type : " in result.stdout and "Année : " in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_colour_only_on_a_terminal(run):
+    coloured = run("search", "marchés réservés", color=True).stdout
+    assert ' 1. \x1b[1mRetour sur la conférence en ligne "Marchés réservés" du 5 juin 2018\x1b[0m' in coloured
+    assert "\x1b[33m\x1b[1mmarchés\x1b[0m \x1b[33m\x1b[1mréservés\x1b[0m" in coloured
+
+
+def test_suggestion_and_correction_are_shown(run):
+    out = run("search", "Enercop").stdout
+    assert "    … environnementale» de la Ville de Lille avec Enercoop, pour la fourniture" in out  # cut mid-sentence
+    assert "à destination de quinze bâtiments recevant …\n" in out
+    assert "Vouliez-vous dire : Enercoop ?" in out
+    assert "Attention : « Enercop » est introuvable : recherché comme « Enercoop »" in out
+
+
+def test_nl_prints_one_json_hit_per_line(run):
+    result = run("search", "marchés réservés", "--nl")
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {h["id"] for h in hits} == {WEBINAR, MARCHES}
+    assert all("snippets" in h and "score" in h for h in hits)
+
+
+def test_json_has_corrections_and_query_filters(run):
+    data = json.loads(run("search", "Enercop type:deniche", "--json").stdout)
+    assert data["suggestion"] == "Enercoop type:deniche"
+    assert data["filters"] == {"type": ["Déniché pour vous"]}
+    assert data["corrections"][0]["replacements"] == ["Enercoop"]
+
+
+def test_strict_turns_a_warning_into_a_usage_error_with_the_position(run):
+    lenient = run("search", "marchés (réservés")
+    assert lenient.exit_code == 0 and "Attention : parenthèse ouvrante sans fermante (position 9)" in lenient.stdout
+    strict = run("search", "marchés (réservés", "--strict")
+    assert strict.exit_code == 2
+    assert "parenthèse ouvrante sans fermante (position 9)" in strict.stderr
+    assert "Traceback" not in strict.output
+
+
+def test_similar_command(run):
+    result = run("similar", WEBINAR, "--limit", "2")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("6 ressource(s) proche(s) de « Retour sur la conférence en ligne")
+    assert lines[2] == ' 1. Points de RepèrESS du RTES "Marchés publics & ESS"'
+    nl = [json.loads(line)["id"] for line in run("similar", WEBINAR, "--nl").stdout.splitlines()]
+    assert nl[0] == MARCHES and SIEG not in nl
+    assert SIEG in [json.loads(x)["id"] for x in run("similar", WEBINAR, "--nl", "--include-private").stdout.splitlines()]
+
+
+def test_similar_unknown_or_private_id_is_a_runtime_error(run):
+    result = run("similar", SIEG)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: aucune ressource avec l'identifiant '{SIEG}'"
