@@ -14,7 +14,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from indexer.crawl import USER_AGENT, crawl
+from indexer.crawl.crawler import crawl
+from indexer.crawl.fetcher import USER_AGENT
 from indexer.crawl import fetcher as fetcher_module
 from indexer.crawl import links as links_module
 from indexer.crawl.state import CrawlState

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from indexer.crawl import crawl
+from indexer.crawl.crawler import crawl
 from search.cli.group import cli, echo_json, json_option
 
 DEFAULT_OUT = "corpus/site"
