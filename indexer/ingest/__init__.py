@@ -75,8 +75,20 @@ def _inside(path: Path, folders: list[Path]) -> bool:
 
 
 def iter_documents(paths: Iterable[Path], mapping: FieldMapping | None = None) -> Iterator[Document | IngestError]:
-    """Every document (or per-record error) of every source file under ``paths``."""
-    for path in source_files(paths):
+    """Every document (or per-record error) of every source file under ``paths``.
+
+    PDF files come last, and one an HTML page of the same run already
+    attached is not a document of its own: a page and its "version
+    imprimable" are one result.
+    """
+    files = source_files(paths)
+    attached: set[Path] = set()
+    for path in sorted(files, key=lambda p: _ending(p) == ".pdf"):
+        if _ending(path) == ".pdf" and path.resolve() in attached:
+            continue
         ingest = ingester_for(path, mapping)
         assert ingest is not None
-        yield from ingest(path)
+        for item in ingest(path):
+            if _ending(path) in (".html", ".htm") and isinstance(item, Document):
+                attached.update((path.parent / name).resolve() for name in item.attachments)
+            yield item
