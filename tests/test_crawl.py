@@ -14,7 +14,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from indexer.crawl import USER_AGENT, crawl
+from indexer.crawl.crawler import crawl
+from indexer.crawl.fetcher import USER_AGENT
 from indexer.crawl import fetcher as fetcher_module
 from indexer.crawl import links as links_module
 from indexer.crawl.state import CrawlState
@@ -153,7 +154,11 @@ def test_a_changed_page_is_updated_in_the_index(site, tmp_path):
     page = site.root / "pages" / "les-scic-et-les-collectivites-territoriales.html"
     page.write_text(page.read_text(encoding="utf-8").replace("mobilité", "mobilité partagée et d'autopartage"),
                     encoding="utf-8")
-    cli_run("crawl", site.url, "--out", out, "--delay", 0, "--timeout", TIMEOUT, "-q")
+    recrawled = cli_run("crawl", site.url, "--out", out, "--delay", 0, "--timeout", TIMEOUT, "-q")
+    assert recrawled.stdout == (
+        f"pages : 1 récupérée(s), 27 inchangée(s), 0 supprimée(s), 5 erreur(s), 1 exclue(s) par robots.txt, "
+        f"0 en attente → {out}\n"
+    )
     again = cli_run("index", out, "--index-dir", index, "-q")
     assert again.stdout == f"added 0, updated 1, deleted 0, unchanged {RESOURCES}, skipped 1 (errors)\n"
     with Searcher(index) as searcher:

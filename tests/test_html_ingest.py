@@ -142,3 +142,14 @@ def test_title_and_date_in_the_article_header_are_kept():
     assert doc.title == "Fiche : les coopératives d'activité et d'emploi"
     assert (doc.year, doc.date) == ("2023", "2023-05-18")
     assert doc.body == "Une coopérative d'activité et d'emploi accueille des porteurs de projet salariés."
+
+
+def test_a_folder_of_pages_and_pdfs_gives_one_result_per_page(tmp_path):
+    slug = "point-de-reperess-co-construction-des-politiques-publiques"
+    html = (PAGES / f"{slug}.html").read_text(encoding="utf-8")
+    (tmp_path / f"{slug}.html").write_text(html.replace("/sites/default/files/guides/", ""), encoding="utf-8")
+    shutil.copy(GUIDE_PDF, tmp_path / "a-co-construction-version-imprimable.pdf")  # sorts before the page
+    shutil.copy(GUIDE_PDF, tmp_path)
+    shutil.copy(SITE / "sites/default/files/rapport-activite-2021.pdf", tmp_path)
+    ids = sorted(doc.id for doc in iter_documents([tmp_path]))
+    assert ids == ["a-co-construction-version-imprimable", slug, "rapport-activite-2021"]

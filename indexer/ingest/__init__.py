@@ -5,46 +5,54 @@ name; files of no known format (a README, an image) are ignored. Table
 formats (JSONL, CSV) take a ``FieldMapping``; the others ignore it. A
 folder written by the crawler is read through its ``crawl.json`` only: the
 pages and PDFs under it are its parts, not sources of their own.
+
+Ingesters are imported when a file needs them: the HTML and PDF readers
+(beautifulsoup4, pypdf) cost a tenth of a second that ``rtes-search search``
+on an up-to-date index should not pay.
 """
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer.documents import Document, IngestError
 from indexer.crawl.state import STATE_FILE
-from indexer.ingest.pdf import ingest_pdf
-from indexer.ingest.records import FieldMapping, ingest_csv, ingest_jsonl
-from indexer.ingest.rtes_export import ingest_export
-from indexer.ingest.site import ingest_html, ingest_site
+from indexer.documents import Document, IngestError
+from indexer.ingest.records import FieldMapping
 
 Ingester = Callable[[Path], Iterator[Document | IngestError]]
 
-# File name endings, longest first, and the ingester of each; the mapped
-# ones take the FieldMapping.
-INGESTERS: dict[str, Callable] = {
-    ".jsonl.gz": ingest_jsonl,
-    ".csv.gz": ingest_csv,
-    ".jsonl": ingest_jsonl,
-    ".csv": ingest_csv,
-    ".txt": ingest_export,
-    ".html": ingest_html,
-    ".htm": ingest_html,
-    ".pdf": ingest_pdf,
-    STATE_FILE: ingest_site,
+# File name endings, longest first, and the ingester of each (module:function
+# under indexer.ingest); the mapped ones take the FieldMapping.
+INGESTERS: dict[str, str] = {
+    ".jsonl.gz": "records:ingest_jsonl",
+    ".csv.gz": "records:ingest_csv",
+    ".jsonl": "records:ingest_jsonl",
+    ".csv": "records:ingest_csv",
+    ".txt": "rtes_export:ingest_export",
+    ".html": "site:ingest_html",
+    ".htm": "site:ingest_html",
+    ".pdf": "pdf:ingest_pdf",
+    STATE_FILE: "site:ingest_site",
 }
-MAPPED = frozenset({ingest_jsonl, ingest_csv})
+MAPPED = frozenset({"records:ingest_jsonl", "records:ingest_csv"})
+
+
+def _ending(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((ending for ending in INGESTERS if name.endswith(ending)), None)
 
 
 def ingester_for(path: Path, mapping: FieldMapping | None = None) -> Ingester | None:
     """The ingester of a file, by the end of its name; None for files we do not read."""
-    name = path.name.lower()
-    for ending, ingest in INGESTERS.items():
-        if name.endswith(ending):
-            return partial(ingest, mapping=mapping) if ingest in MAPPED else ingest
-    return None
+    ending = _ending(path)
+    if ending is None:
+        return None
+    module, _, function = INGESTERS[ending].partition(":")
+    ingest = getattr(importlib.import_module(f"indexer.ingest.{module}"), function)
+    return partial(ingest, mapping=mapping) if INGESTERS[ending] in MAPPED else ingest
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
@@ -55,9 +63,9 @@ def source_files(paths: Iterable[Path]) -> list[Path]:
             crawls = [state.parent for state in path.rglob(STATE_FILE)]
             files.extend(
                 p for p in sorted(path.rglob("*"))
-                if p.is_file() and ingester_for(p) and (p.name == STATE_FILE or not _inside(p, crawls))
+                if p.is_file() and _ending(p) and (p.name == STATE_FILE or not _inside(p, crawls))
             )
-        elif ingester_for(path):
+        elif _ending(path):
             files.append(path)
     return files
 
@@ -67,8 +75,20 @@ def _inside(path: Path, folders: list[Path]) -> bool:
 
 
 def iter_documents(paths: Iterable[Path], mapping: FieldMapping | None = None) -> Iterator[Document | IngestError]:
-    """Every document (or per-record error) of every source file under ``paths``."""
-    for path in source_files(paths):
+    """Every document (or per-record error) of every source file under ``paths``.
+
+    PDF files come last, and one an HTML page of the same run already
+    attached is not a document of its own: a page and its "version
+    imprimable" are one result.
+    """
+    files = source_files(paths)
+    attached: set[Path] = set()
+    for path in sorted(files, key=lambda p: _ending(p) == ".pdf"):
+        if _ending(path) == ".pdf" and path.resolve() in attached:
+            continue
         ingest = ingester_for(path, mapping)
         assert ingest is not None
-        yield from ingest(path)
+        for item in ingest(path):
+            if _ending(path) in (".html", ".htm") and isinstance(item, Document):
+                attached.update((path.parent / name).resolve() for name in item.attachments)
+            yield item

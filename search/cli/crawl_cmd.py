@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from indexer.crawl import crawl
+from indexer.crawl.crawler import crawl
 from search.cli.group import cli, echo_json, json_option
 
 DEFAULT_OUT = "corpus/site"
@@ -55,6 +55,7 @@ def crawl_command(url, out_dir, max_pages, delay, timeout, quiet, as_json):
         echo_json(report.to_dict())
         return
     click.echo(
-        f"fetched {report.fetched}, unchanged {report.unchanged}, removed {report.removed}, "
-        f"errors {len(report.errors)}, robots {report.robots_excluded}, pending {report.pending} → {report.out_dir}"
+        f"pages : {report.fetched} récupérée(s), {report.unchanged} inchangée(s), {report.removed} supprimée(s), "
+        f"{len(report.errors)} erreur(s), {report.robots_excluded} exclue(s) par robots.txt, "
+        f"{report.pending} en attente → {report.out_dir}"
     )
