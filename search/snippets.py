@@ -20,16 +20,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from whoosh.query import AndNot, Not
 
 from search.results import Snippet
+from search.vocabulary import letters_of
 
 FRAGMENT_CHARS = 200
 MAX_FRAGMENTS = 3
 MAX_ANCHORS = 200
 SNIPPET_FIELDS = ("body", "summary", "title")
 WORDS_FIELD = "words"
+PREFIX_LETTERS = 4
+_SPACE = re.compile(r"\s")
 # A sentence ends at . ! ? or … followed by a capital ("art. 37" does not end one), or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ\"«“])|\n")
 
@@ -71,10 +75,42 @@ def match_spans(text: str, fieldname: str, terms, schema) -> list[tuple[int, int
     spans = set()
     for name, wanted in ((fieldname, terms.get(fieldname)), (WORDS_FIELD, terms.get(WORDS_FIELD))):
         if wanted and name in schema:
-            for token in schema[name].analyzer(text, chars=True, mode="index"):
-                if token.text in wanted:
-                    spans.add((token.startchar, token.endchar, token.text))
+            analyzer = schema[name].analyzer
+            for start, end in _windows(text, _finder(wanted)):
+                for token in analyzer(text[start:end], chars=True, mode="index"):
+                    if token.text in wanted:
+                        spans.add((start + token.startchar, start + token.endchar, token.text))
     return _drop_nested(sorted(spans))
+
+
+@lru_cache(maxsize=64)
+def _finder(terms: frozenset[str]) -> re.Pattern:
+    """Where a term may start: its first letters, any accents and case.
+
+    Analysing a whole long body costs more than everything else in a
+    search; only the words around these places are analysed. Four
+    letters, because a stem is not always a prefix of the word
+    (``heureuse`` → ``heureux``).
+    """
+    heads = sorted({t[:PREFIX_LETTERS] for t in terms if t}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:%s)" % "|".join(letters_of(h) for h in heads) if heads else r"(?!)")
+
+
+def _windows(text: str, finder: re.Pattern):
+    """``(start, end)`` from the whitespace before each candidate to the whitespace after its word."""
+    last_start, last_end = -1, -1
+    for match in finder.finditer(text):
+        start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        found = _SPACE.search(text, match.end())
+        end = found.start() if found else len(text)
+        if start <= last_end:
+            last_end = max(last_end, end)
+            continue
+        if last_start >= 0:
+            yield last_start, last_end
+        last_start, last_end = start, end
+    if last_start >= 0:
+        yield last_start, last_end
 
 
 def _drop_nested(spans):

@@ -138,5 +138,9 @@ def spelled_like(word: str) -> re.Pattern:
     >>> spelled_like("reserves").findall("marchés réservés")
     ['réservés']
     """
-    body = "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in word)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    return re.compile(rf"(?<!\w){letters_of(word)}(?!\w)")
+
+
+def letters_of(word: str) -> str:
+    """Regular expression source matching ``word`` with any accents and case."""
+    return "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in word)
