@@ -19,7 +19,7 @@ from indexer.documents import Document, IngestError
 from indexer.errors import IndexerError
 from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
-from indexer.schema import SCHEMA
+from indexer.schema import FACET_FIELDS, SCHEMA
 from indexer.storage import current_generation, new_generation, read_manifest, switch_to, write_manifest
 
 Progress = Callable[[int, Document], None]
@@ -91,7 +91,9 @@ def ensure_index(index_dir: Path, default_paths: Iterable[Path], progress: Progr
 
 
 def _document_fields(doc: Document) -> dict:
-    return {
+    """The fields to write; a facet without a value (a law article has no type) is left out,
+    since an indexed "" would be counted as a value of its own."""
+    fields = {
         "id": doc.id,
         "title": doc.title,
         "summary": doc.summary,
@@ -108,6 +110,7 @@ def _document_fields(doc: Document) -> dict:
         "theme": ",".join(doc.themes),
         "territory": ",".join(doc.territories),
     }
+    return {name: value for name, value in fields.items() if value != "" or name not in FACET_FIELDS}
 
 
 def _mapping_from(data: dict | None) -> FieldMapping | None:
