@@ -27,7 +27,7 @@ from indexer.errors import IndexerError, IndexLockedError
 from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
-from indexer.schema import SCHEMA
+from indexer.schema import FACET_FIELDS, SCHEMA
 from indexer.storage import (
     clone_generation, current_generation, index_lock, new_generation, read_manifest, switch_to, write_manifest,
 )
@@ -102,7 +102,9 @@ def ensure_index(
 
 
 def _document_fields(doc: Document, content_hash: str) -> dict:
-    return {
+    """The fields to write; a facet without a value (a law article has no type) is left out,
+    since an indexed "" would be counted as a value of its own."""
+    fields = {
         "id": doc.id,
         "title": doc.title,
         "summary": doc.summary,
@@ -123,6 +125,7 @@ def _document_fields(doc: Document, content_hash: str) -> dict:
         "fetched_at": doc.fetched_at,
         "attachments": list(doc.attachments),
     }
+    return {name: value for name, value in fields.items() if value != "" or name not in FACET_FIELDS}
 
 
 def _mapping_from(data: dict | None) -> FieldMapping | None:

@@ -51,3 +51,9 @@ def test_theme_commande_publique(searcher):
 def test_private_resource_type_is_not_counted(searcher):
     assert "Fiche technique" not in searcher.facets()["type"]
     assert searcher.facets(include_private=True)["type"]["Fiche technique"] == 1
+
+
+def test_a_missing_value_is_not_a_facet_value(searcher):
+    facets = searcher.facets(include_private=True)
+    assert "" not in facets["year"] and "" not in facets["type"]
+    assert searcher.document("les-services-d-interet-economique-general", include_private=True).year == ""
