@@ -6,12 +6,16 @@ MIB = 1024 * 1024
 MODES = (("hits", "hits"), ("snippets", "+snippets"), ("facets", "+snippets+facets"))
 
 # Targets of issue 8, checked at the largest size measured.
+# Each has its CPU-time figure beside it (what the wall figure would be with a core to itself).
 TARGETS = (
-    ("search+snippets+facets p50 ≤ 15 ms", lambda r: r["search"]["facets"]["p50"], 15, "ms"),
-    ("search+snippets+facets p95 ≤ 50 ms", lambda r: r["search"]["facets"]["p95"], 50, "ms"),
-    ("indexing ≥ 1,500 docs/s", lambda r: -r["index"]["docs_per_s"], -1500, "docs/s"),
-    ("peak RSS indexing ≤ 1 GiB", lambda r: r["index"]["peak_rss_bytes"] / MIB, 1024, "MiB"),
-    ("peak RSS searching ≤ 400 MiB", lambda r: r["search"]["peak_rss_bytes"] / MIB, 400, "MiB"),
+    ("search+snippets+facets p50 ≤ 15 ms", lambda r: r["search"]["facets"]["p50"],
+     lambda r: r["search"]["facets_cpu"]["p50"], 15, "ms"),
+    ("search+snippets+facets p95 ≤ 50 ms", lambda r: r["search"]["facets"]["p95"],
+     lambda r: r["search"]["facets_cpu"]["p95"], 50, "ms"),
+    ("indexing ≥ 1,500 docs/s", lambda r: -r["index"]["docs_per_s"], lambda r: -r["index"]["docs_per_cpu_s"],
+     -1500, "docs/s"),
+    ("peak RSS indexing ≤ 1 GiB", lambda r: r["index"]["peak_rss_bytes"] / MIB, None, 1024, "MiB"),
+    ("peak RSS searching ≤ 400 MiB", lambda r: r["search"]["peak_rss_bytes"] / MIB, None, 400, "MiB"),
 )
 
 
@@ -48,10 +52,10 @@ def _targets(result: dict) -> list[str]:
     size = max(result["sizes"], key=int)
     ours = result["sizes"][size]["ours"]
     lines = [f"\nTargets (issue 8) at {int(size):,} documents:\n"]
-    for label, value, limit, unit in TARGETS:
-        measured = value(ours)
-        shown = abs(measured)
-        lines.append(f"- {label}: {shown:,.1f} {unit} — {'met' if measured <= limit else 'NOT met'}")
+    for label, wall, cpu, limit, unit in TARGETS:
+        measured = wall(ours)
+        on_cpu = f" (CPU time: {abs(cpu(ours)):,.1f} {unit})" if cpu else ""
+        lines.append(f"- {label}: {abs(measured):,.1f} {unit}{on_cpu} — {'met' if measured <= limit else 'NOT met'}")
     cold = result["cli_cold_start"]
     verdict = "met" if cold["median_s"] <= 0.4 else "NOT met"
     lines.append(f"- CLI cold search ≤ 0.4 s: {cold['median_s']:.3f} s wall ({cold['median_cpu_s']:.3f} s CPU) — {verdict}")

@@ -46,9 +46,9 @@ def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path
     searched = worker(["search", engine, index_dir, queries], profiles and profiles / f"search-{tag}.txt")
     shutil.rmtree(index_dir, ignore_errors=True)
     return {
-        "index": {key: built[key] for key in ("documents", "seconds", "docs_per_s", "size_bytes")}
-        | {"peak_rss_bytes": built["peak_rss_bytes"]},
+        "index": built,
         "search": {mode: percentiles(values) for mode, values in searched["latencies_ms"].items()}
+        | {f"{mode}_cpu": percentiles(values) for mode, values in searched["cpu_latencies_ms"].items()}
         | {"open_s": searched["open_s"], "peak_rss_bytes": searched["peak_rss_bytes"]},
         "slowest_queries_ms": searched["slowest"],
     }
