@@ -30,10 +30,9 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
     analyzer = french_analyzer(stemmer)
     fields = {
         "id": ID(stored=True, unique=True),
-        # A query word the analyzer splits (co-construction, art.37) is a phrase.
-        "title": TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
-        "summary": TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
-        "body": TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        "title": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        "summary": TEXT(analyzer=analyzer, stored=True, phrase=True),
+        "body": TEXT(analyzer=analyzer, stored=True, phrase=True),
         # Title, summary and body again, unstemmed and with stop words: the
         # vocabulary for typo tolerance and suggestions, and exact phrases.
         "words": TEXT(analyzer=plain_analyzer(), phrase=True),

@@ -68,11 +68,14 @@ class Thesaurus:
         self.by_expansion: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
         for entry in entries:
             acronym, words = analyze(entry.acronym), analyze(entry.expansion)
-            known = self.by_acronym.get(acronym[0] if len(acronym) == 1 else None, [])
-            if len(acronym) == 1 and words and words not in (w for _, w in known):
-                self.by_acronym.setdefault(acronym[0], []).append((entry, words))
-                self.by_expansion.setdefault(words, []).append((entry, acronym[0]))
+            if len(acronym) != 1 or not words or words in self._expansions_of(acronym[0]):
+                continue  # not one word, or a spelling variant that analyzes the same
+            self.by_acronym.setdefault(acronym[0], []).append((entry, words))
+            self.by_expansion.setdefault(words, []).append((entry, acronym[0]))
         self.longest = max((len(w) for w in self.by_expansion), default=0)
+
+    def _expansions_of(self, acronym: str) -> list[tuple[str, ...]]:
+        return [words for _, words in self.by_acronym.get(acronym, [])]
 
     def expand(self, q: Query) -> tuple[Query, tuple[str, ...]]:
         """``q`` with acronyms and expansions as alternatives, and what matched."""

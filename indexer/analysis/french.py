@@ -30,7 +30,7 @@ class InclusiveWritingFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            parts = self._separator.split(t.text)
+            parts = () if t.text.isalnum() else self._separator.split(t.text)
             if len(parts) > 1 and parts[0]:
                 t.text = parts[0] + ("s" if parts[-1].endswith("s") else "")
             yield t
@@ -56,7 +56,7 @@ class LegalReferenceFilter(Filter):
             text = t.text
             if text in self._words:
                 t.text = self._words[text]
-            else:
+            elif text[:1] in "lrd" and text[1:2].isdigit():
                 match = self._code_article.match(text)
                 if match:
                     t.text = match.group(1)
@@ -78,7 +78,7 @@ class OrdinalFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            match = self._ordinal.match(t.text)
+            match = t.text[:1].isdigit() and self._ordinal.match(t.text)
             if match:
                 number = match.group(1)
                 t.text = "1er" if number == "1" else number + "e"

@@ -14,7 +14,7 @@ import unicodedata
 from unidecode import unidecode
 from whoosh.analysis import Filter
 
-APOSTROPHES = "'’ʼ‘`´"
+APOSTROPHES = "'’ʼ‘´"
 
 # Typographic apostrophes and quotes to ASCII; ligatures spelled out;
 # the masculine ordinal sign (``nº``) as the degree sign (``n°``).
@@ -38,7 +38,8 @@ class NormaliseFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = unicodedata.normalize("NFKC", t.text.translate(_TRANSLATION))
+            if not t.text.isascii():  # ASCII is already normal: skip the common case
+                t.text = unicodedata.normalize("NFKC", t.text.translate(_TRANSLATION))
             yield t
 
 
@@ -54,7 +55,7 @@ class ElisionFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            match = self._pattern.match(t.text)
+            match = None if t.text.isalnum() else self._pattern.match(t.text)
             if match and len(t.text) > match.end():
                 if t.chars:
                     t.startchar += match.end()
@@ -72,7 +73,8 @@ class AccentFoldFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = unidecode(t.text)
+            if not t.text.isascii():
+                t.text = unidecode(t.text)
             yield t
 
 
