@@ -83,6 +83,9 @@ def ensure_index(
 ) -> IndexReport | None:
     """Build the index if it is missing (from ``default_paths``), update it if out of date.
 
+    Only an index of ``default_paths`` is updated here: one built from other
+    sources (a 100,000-article collection, say) is updated by an explicit
+    ``rtes-search index``, never by surprise before a search.
     Returns the report of the run, or None when the index was up to date,
     or when another process is writing it (searches then read the current
     generation, which stays valid until that writer switches).
@@ -91,7 +94,7 @@ def ensure_index(
     if current_generation(index_dir) is None:
         return build_index(default_paths, index_dir, progress)
     sources = stale_sources(index_dir)
-    if not sources:
+    if not sources or {p.resolve() for p in sources} != {Path(p).resolve() for p in default_paths}:
         return None
     mapping = read_manifest(current_generation(index_dir)).get("mapping")
     try:

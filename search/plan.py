@@ -3,8 +3,8 @@
 The steps, in order: parse (``search.query``), take top-level facet
 prefixes out as filters, find typo corrections in the caller's visible
 vocabulary (``search.typos``), build the Whoosh query (``search.compile``)
-and find the matching documents. When plain words match nothing together,
-the search falls back to the documents holding most of them, and says so.
+and find the matching documents. Documents with every word of a plain
+query come first, then those with most of them, and the warnings say so.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from whoosh.query import Or, Query
 
 from search.compile import QueryBuilder, split_filters
-from search.query import MAX_WARNINGS, All, Any, Not, parse
+from search.query import MAX_WARNINGS, All, Any, Facet, Not, parse
 from search.thesaurus import expand_query
 from search.typos import Correction, corrections, suggestion
 from search.vocabulary import Vocabulary
@@ -78,31 +78,58 @@ def _query_filters(facet_nodes, builder: QueryBuilder) -> dict[str, tuple[str, .
 
 
 def _match(plan: Plan, tree, builder: QueryBuilder, searcher, facets) -> None:
-    """The documents of ``plan.query``; else of most words; typed words before corrected ones."""
+    """Documents with every word first (typed words before corrected ones), then those with most of them.
+
+    Like Meilisearch's ranking by words: a resource that lacks one word of
+    the query still comes, after all those that have every word, so that a
+    query of four words is not lost to one word the text does not use.
+    """
     allowed = plan.matched
-    plan.matched = allowed & frozenset(searcher.docs_for_query(plan.query))
-    if not plan.matched and isinstance(tree, All):
-        _most_words(plan, tree, builder, searcher, allowed)
-    elif plan.corrections:
+    every = allowed & frozenset(searcher.docs_for_query(plan.query))
+    tiers = [every]
+    if plan.corrections:
         exact, _ = _expanded(QueryBuilder(searcher, facets).build(tree), searcher.schema)
-        typed = plan.matched.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
-        plan.tiers = (typed, plan.matched - typed)
+        typed = every.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
+        tiers = [typed, every - typed]
+    clauses, partial = _partial_tiers(tree, builder, searcher, allowed - every)
+    if partial:
+        rest = frozenset().union(*(docs for _, docs in partial))
+        plan.query = Or([plan.query, Or(clauses)]) if every else Or(clauses)
+        plan.warnings.append(
+            f"{len(every)} ressource(s) avec tous les termes, puis {len(rest)} avec une partie d'entre eux"
+            if every else
+            f"aucune ressource ne contient tous les termes : d'abord celles qui en ont {partial[0][0]} "
+            f"sur {len(clauses)}"
+        )
+        every |= rest
+    plan.matched = every
+    plan.tiers = tuple(tiers + [docs for _, docs in partial])
 
 
-def _most_words(plan: Plan, tree: All, builder: QueryBuilder, searcher, allowed: frozenset[int]) -> None:
-    """Relax "every clause" to the most clauses some document has (3 of 4, else 2 of 4…)."""
-    built = (_expanded(builder.build(i), searcher.schema)[0] for i in tree.items if not isinstance(i, Not))
+def _has_facet(node) -> bool:
+    """True when a query-tree node is or holds a facet prefix (``année:2018``)."""
+    if isinstance(node, Facet):
+        return True
+    if isinstance(node, Not):
+        return _has_facet(node.item)
+    return isinstance(node, (All, Any)) and any(_has_facet(i) for i in node.items)
+
+
+def _partial_tiers(tree, builder: QueryBuilder, searcher, candidates: frozenset[int]):
+    """The clauses of a plain-words query and, among ``candidates``, ``(k, documents
+    with k of its n clauses)`` for k = n-1 down to 1 (never those with a negated word)."""
+    if not isinstance(tree, All):
+        return [], []
+    positive = [i for i in tree.items if not isinstance(i, Not)]
+    for required in (i for i in positive if _has_facet(i)):  # a facet is a filter: never optional
+        query = builder.build(required)
+        candidates = candidates.intersection(searcher.docs_for_query(query)) if query is not None else candidates
+    built = (_expanded(builder.build(i), searcher.schema)[0] for i in positive if not _has_facet(i))
     clauses = [q for q in built if q is not None]
-    if len(clauses) < 2:
-        return
+    if len(clauses) < 2 or not candidates:
+        return clauses, []
     negative = builder.build(Any(tuple(i.item for i in tree.items if isinstance(i, Not))))
     excluded = frozenset(searcher.docs_for_query(negative)) if negative is not None else frozenset()
-    counts = Counter(d for q in clauses for d in allowed.intersection(searcher.docs_for_query(q)) - excluded)
-    for need in range(len(clauses) - 1, 0, -1):
-        docs = frozenset(d for d, n in counts.items() if n >= need)
-        if docs:
-            plan.query, plan.matched = Or(clauses), docs
-            plan.warnings.append(
-                f"aucune ressource ne contient tous les termes : résultats avec {need} termes sur {len(clauses)}"
-            )
-            return
+    counts = Counter(d for q in clauses for d in candidates.intersection(searcher.docs_for_query(q)) - excluded)
+    tiers = [(k, frozenset(d for d, n in counts.items() if n == k)) for k in range(len(clauses) - 1, 0, -1)]
+    return clauses, [(k, docs) for k, docs in tiers if docs]

@@ -18,6 +18,7 @@ from indexer.documents import Document
 from indexer.storage import current_generation, read_manifest
 from search.errors import DocumentNotFoundError, IndexNotFoundError, SearchError
 from search.facets import FacetIndex, normalise_filters
+from search import ranking
 from search.plan import plan_search
 from search.results import Hit, Results
 from search.similar import similar_query
@@ -64,7 +65,7 @@ class Searcher:
         if generation is None:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
         self._index = whoosh_index.open_dir(str(generation))
-        self._searcher = self._index.searcher()
+        self._searcher = self._index.searcher(weighting=ranking.weighting())
         self._facets = FacetIndex(self._searcher)
         self._generation = generation
         self.manifest = read_manifest(generation)

@@ -55,7 +55,7 @@ def test_search_human_output(run):
     result = run("search", "marchés réservés article 37")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "1 résultat(s) pour « marchés réservés article 37 » — page 1/1"
+    assert lines[0] == "4 résultat(s) pour « marchés réservés article 37 » — page 1/1"
     assert lines[2] == ' 1. Retour sur la conférence en ligne "Marchés réservés" du 5 juin 2018'
     assert "Conférence en ligne · 2018" in lines[3]
     assert "\x1b[" not in result.stdout  # no colour when stdout is not a terminal

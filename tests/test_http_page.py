@@ -25,7 +25,7 @@ def _checked(html: str) -> set[tuple[str, str]]:
 def test_results_with_highlights_and_metadata(client):
     page = client.get("/?q=marchés réservés")
     assert page.status_code == 200 and '<html lang="fr">' in page.text
-    assert "2 résultats pour « marchés réservés »" in page.text
+    assert "4 résultats pour « marchés réservés »" in page.text
     assert f'href="/documents/{WEBINAR}"' in page.text
     assert "<mark>marchés</mark> <mark>réservés</mark>" in page.text.lower()
     assert "Conférence en ligne · 2018 · Grand Est" in page.text

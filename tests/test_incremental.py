@@ -101,6 +101,17 @@ def test_a_second_writer_fails_with_a_clear_message(corpus_copy, tmp_path):
     assert ensure_index(tmp_path / "ix", [corpus_copy]) is None  # touched, not changed: nothing rewritten
 
 
+def test_search_updates_only_an_index_of_its_default_corpus(corpus_copy, tmp_path):
+    index(corpus_copy, "--index-dir", tmp_path / "ix")
+    edited = (corpus_copy / "rtes.txt").read_text(encoding="utf-8").replace("quinze bâtiments", "seize bâtiments")
+    (corpus_copy / "rtes.txt").write_text(edited, encoding="utf-8")
+    other_corpus = tmp_path / "elsewhere"
+    other_corpus.mkdir()
+    assert ensure_index(tmp_path / "ix", [other_corpus]) is None  # built from other sources: left alone
+    report = ensure_index(tmp_path / "ix", [corpus_copy])
+    assert report is not None and report.updated == 1
+
+
 def big_collection(path: Path, records: int) -> Path:
     """A JSONL collection of ``records`` documents made of the corpus's real paragraphs."""
     paragraphs = [p for doc in iter_documents([CORPUS]) for p in doc.body.split("\n\n") if len(p) > 80]

@@ -21,7 +21,7 @@ def ids(searcher, query, **kwargs):
 
 
 def test_phrase_excluding_a_word(searcher):
-    assert set(ids(searcher, "marchés réservés")) == {WEBINAR, MARCHES}
+    assert set(ids(searcher, "marchés réservés")[:2]) == {WEBINAR, MARCHES}  # both words, before "marchés" alone
     assert WEBINAR in ids(searcher, "insertion")
     assert ids(searcher, '"marchés réservés" SAUF insertion') == [MARCHES]
     assert ids(searcher, '"marchés réservés" -insertion') == [MARCHES]
@@ -78,23 +78,26 @@ def test_unknown_facet_value_finds_nothing_and_says_so(searcher):
 
 def test_unparsable_query_is_searched_as_words_with_a_warning(searcher):
     results = searcher.search('"marchés réservés')
-    assert {h.id for h in results.hits} == {WEBINAR, MARCHES}
-    assert results.warnings == ("guillemet non fermé : cherché comme des mots (position 1)",)
+    assert {h.id for h in results.hits[:2]} == {WEBINAR, MARCHES}
+    assert results.warnings[0] == "guillemet non fermé : cherché comme des mots (position 1)"
 
 
 def test_strict_raises_with_the_position(searcher):
     with pytest.raises(QuerySyntaxError) as error:
         searcher.search("marchés (réservés", strict=True)
     assert error.value.position == 8
-    assert searcher.search("marchés réservés", strict=True).total == 2
+    assert searcher.search("marchés réservés", strict=True).warnings == (
+        "2 ressource(s) avec tous les termes, puis 2 avec une partie d'entre eux",
+    )
 
 
 def test_most_words_fallback(searcher):
     results = searcher.search("marchés réservés Enercoop zzzinexistant")
-    assert results.warnings == ("aucune ressource ne contient tous les termes : résultats avec 2 termes sur 4",)
-    assert {h.id for h in results.hits} == {WEBINAR, MARCHES, LILLE}
+    assert results.warnings == ("aucune ressource ne contient tous les termes : d'abord celles qui en ont 2 sur 4",)
+    assert {h.id for h in results.hits[:3]} == {WEBINAR, MARCHES, LILLE}
+    assert results.total == 4  # then the one with "marchés" alone
     three = searcher.search("marchés réservés insertion zzzinexistant")
-    assert [h.id for h in three.hits] == [WEBINAR] and "3 termes sur 4" in three.warnings[0]
+    assert three.hits[0].id == WEBINAR and "qui en ont 3 sur 4" in three.warnings[0]
 
 
 def test_only_stop_words_finds_nothing_and_says_why(searcher):
@@ -117,7 +120,7 @@ def test_swapped_letters_are_one_typo(searcher):
 def test_suggestion_keeps_the_rest_of_the_query(searcher):
     results = searcher.search("marchés réservés artcle 37")
     assert results.suggestion == "marchés réservés article 37"
-    assert [h.id for h in results.hits] == [WEBINAR]
+    assert results.hits[0].id == WEBINAR
 
 
 @pytest.mark.parametrize("query", ["SCCI", "ESSS", "20188", "Lile"])

@@ -100,7 +100,7 @@ def test_to_dict_contract(searcher):
 
 
 @pytest.mark.parametrize(("query", "total"), [("", 9), ("ESS", 8), ("territoire", 5), ("coopération", 3),
-                                              ("marchés réservés", 2)])
+                                              ("marchés réservés", 4)])
 def test_facet_counts_match_the_stored_values_of_every_hit(searcher, query, total):
     """Small hit sets (counted per document) and large ones (per value) give the true counts."""
     results = searcher.search(query, limit=100)
