@@ -90,7 +90,7 @@ def test_show_and_its_errors(run):
     assert json.loads(result.stdout)["year"] == "2018"
     missing = run("show", SIEG)
     assert missing.exit_code == 1
-    assert missing.stderr.strip() == f"Error: aucune ressource avec l'identifiant '{SIEG}'"
+    assert missing.stderr.strip() == f"Erreur : aucune ressource avec l'identifiant '{SIEG}'"
     assert run("show", SIEG, "--include-private").exit_code == 0
 
 
@@ -105,16 +105,18 @@ def test_facets_and_stats(run):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["search"], 2, "Missing argument 'QUERY'"),
-        (["search", "ess", "--bogus"], 2, "No such option '--bogus'"),
-        (["search", "ess", "--limit", "0"], 2, "Invalid value for '--limit'"),
-        (["index", "/nonexistent/path"], 2, "does not exist"),
+        (["search"], 2, "Erreur : argument manquant : QUERY"),
+        (["search", "ess", "--bogus"], 2, "Erreur : option inconnue : --bogus"),
+        (["search", "ess", "--limit", "0"], 2, "Erreur : valeur invalide pour '--limit' : 0 n'est pas dans l'intervalle"),
+        (["index", "/nonexistent/path"], 2, "le chemin « /nonexistent/path » n'existe pas"),
+        (["serch", "ess"], 2, "Erreur : commande inconnue : serch"),
     ],
 )
 def test_usage_errors(run, args, code, message):
     result = run(*args, index=False)
     assert result.exit_code == code
     assert message in result.stderr
+    assert "Essayez « rtes-search" in result.stderr or "Essayez « cli" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -92,7 +92,7 @@ def test_a_second_writer_fails_with_a_clear_message(corpus_copy, tmp_path):
     with index_lock(tmp_path / "ix"):
         result = CliRunner().invoke(cli, ["index", str(corpus_copy), "--index-dir", str(tmp_path / "ix")])
         assert result.exit_code == 1
-        assert result.stderr.startswith("Error: index verrouillé : une autre indexation est en cours dans")
+        assert result.stderr.startswith("Erreur : index verrouillé : une autre indexation est en cours dans")
         with pytest.raises(IndexLockedError):
             update_index([corpus_copy], tmp_path / "ix")
         (corpus_copy / "rtes.txt").touch()  # stale: search would update, but a writer holds the lock

@@ -83,4 +83,4 @@ def test_similar_command(run):
 def test_similar_unknown_or_private_id_is_a_runtime_error(run):
     result = run("similar", SIEG)
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: aucune ressource avec l'identifiant '{SIEG}'"
+    assert result.stderr.strip() == f"Erreur : aucune ressource avec l'identifiant '{SIEG}'"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from search.cli.messages import FrenchGroup
+
 DEFAULT_CORPUS = "corpus"
 
 # Command name → the module that registers it on ``cli``.
@@ -30,7 +32,7 @@ COMMAND_MODULES = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(FrenchGroup):
     """A click group that imports a command's module the first time it is asked for."""
 
     def list_commands(self, ctx) -> list[str]:
