@@ -25,10 +25,19 @@ SLOWEST = 5  # slowest queries kept per mode, to see what the tail is made of
 
 
 def peak_rss_bytes() -> int:
-    """Peak resident memory of this process and its finished children (Linux: KiB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) * 1024
+    """Peak resident memory of this process (and of its finished children).
+
+    Linux's ``ru_maxrss`` keeps the parent's peak across fork and exec, so a
+    worker started by a big orchestrator would inherit its figure: the
+    process's own peak is read from ``VmHWM`` in /proc when there is one.
+    """
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, children)
+    own = next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmHWM:"))
+    return max(own, children)
 
 
 def directory_size(path: Path) -> int:
