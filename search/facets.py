@@ -61,6 +61,8 @@ class FacetIndex:
             sets = self.value_sets(field)
             selected: set[int] = set()
             for value in values:
+                if value not in sets and field == "territory":
+                    value = _territory_label(value)
                 selected |= sets.get(value, frozenset())
             docs = docs & selected
         return docs
@@ -90,6 +92,16 @@ class FacetIndex:
                         pairs[docnum].append((field, value))
             self._forward = [tuple(p) for p in pairs]
         return self._forward
+
+
+def _territory_label(value: str) -> str:
+    """A code or plain name as the stored label: ``59`` → ``Nord (59)``, ``lille`` → ``Lille (59)``.
+
+    The territory table is loaded only for a value that is not a label already.
+    """
+    from indexer.metadata import resolve_territory
+
+    return resolve_territory(value) or value
 
 
 def normalise_filters(filters: dict | None) -> dict[str, tuple[str, ...]]:

@@ -113,3 +113,12 @@ def test_facet_counts_match_the_stored_values_of_every_hit(searcher, query, tota
                 expected[field][value] = expected[field].get(value, 0) + 1
     assert len(results.hits) == total
     assert results.facets == expected
+
+
+@pytest.mark.parametrize("value", ["Nord (59)", "59", "lille", "59000", "Hauts-de-France"])
+def test_territory_filter_takes_codes_and_plain_names(searcher, value):
+    assert [h.id for h in searcher.search("", filters={"territory": value}).hits] == [LILLE]
+
+
+def test_unknown_territory_finds_nothing(searcher):
+    assert searcher.search("", filters={"territory": "Atlantide"}).total == 0
