@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from indexer import FieldMapping, build_index
 from indexer.storage import current_generation
 from search import Searcher
-from search.facets import FacetIndex
 from search.plan import plan_search
 from search.snippets import query_terms, snippets_for
 
@@ -39,8 +36,10 @@ class Session:
 
     def __init__(self, index_dir: Path):
         self.api = Searcher(index_dir)
-        self._whoosh = whoosh_index.open_dir(str(current_generation(index_dir))).searcher()
-        self._facets = FacetIndex(self._whoosh)
+        # The API's own Whoosh searcher and facet sets, not a second copy, so
+        # that the session's peak memory is that of one open Searcher.
+        self._whoosh = self.api._searcher
+        self._facets = self.api._facets
 
     def _query(self, text: str):
         """Our parse → correct → build steps, without counting or facets."""
@@ -64,5 +63,4 @@ class Session:
         return len(self.api.search(text, limit=LIMIT).hits)
 
     def close(self) -> None:
-        self._whoosh.close()
         self.api.close()
