@@ -296,13 +296,19 @@ class _Update:
             self.counts["deleted"] += 1
 
     def _writer(self):
+        """The Whoosh writer of this run's generation, opened on first use.
+
+        Segments are written as separate files, not one compound file: Whoosh
+        reads a compound file wholly into memory when a searcher opens it
+        (bench/README.md: 85 → 42 MiB peak at 5,000 documents, +5 % CPU).
+        """
         if self.writer is None:
             if self.base is None:
                 self.generation = new_generation(self.index_dir)
-                self.writer = whoosh_index.create_in(str(self.generation), SCHEMA).writer()
+                self.writer = whoosh_index.create_in(str(self.generation), SCHEMA).writer(compound=False)
             else:
                 self.generation = clone_generation(self.index_dir, self.base)
-                self.writer = whoosh_index.open_dir(str(self.generation)).writer()
+                self.writer = whoosh_index.open_dir(str(self.generation)).writer(compound=False)
         return self.writer
 
     def cancel(self) -> None:
