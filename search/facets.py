@@ -13,6 +13,8 @@ every value.
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from itertools import chain
 
@@ -61,9 +63,8 @@ class FacetIndex:
             sets = self.value_sets(field)
             selected: set[int] = set()
             for value in values:
-                if value not in sets and field == "territory":
-                    value = _territory_label(value)
-                selected |= sets.get(value, frozenset())
+                for stored in _stored_values(field, value, sets):
+                    selected |= sets[stored]
             docs = docs & selected
         return docs
 
@@ -77,7 +78,7 @@ class FacetIndex:
                 for field in FACET_FIELDS for value, members in self.value_sets(field).items()
             })
         result: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
-        for (field, value), count in sorted(counted.items(), key=lambda item: (-item[1], item[0][1])):
+        for (field, value), count in sorted(counted.items(), key=_facet_order):
             if count:
                 result[field][value] = count
         return result
@@ -92,6 +93,29 @@ class FacetIndex:
                         pairs[docnum].append((field, value))
             self._forward = [tuple(p) for p in pairs]
         return self._forward
+
+
+YEAR_RANGE = re.compile(r"(\d{4})?\.\.(\d{4})?")
+
+
+def _facet_order(item) -> tuple:
+    """Years newest first; other values by count, largest first, then by name."""
+    (field, value), count = item
+    return (field == "year", -int(value) if field == "year" and value.isdigit() else -count, value)
+
+
+def _stored_values(field: str, value: str, sets: dict) -> list[str]:
+    """The stored values a filter value selects: itself; a year range ``2017..2019``
+    (either end may be left out); a territory's code or plain name."""
+    if value in sets:
+        return [value]
+    if field == "year" and (span := YEAR_RANGE.fullmatch(value)):
+        low, high = int(span[1] or 0), int(span[2] or 9999)
+        return [year for year in sets if year.isdigit() and low <= int(year) <= high]
+    if field == "territory":
+        label = _territory_label(value)
+        return [label] if label in sets else []
+    return []
 
 
 def _territory_label(value: str) -> str:

@@ -122,3 +122,18 @@ def test_territory_filter_takes_codes_and_plain_names(searcher, value):
 
 def test_unknown_territory_finds_nothing(searcher):
     assert searcher.search("", filters={"territory": "Atlantide"}).total == 0
+
+
+@pytest.mark.parametrize(("value", "years"), [("2017..2018", {"2017", "2018"}), ("2018..", {"2018", "2019", "2022"}),
+                                             ("..2017", {"2017"}), ("2020..2021", set())])
+def test_year_ranges(searcher, value, years):
+    results = searcher.search("", filters={"year": value}, limit=20)
+    assert {h.year for h in results.hits} == years
+    assert results.total == sum(searcher.facets()["year"].get(y, 0) for y in years)
+
+
+def test_year_counts_are_ordered_by_year_others_by_count(searcher):
+    facets = searcher.facets()
+    assert list(facets["year"]) == ["2022", "2019", "2018", "2017"]
+    counts = list(facets["theme"].values())
+    assert counts == sorted(counts, reverse=True)
