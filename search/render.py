@@ -54,16 +54,25 @@ def render_hit(rank: int, hit: Hit) -> str:
     return "\n".join(lines)
 
 
-def render_facets(facets: dict[str, dict[str, int]], limit: int | None = None) -> str:
+def render_facets(
+    facets: dict[str, dict[str, int]], limit: int | None = None, territory_levels: dict | None = None
+) -> str:
+    """One line per facet (``Année : 2018 (3), …``); territories one line per level when given."""
+    rows = [(FACET_LABELS.get(name, name), values) for name, values in facets.items() if name != "territory"]
+    if territory_levels is None:
+        rows.append((FACET_LABELS["territory"], facets.get("territory", {})))
+    else:
+        rows.extend((f"{FACET_LABELS['territory']} ({'EPCI' if level == 'epci' else level})", values)
+                    for level, values in territory_levels.items())
     lines = []
-    for name, values in facets.items():
+    for label, values in rows:
         if not values:
             continue
         shown = list(values.items())[:limit] if limit else list(values.items())
         text = ", ".join(f"{value or '?'} ({count})" for value, count in shown)
         if limit and len(values) > limit:
             text += f", … (+{len(values) - limit})"
-        lines.append(f"{FACET_LABELS.get(name, name)} : {text}")
+        lines.append(f"{label} : {text}")
     return "\n".join(lines)
 
 

@@ -99,7 +99,10 @@ def test_facets_and_stats(run):
     assert sum(facets["year"].values()) == 9
     stats = json.loads(run("stats", "--json").stdout)
     assert stats["documents"] == 9
-    assert "Année : " in run("facets").stdout
+    lines = run("facets").stdout.splitlines()
+    assert "Année : 2022 (1), 2019 (1), 2018 (3), 2017 (4)" in lines
+    assert "Territoire (région) : " in "\n".join(lines) and "Territoire (commune) : " in "\n".join(lines)
+    assert any(line.startswith("Territoire (département) : ") and "Nord (59) (1)" in line for line in lines)
 
 
 @pytest.mark.parametrize(

@@ -38,13 +38,18 @@ def show_command(doc_id, index_dir, include_private, as_json, explain):
 @private_option
 @json_option
 def facets_command(index_dir, include_private, as_json):
-    """Lister chaque valeur de facette avec son nombre de ressources."""
+    """Lister chaque valeur de facette avec son nombre de ressources.
+
+    Les territoires sont listés par niveau : région, département, EPCI, commune.
+    """
     with open_searcher(index_dir_path(index_dir)) as searcher:
         facets = searcher.facets(include_private=include_private)
     if as_json:
         echo_json(facets)
     else:
-        click.echo(render_facets(facets))
+        from indexer.metadata import territories_by_level  # loads the territory table: only here
+
+        click.echo(render_facets(facets, territory_levels=territories_by_level(facets["territory"])))
 
 
 @cli.command("stats")
