@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import httpx2
+
+from local_server import start_server
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MIX = [  # (path, params): words, phrase, filters, sorting, deeper page, facets, the page, a document miss
@@ -74,23 +72,6 @@ async def run_level(base: str, total: int, concurrency: int) -> dict:
             "p95_ms": round(percentile(latencies, 0.95), 1), "statuses": statuses}
 
 
-def start_server(index_dir: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    rtes = Path(sys.executable).with_name("rtes-search")
-    server = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", str(index_dir), "--rate-limit", "0"])
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("le serveur n'a pas démarré")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", type=Path, default=Path("index"))
@@ -101,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
         parser.error("--url doit être une adresse locale (127.0.0.1, localhost, ::1)")
-    server, base = (None, args.url.rstrip("/")) if args.url else start_server(args.index_dir)
+    server, base = (None, args.url.rstrip("/")) if args.url else start_server(args.index_dir, "--rate-limit", "0")
     try:
         asyncio.run(run_level(base, len(MIX), 1))  # warm-up: facet sets, caches
         rows = [asyncio.run(run_level(base, args.requests, int(c))) for c in args.concurrency.split(",")]

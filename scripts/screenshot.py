@@ -11,15 +11,14 @@ docs/recherche-mobile.png (phone width).
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from local_server import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = "/?q=march%C3%A9s+publics&year=2018&year=2022"
@@ -27,27 +26,16 @@ SHOTS = {"recherche.png": {"width": 1280, "height": 900}, "recherche-mobile.png"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
 
-def start_server(index_dir: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def indexed_server(index_dir: Path):
+    """Index corpus/ into ``index_dir`` and serve it."""
     rtes = Path(sys.executable).with_name("rtes-search")
     subprocess.run([rtes, "index", "corpus", "--index-dir", index_dir, "--quiet"], cwd=ROOT, check=True)
-    server = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", index_dir], cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("le serveur n'a pas démarré")
+    return start_server(index_dir, cwd=ROOT)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server, base = start_server(Path(tmp) / "index")
+        server, base = indexed_server(Path(tmp) / "index")
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
