@@ -26,8 +26,8 @@ class Plan:
     """What ``Searcher.search`` ranks: ``query`` over ``matched`` (None query: browse by date).
 
     ``tiers`` split ``matched`` into groups ranked one after the other:
-    documents with the words as typed before those found only through a
-    correction.
+    documents with every word (as typed, then found only through a
+    correction), then those with all words but one, and so on (``_match``).
     """
 
     query: Query | None

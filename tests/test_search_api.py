@@ -124,12 +124,15 @@ def test_unknown_territory_finds_nothing(searcher):
     assert searcher.search("", filters={"territory": "Atlantide"}).total == 0
 
 
-@pytest.mark.parametrize(("value", "years"), [("2017..2018", {"2017", "2018"}), ("2018..", {"2018", "2019", "2022"}),
-                                             ("..2017", {"2017"}), ("2020..2021", set())])
-def test_year_ranges(searcher, value, years):
+@pytest.mark.parametrize(("value", "years", "total"), [
+    ("2017..2018", {"2017", "2018"}, 7), ("2018..", {"2018", "2019", "2022"}, 5), ("..2017", {"2017"}, 4),
+    ("2020..2021", set(), 0),
+])
+def test_year_ranges(searcher, value, years, total):
+    """The corpus has 4 public resources of 2017, 3 of 2018, one of 2019 and one of 2022."""
     results = searcher.search("", filters={"year": value}, limit=20)
     assert {h.year for h in results.hits} == years
-    assert results.total == sum(searcher.facets()["year"].get(y, 0) for y in years)
+    assert results.total == total
 
 
 def test_year_counts_are_ordered_by_year_others_by_count(searcher):
