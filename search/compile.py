@@ -26,7 +26,7 @@ from indexer.schema import FIELD_BOOSTS
 from search.query import All, Any, Facet, Not, Phrase as PhraseNode, QueryWarning, Word, text_fields
 
 WORDS_FIELD = "words"
-FUZZY_BOOST = 0.5
+FUZZY_BOOST = 0.2
 MAX_EXPANSIONS = 64
 PREFIX_SCAN = 5000
 

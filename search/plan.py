@@ -1,33 +1,33 @@
-"""From the typed query to what to rank: Whoosh query, matching documents, warnings.
+"""From the typed query to what to rank: Whoosh query, matching documents and their scores, warnings.
 
 The steps, in order: parse (``search.query``), take top-level facet
 prefixes out as filters, find typo corrections in the caller's visible
 vocabulary (``search.typos``), build the Whoosh query (``search.compile``)
-and find the matching documents. Documents with every word of a plain
-query come first, then those with most of them, and the warnings say so.
+with the thesaurus (``search.thesaurus``), then find the matching
+documents and score them (``search.ranking``). A plain query of several
+words matches documents with any of them; coordination ranks those with
+every word first, and the warnings say when some words are missing.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh.query import Or, Query
+from whoosh.query import And, Or, Query
 
-from search.compile import QueryBuilder, split_filters
+from search import ranking
+from search.compile import QueryBuilder, analysed, split_filters
 from search.query import MAX_WARNINGS, All, Any, Facet, Not, parse
 from search.thesaurus import expand_query
-from search.typos import Correction, corrections, suggestion
+from search.typos import Correction, corrections, plain_words, suggestion
 from search.vocabulary import Vocabulary
 
 
 @dataclass
 class Plan:
-    """What ``Searcher.search`` ranks: ``query`` over ``matched`` (None query: browse by date).
+    """What ``Searcher.search`` ranks: ``matched`` with their ``scores`` (None query: browse by date).
 
-    ``tiers`` split ``matched`` into groups ranked one after the other:
-    documents with every word (as typed, then found only through a
-    correction), then those with all words but one, and so on (``_match``).
+    ``query`` is what the snippets highlight and what the date order ranks ties by.
     """
 
     query: Query | None
@@ -35,15 +35,17 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str | None = None
-    tiers: tuple[frozenset[int], ...] = ()
+    scores: dict[int, float] = field(default_factory=dict)
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def ranked_tiers(self) -> tuple[frozenset[int], ...]:
-        return tuple(t for t in self.tiers if t) if self.tiers else (self.matched,)
+    def best(self, wanted: int) -> list[tuple[int, float]]:
+        """The ``wanted`` best ``(docnum, score)``, equal scores in index order."""
+        ranked = sorted(self.scores.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:wanted]
 
 
 def plan_search(text: str, searcher, facets, filters, include_private: bool, strict: bool) -> Plan:
-    """Parse, filter, correct and build; raises ``QuerySyntaxError`` only when ``strict``."""
+    """Parse, filter, correct, build and score; raises ``QuerySyntaxError`` only when ``strict``."""
     tree, parse_warnings = parse(text, strict=strict)
     tree, facet_nodes = split_filters(tree)
     found = corrections(tree, Vocabulary(searcher, facets.visible_docs(include_private)))
@@ -60,7 +62,7 @@ def plan_search(text: str, searcher, facets, filters, include_private: bool, str
         plan.warnings.append("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés")
         plan.matched = frozenset()
     elif query is not None:
-        _match(plan, tree, builder, searcher, facets)
+        _match(plan, tree, builder, searcher)
     return plan
 
 
@@ -77,33 +79,52 @@ def _query_filters(facet_nodes, builder: QueryBuilder) -> dict[str, tuple[str, .
     return found
 
 
-def _match(plan: Plan, tree, builder: QueryBuilder, searcher, facets) -> None:
-    """Documents with every word first (typed words before corrected ones), then those with most of them.
+def _match(plan: Plan, tree, builder: QueryBuilder, searcher) -> None:
+    """Score every allowed document matching a clause of the query (``search.ranking``).
 
-    Like Meilisearch's ranking by words: a resource that lacks one word of
-    the query still comes, after all those that have every word, so that a
-    query of four words is not lost to one word the text does not use.
+    A plain-words query (``All``) is split into one clause per word or
+    phrase: a document needs only one of them, and coordination ranks it
+    by how many it has. Negated words exclude; a facet inside the query
+    (``(année:2018 OU année:2022)``) is a filter, never optional. Any
+    other query (``a OU b``, one word, one phrase) is one clause.
     """
     allowed = plan.matched
-    every = allowed & frozenset(searcher.docs_for_query(plan.query))
-    tiers = [every]
-    if plan.corrections:
-        exact, _ = _expanded(QueryBuilder(searcher, facets).build(tree), searcher.schema)
-        typed = every.intersection(searcher.docs_for_query(exact)) if exact is not None else frozenset()
-        tiers = [typed, every - typed]
-    clauses, partial = _partial_tiers(tree, builder, searcher, allowed - every)
-    if partial:
-        rest = frozenset().union(*(docs for _, docs in partial))
-        plan.query = Or([plan.query, Or(clauses)]) if every else Or(clauses)
-        plan.warnings.append(
-            f"{len(every)} ressource(s) avec tous les termes, puis {len(rest)} avec une partie d'entre eux"
-            if every else
-            f"aucune ressource ne contient tous les termes : d'abord celles qui en ont {partial[0][0]} "
-            f"sur {len(clauses)}"
-        )
-        every |= rest
-    plan.matched = every
-    plan.tiers = tuple(tiers + [docs for _, docs in partial])
+    clauses = [plan.query]
+    if isinstance(tree, All):
+        positive = [i for i in tree.items if not isinstance(i, Not)]
+        words = [q for q in (builder.build(i) for i in positive if not _has_facet(i)) if q is not None]
+        if words:  # expanded together, so "économie sociale et solidaire" is one clause, or ESS
+            clauses = list(_expanded(And(words), searcher.schema)[0].subqueries)
+            for required in (builder.build(i) for i in positive if _has_facet(i)):
+                allowed = allowed.intersection(ranking.scores(searcher, required)) if required is not None else allowed
+            negative = builder.build(Any(tuple(i.item for i in tree.items if isinstance(i, Not))))
+            if negative is not None:
+                allowed = allowed - ranking.scores(searcher, negative).keys()
+            plan.query = Or(clauses) if len(clauses) > 1 else clauses[0]
+    terms = [t for word in plain_words(tree) for t in _first_terms(word.text, searcher.schema)]
+    proximity = [ranking.scores(searcher, q) for q in ranking.proximity_queries(terms, searcher.schema)]
+    scored, counts = ranking.combine([ranking.scores(searcher, q) for q in clauses], proximity)
+    plan.scores = {doc: score for doc, score in scored.items() if doc in allowed}
+    plan.matched = frozenset(plan.scores)
+    if len(clauses) > 1:
+        _coverage_warning(plan, [counts[doc] for doc in plan.matched], len(clauses))
+
+
+def _first_terms(text: str, schema) -> list[str]:
+    """The analysed terms of a typed word, as the body field indexes them (one per position)."""
+    return [group[0] for group in analysed(schema["body"], text)] if "body" in schema else []
+
+
+def _coverage_warning(plan: Plan, counts: list[int], n: int) -> None:
+    """Say when some matched documents lack some words of the query."""
+    every = sum(1 for c in counts if c == n)
+    if every == len(counts) or not counts:
+        return
+    plan.warnings.append(
+        f"{every} ressource(s) avec tous les termes, {len(counts) - every} avec une partie d'entre eux"
+        if every else
+        f"aucune ressource ne contient tous les termes : au mieux {max(counts)} sur {n}"
+    )
 
 
 def _has_facet(node) -> bool:
@@ -113,23 +134,3 @@ def _has_facet(node) -> bool:
     if isinstance(node, Not):
         return _has_facet(node.item)
     return isinstance(node, (All, Any)) and any(_has_facet(i) for i in node.items)
-
-
-def _partial_tiers(tree, builder: QueryBuilder, searcher, candidates: frozenset[int]):
-    """The clauses of a plain-words query and, among ``candidates``, ``(k, documents
-    with k of its n clauses)`` for k = n-1 down to 1 (never those with a negated word)."""
-    if not isinstance(tree, All):
-        return [], []
-    positive = [i for i in tree.items if not isinstance(i, Not)]
-    for required in (i for i in positive if _has_facet(i)):  # a facet is a filter: never optional
-        query = builder.build(required)
-        candidates = candidates.intersection(searcher.docs_for_query(query)) if query is not None else candidates
-    built = (_expanded(builder.build(i), searcher.schema)[0] for i in positive if not _has_facet(i))
-    clauses = [q for q in built if q is not None]
-    if len(clauses) < 2 or not candidates:
-        return clauses, []
-    negative = builder.build(Any(tuple(i.item for i in tree.items if isinstance(i, Not))))
-    excluded = frozenset(searcher.docs_for_query(negative)) if negative is not None else frozenset()
-    counts = Counter(d for q in clauses for d in candidates.intersection(searcher.docs_for_query(q)) - excluded)
-    tiers = [(k, frozenset(d for d, n in counts.items() if n == k)) for k in range(len(clauses) - 1, 0, -1)]
-    return clauses, [(k, docs) for k, docs in tiers if docs]

@@ -19,7 +19,7 @@ from indexer.storage import current_generation, read_manifest
 from search.errors import DocumentNotFoundError, IndexNotFoundError, SearchError
 from search.facets import FacetIndex, normalise_filters
 from search import ranking
-from search.plan import plan_search
+from search.plan import Plan, plan_search
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, query_terms, snippets_for
@@ -111,7 +111,7 @@ class Searcher:
         filters = normalise_filters(filters)
         plan = plan_search(query or "", self._searcher, self._facets, filters, include_private, strict)
         by_date = sort == "date" or plan.query is None
-        hits = self._page(plan.query, (plan.matched,) if by_date else plan.ranked_tiers(), limit, page, by_date)
+        hits = self._page(plan, limit, page, by_date)
         return Results(
             query=query,
             total=len(plan.matched),
@@ -126,31 +126,32 @@ class Searcher:
             corrections=tuple(plan.corrections),
         )
 
-    def _ranked(self, query, tiers, wanted: int, by_date: bool) -> list:
-        """The first ``wanted`` Whoosh hits of ``query``, tier after tier.
+    def _ranked(self, plan: Plan, wanted: int, by_date: bool) -> list[tuple[int, float]]:
+        """The first ``wanted`` ``(docnum, score)`` of ``plan``: by score, or newest first.
 
-        Date order is newest first, ties by relevance; equal scores keep index order.
+        Date order breaks ties by relevance; equal scores keep index order.
         """
-        ranked: list = []
-        for tier in tiers:
-            if len(ranked) >= wanted:
-                break
-            if not tier:  # Whoosh reads an empty filter as no filter at all
-                continue
-            results = self._searcher.search(
-                query if query is not None else Every(),
-                limit=wanted - len(ranked),
-                filter=set(tier),
-                sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]) if by_date else None,
-            )
-            ranked.extend(results[i] for i in range(results.scored_length()))
-        return ranked
+        if not by_date:
+            return plan.best(wanted)
+        if not plan.matched:  # Whoosh reads an empty filter as no filter at all
+            return []
+        results = self._searcher.search(
+            plan.query if plan.query is not None else Every(),
+            limit=wanted,
+            filter=set(plan.matched),
+            sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]),
+        )
+        return [(results[i].docnum, _score(results[i])) for i in range(results.scored_length())]
 
-    def _page(self, query, tiers, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
+    def _page(self, plan: Plan, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
         """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
-        hits = self._ranked(query, tiers, page * limit, by_date)[(page - 1) * limit:]
-        terms, schema = query_terms(query), self._searcher.schema
-        return tuple(self._hit(h.fields(), _score(h), snippets_for(h.fields(), terms, schema)) for h in hits)
+        ranked = self._ranked(plan, page * limit, by_date)[(page - 1) * limit:]
+        terms, schema = query_terms(plan.query), self._searcher.schema
+        hits = []
+        for docnum, score in ranked:
+            stored = self._searcher.stored_fields(docnum)
+            hits.append(self._hit(stored, score, snippets_for(stored, terms, schema)))
+        return tuple(hits)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits, ranked exactly as ``search`` ranks.
@@ -158,8 +159,8 @@ class Searcher:
         For evaluation runs: no snippets, no facet counts.
         """
         plan = plan_search(query or "", self._searcher, self._facets, {}, include_private, False)
-        tiers = (plan.matched,) if plan.query is None else plan.ranked_tiers()
-        return [(h["id"], _score(h)) for h in self._ranked(plan.query, tiers, depth, plan.query is None)]
+        ranked = self._ranked(plan, depth, plan.query is None)
+        return [(self._searcher.stored_fields(docnum)["id"], score) for docnum, score in ranked]
 
     def similar(self, doc_id: str, limit: int = 10, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
@@ -167,14 +168,16 @@ class Searcher:
         docnum = self._docnum(doc_id, include_private)
         query = similar_query(self._searcher, self._searcher.stored_fields(docnum))
         allowed = self._facets.visible_docs(include_private) - {docnum}
-        matched = allowed & frozenset(self._searcher.docs_for_query(query)) if query is not None else frozenset()
+        found = ranking.scores(self._searcher, query) if query is not None else {}
+        plan = Plan(query, frozenset(), scores={d: s for d, s in found.items() if d in allowed})
+        plan.matched = frozenset(plan.scores)
         return Results(
             query=doc_id,
-            total=len(matched),
+            total=len(plan.matched),
             page=1,
             limit=limit,
-            hits=self._page(query, (matched,), limit, 1, False),
-            facets=self._facets.counts(matched),
+            hits=self._page(plan, limit, 1, False),
+            facets=self._facets.counts(plan.matched),
         )
 
     def suggest(self, prefix: str, limit: int = 10, include_private: bool = False) -> list[str]:

@@ -87,17 +87,17 @@ def test_strict_raises_with_the_position(searcher):
         searcher.search("marchés (réservés", strict=True)
     assert error.value.position == 8
     assert searcher.search("marchés réservés", strict=True).warnings == (
-        "2 ressource(s) avec tous les termes, puis 2 avec une partie d'entre eux",
+        "2 ressource(s) avec tous les termes, 2 avec une partie d'entre eux",
     )
 
 
 def test_most_words_fallback(searcher):
     results = searcher.search("marchés réservés Enercoop zzzinexistant")
-    assert results.warnings == ("aucune ressource ne contient tous les termes : d'abord celles qui en ont 2 sur 4",)
+    assert results.warnings == ("aucune ressource ne contient tous les termes : au mieux 2 sur 4",)
     assert {h.id for h in results.hits[:3]} == {WEBINAR, MARCHES, LILLE}
     assert results.total == 4  # then the one with "marchés" alone
     three = searcher.search("marchés réservés insertion zzzinexistant")
-    assert three.hits[0].id == WEBINAR and "qui en ont 3 sur 4" in three.warnings[0]
+    assert three.hits[0].id == WEBINAR and "au mieux 3 sur 4" in three.warnings[0]
 
 
 def test_only_stop_words_finds_nothing_and_says_why(searcher):
