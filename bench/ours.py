@@ -41,23 +41,17 @@ class Session:
         self._whoosh = self.api._searcher
         self._facets = self.api._facets
 
-    def _query(self, text: str):
-        """Our parse → correct → build steps, without counting or facets."""
-        return plan_search(text, self._whoosh, self._facets, {}, False, False).query
-
     def hits(self, text: str) -> int:
-        query = self._query(text)
-        if query is None:
-            return 0
-        return len([hit.fields() for hit in self._whoosh.search(query, limit=LIMIT)])
+        """The product's ranking (``Searcher.ranking``): ids and scores, no snippets or facets."""
+        return len(self.api.ranking(text, depth=LIMIT))
 
     def snippets(self, text: str) -> int:
-        query = self._query(text)
-        if query is None:
+        """The ranking plus the snippets of its hits, still without facet counts."""
+        plan = plan_search(text, self._whoosh, self._facets, {}, False, False)
+        if plan.query is None:
             return 0
-        terms, schema = query_terms(query), self._whoosh.schema
-        results = self._whoosh.search(query, limit=LIMIT)
-        return len([snippets_for(hit.fields(), terms, schema) for hit in results])
+        terms, schema = query_terms(plan.query), self._whoosh.schema
+        return len([snippets_for(self._whoosh.stored_fields(doc), terms, schema) for doc, _ in plan.best(LIMIT)])
 
     def facets(self, text: str) -> int:
         return len(self.api.search(text, limit=LIMIT).hits)

@@ -1,64 +1,134 @@
-"""Sweep ranking knobs on the CDTN dev topics (never on test): BM25F K1 and B,
-the title boost, and AND versus OR between query words.
+"""Measure the ranking model's parts and knobs on CDTN (tune on dev, never on test).
 
-Usage: .venv/bin/python scripts/bench/ranking.py CDTN_INDEX_DIR [dev|test] [first|all] [OP:TITLE:K1:B ...]
+Usage: .venv/bin/python scripts/bench/ranking.py CDTN_INDEX_DIR [dev|test] [first|all]
 
-Without settings it sweeps the grid below; with them (``or:3:1.2:0.75``) it
-measures only those, e.g. the chosen setting on the test topics.
+Each query is planned by the product (parse, typo corrections, thesaurus,
+one clause per word) and every clause is scored once per text field, as
+are the adjacent-pair phrases (``search.ranking``). The rows below then
+recombine those scores offline, so a grid of settings costs one pass over
+the index: the shipped setting reproduces ``rtes-search eval`` (checked
+on its first row) and each other row changes one thing.
 
-Each row: operator, title boost, K1, B, then nDCG@10, R@100 and MRR@10.
-Parsing is the product's (search.query) except for the operator; the
-thesaurus is applied as in ``Searcher.search``.
+Each row: the setting, then nDCG@10, R@100 and MRR@10.
 """
 
 from __future__ import annotations
 
-import csv
+import copy
 import sys
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh import qparser, scoring
+from whoosh.query import And, NullQuery, Phrase, Term
 
-from indexer.schema import FIELD_BOOSTS, SCHEMA, TEXT_FIELDS
-from indexer.storage import current_generation
-from search.evaluation import METRICS, read_qrels, read_queries, score_ranking, trec_order
-from search.thesaurus import expand_query
+from indexer.schema import FIELD_BOOSTS
+from search import Searcher, ranking
+from search.compile import QueryBuilder, split_filters
+from search.evaluation import read_qrels, read_queries, score_ranking
+from search.plan import _expanded, _first_terms
+from search.query import All, Not, parse
+from search.typos import corrections, plain_words
+from search.vocabulary import Vocabulary
 
 CDTN = Path(__file__).resolve().parents[2] / "data" / "cdtn-datafiller-2020"
-GROUPS = {"and": qparser.AndGroup, "or": qparser.OrGroup}
+FIELDS = ("title", "summary", "body")
 
 
-def measure(searcher, queries, qrels, group, boosts) -> dict[str, float]:
-    # Parsed with the schema the code declares (an older build may have pickled other settings).
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), SCHEMA, fieldboosts=boosts, group=group)
-    totals = dict.fromkeys(METRICS, 0.0)
-    for query in queries:
-        q, _ = expand_query(parser.parse(query.text), searcher.schema)
-        hits = trec_order([(hit["id"], hit.score) for hit in searcher.search(q, limit=100)])
-        for name, value in score_ranking([doc for doc, _ in hits], qrels[query.judged_by]).items():
-            totals[name] += value
-    return {name: total / len(queries) for name, total in totals.items()}
+def _in_field(query, field: str):
+    """``query`` reduced to its terms of one ranked field, at boost 1 (other fields' terms dropped)."""
+    if isinstance(query, (Term, Phrase)):
+        if query.fieldname not in FIELD_BOOSTS:
+            return query
+        if query.fieldname != field:
+            return NullQuery
+        single = copy.copy(query)
+        single.boost = query.boost / FIELD_BOOSTS[field]
+        return single
+    if hasattr(query, "subqueries"):
+        reduced = copy.copy(query)
+        reduced.subqueries = [_in_field(s, field) for s in query.subqueries]
+        return reduced.normalize()
+    return query
 
 
-def _grid() -> list[tuple[str, float, float, float]]:
-    settings = [(op, title, 1.2, 0.75) for op in GROUPS for title in (1.0, 2.0, 3.0, 5.0)]
-    return settings + [(op, FIELD_BOOSTS["title"], k1, b) for op in GROUPS for k1, b in
-                       ((0.9, 0.4), (0.9, 0.75), (1.2, 0.5), (1.2, 0.9), (1.6, 0.75), (2.0, 0.75))]
+def features(searcher: Searcher, text: str):
+    """``(clauses, pairs)``: per clause {field: {doc: score}}; per field the pair-phrase score maps."""
+    whoosh, facets = searcher._searcher, searcher._facets
+    tree, _ = split_filters(parse(text)[0])
+    if tree is None:
+        return [], {}
+    found = corrections(tree, Vocabulary(whoosh, facets.visible_docs(False)))
+    builder = QueryBuilder(whoosh, facets, {c.node_start: c.replacements for c in found})
+    items = [i for i in tree.items if not isinstance(i, Not)] if isinstance(tree, All) else [tree]
+    built = [q for q in (builder.build(i) for i in items) if q is not None]
+    if not built:
+        return [], {}
+    clauses = _expanded(And(built), whoosh.schema)[0].subqueries
+    fields = [f for f in FIELDS if f in whoosh.schema]
+    per_clause = [{f: ranking.scores(whoosh, _in_field(q, f)) for f in fields} for q in clauses]
+    terms = [t for word in plain_words(tree) for t in _first_terms(word.text, whoosh.schema)]
+    pairs: dict[str, list] = {}
+    for phrase in ranking.proximity_queries(terms, whoosh.schema):
+        pairs.setdefault(phrase.fieldname, []).append(ranking.scores(whoosh, phrase))
+    return per_clause, pairs
 
 
-def main(index_dir: str, split: str = "dev", variants: str = "first", *chosen: str) -> None:
-    with (CDTN / "topics_split.tsv").open(encoding="utf-8") as f:
-        splits = {row["topic_id"]: row["split"] for row in csv.DictReader(f, delimiter="\t")}
+def rank(per_clause, pairs, boosts, proximity: float, coordination: float, tiers: bool = False) -> list[int]:
+    """The 100 best documents under one setting."""
+    total: dict[int, float] = {}
+    matched: dict[int, int] = {}
+    for clause in per_clause:
+        docs = set()
+        for field, scores in clause.items():
+            for doc, score in scores.items():
+                total[doc] = total.get(doc, 0.0) + boosts[field] * score
+                docs.add(doc)
+        for doc in docs:
+            matched[doc] = matched.get(doc, 0) + 1
+    for maps in pairs.values():
+        for scores in maps:
+            for doc, score in scores.items():
+                if doc in total:
+                    total[doc] += proximity * score
+    n = len(per_clause)
+    if tiers:  # every word first, then most words; by score within each
+        key = lambda d: (-matched[d], -total[d], d)  # noqa: E731
+    else:
+        key = lambda d: (-total[d] * (matched[d] / n) ** coordination, d)  # noqa: E731
+    return sorted(total, key=key)[:100]
+
+
+def settings():
+    shipped = dict(boosts=dict(FIELD_BOOSTS), proximity=ranking.PROXIMITY, coordination=1.0)
+    yield "shipped: coordination 1, proximity 1, title x3", shipped
+    yield "every word first, then most words (tiers)", {**shipped, "proximity": 0.0, "tiers": True}
+    yield "sum of word scores (no coordination, no proximity)", {**shipped, "proximity": 0.0, "coordination": 0.0}
+    yield "coordination only (no proximity)", {**shipped, "proximity": 0.0}
+    for value in (0.5, 2.0, 3.0):
+        yield f"proximity {value}", {**shipped, "proximity": value}
+    for value in (0.5, 1.5, 2.0):
+        yield f"coordination exponent {value}", {**shipped, "coordination": value}
+    for value in (1.5, 2.0, 4.0):
+        yield f"title x{value}", {**shipped, "boosts": {**FIELD_BOOSTS, "title": value}}
+
+
+def main(index_dir: str, split: str = "dev", variants: str = "all") -> None:
+    splits = dict(line.split("\t")[:2] for line in (CDTN / "topics_split.tsv").read_text().splitlines()[1:])
+    queries = [q for q in read_queries(CDTN / "queries.tsv", first_variant=variants == "first")
+               if splits.get(q.judged_by, "").strip() == split]
     qrels = read_qrels(CDTN / "qrels.trec")
-    queries = [q for q in read_queries(CDTN / "queries.tsv", variants == "first") if splits[q.judged_by] == split]
-    ix = whoosh_index.open_dir(str(current_generation(Path(index_dir))))
-    settings = [(op, *map(float, rest)) for op, *rest in (c.split(":") for c in chosen)] or _grid()
-    print("operator\ttitle\tK1\tB\t" + "\t".join(METRICS))
-    for op, title, k1, b in settings:
-        with ix.searcher(weighting=scoring.BM25F(K1=k1, B=b)) as searcher:
-            means = measure(searcher, queries, qrels, GROUPS[op], {**FIELD_BOOSTS, "title": title})
-        print(f"{op}\t{title}\t{k1}\t{b}\t" + "\t".join(f"{means[m]:.4f}" for m in METRICS), flush=True)
+    with Searcher(Path(index_dir)) as searcher:
+        ids = [searcher._searcher.stored_fields(d)["id"] for d in range(searcher._searcher.doc_count_all())]
+        judged = [(qrels[q.judged_by], features(searcher, q.text)) for q in queries if qrels.get(q.judged_by)]
+    print(f"{split}, {variants} variants, {len(judged)} queries: nDCG@10 R@100 MRR@10")
+    for name, setting in settings():
+        sums = [0.0, 0.0, 0.0]
+        for grades, (per_clause, pairs) in judged:
+            if not per_clause:
+                continue
+            metrics = score_ranking([ids[d] for d in rank(per_clause, pairs, **setting)], grades)
+            for i, metric in enumerate(("ndcg@10", "recall@100", "mrr@10")):
+                sums[i] += metrics[metric]
+        print(f"{name:55s} " + " ".join(f"{s / len(judged):.4f}" for s in sums))
 
 
 if __name__ == "__main__":
