@@ -5,7 +5,7 @@ prefixes out as filters, find typo corrections in the caller's visible
 vocabulary (``search.typos``), build the Whoosh query (``search.compile``)
 with the thesaurus (``search.thesaurus``), then find the matching
 documents and score them (``search.ranking``). A plain query of several
-words matches documents with any of them; coordination ranks those with
+words matches documents with any of them; coordination usually ranks those with
 every word first, and the warnings say when some words are missing.
 """
 
