@@ -11,6 +11,7 @@ every word first, and the warnings say when some words are missing.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Or, Query
@@ -40,8 +41,7 @@ class Plan:
 
     def best(self, wanted: int) -> list[tuple[int, float]]:
         """The ``wanted`` best ``(docnum, score)``, equal scores in index order."""
-        ranked = sorted(self.scores.items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:wanted]
+        return heapq.nsmallest(wanted, self.scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 def plan_search(text: str, searcher, facets, filters, include_private: bool, strict: bool) -> Plan:

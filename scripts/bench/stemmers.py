@@ -24,7 +24,6 @@ from indexer.analysis import STEMMERS
 from indexer.schema import build_schema
 from indexer.storage import current_generation
 from search.evaluation import Ranker, evaluate, mean_metrics, read_qrels, read_queries
-from search.query import parse_query
 
 ROOT = Path(__file__).resolve().parents[2]
 CDTN = ROOT / "data" / "cdtn-datafiller-2020"
@@ -45,15 +44,14 @@ def _splits() -> dict[str, str]:
         return {row["topic_id"]: row["split"] for row in csv.DictReader(f, delimiter="\t")}
 
 
-def _ranker(index_dir: Path, stemmer: str) -> Ranker:
-    """Queries parsed with the schema this code declares, not the one pickled in an older build."""
-    schema = build_schema(stemmer)
-    return Ranker(index_dir, parse=lambda text, _pickled: parse_query(text, schema))
+def _ranker(index_dir: Path) -> Ranker:
+    """The product's ranking; queries are analysed by the schema pickled in the index, its stemmer included."""
+    return Ranker(index_dir)
 
 
-def _cdtn_row(index_dir: Path, stemmer: str, first_only: bool) -> list[str]:
+def _cdtn_row(index_dir: Path, first_only: bool) -> list[str]:
     qrels, splits, cells = read_qrels(CDTN / "qrels.trec"), _splits(), []
-    with _ranker(index_dir, stemmer) as ranker:
+    with _ranker(index_dir) as ranker:
         for first in (True,) if first_only else (True, False):
             results = evaluate(ranker, read_queries(CDTN / "queries.tsv", first_variant=first), qrels)
             for split in ("dev", "test"):
@@ -72,9 +70,9 @@ def main(workdir: str, *stemmers: str) -> None:
     for stemmer in stemmers or STEMMERS:
         _build([ROOT / "corpus"], work / f"{stemmer}-rtes", stemmer)
         _build([CDTN / "corpus.jsonl.gz"], work / f"{stemmer}-cdtn", stemmer, FieldMapping("doc_id", "title", "text"))
-        with _ranker(work / f"{stemmer}-rtes", stemmer) as ranker:
+        with _ranker(work / f"{stemmer}-rtes") as ranker:
             rtes = mean_metrics(evaluate(ranker, read_queries(RTES / "queries.tsv"), read_qrels(RTES / "qrels.trec")))
-        print("\t".join([stemmer, f"{rtes['mrr@10']:.4f}", *_cdtn_row(work / f"{stemmer}-cdtn", stemmer, first_only)]), flush=True)
+        print("\t".join([stemmer, f"{rtes['mrr@10']:.4f}", *_cdtn_row(work / f"{stemmer}-cdtn", first_only)]), flush=True)
 
 
 if __name__ == "__main__":
