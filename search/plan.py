@@ -28,7 +28,8 @@ from search.vocabulary import Vocabulary
 class Plan:
     """What ``Searcher.search`` ranks: ``matched`` with their ``scores`` (None query: browse by date).
 
-    ``query`` is what the snippets highlight and what the date order ranks ties by.
+    ``query`` is what the snippets highlight and what the date order ranks ties by;
+    ``clauses`` and ``pairs`` are the queries whose scores ``search.ranking`` combines.
     """
 
     query: Query | None
@@ -38,6 +39,8 @@ class Plan:
     suggestion: str | None = None
     scores: dict[int, float] = field(default_factory=dict)
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    clauses: list[Query] = field(default_factory=list)
+    pairs: list[Query] = field(default_factory=list)
 
     def best(self, wanted: int) -> list[tuple[int, float]]:
         """The ``wanted`` best ``(docnum, score)``, equal scores in index order."""
@@ -89,25 +92,27 @@ def _match(plan: Plan, tree, builder: QueryBuilder, searcher) -> None:
     other query (``a OU b``, one word, one phrase) is one clause.
     """
     allowed = plan.matched
-    clauses = [plan.query]
+    plan.clauses = [plan.query]
     if isinstance(tree, All):
         positive = [i for i in tree.items if not isinstance(i, Not)]
         words = [q for q in (builder.build(i) for i in positive if not _has_facet(i)) if q is not None]
         if words:  # expanded together, so "économie sociale et solidaire" is one clause, or ESS
-            clauses = list(_expanded(And(words), searcher.schema)[0].subqueries)
+            plan.clauses = list(_expanded(And(words), searcher.schema)[0].subqueries)
             for required in (builder.build(i) for i in positive if _has_facet(i)):
-                allowed = allowed.intersection(ranking.scores(searcher, required)) if required is not None else allowed
+                allowed = allowed.intersection(searcher.docs_for_query(required)) if required is not None else allowed
             negative = builder.build(Any(tuple(i.item for i in tree.items if isinstance(i, Not))))
             if negative is not None:
-                allowed = allowed - ranking.scores(searcher, negative).keys()
-            plan.query = Or(clauses) if len(clauses) > 1 else clauses[0]
+                allowed = allowed.difference(searcher.docs_for_query(negative))
+            plan.query = Or(plan.clauses) if len(plan.clauses) > 1 else plan.clauses[0]
     terms = [t for word in plain_words(tree) for t in _first_terms(word.text, searcher.schema)]
-    proximity = [ranking.scores(searcher, q) for q in ranking.proximity_queries(terms, searcher.schema)]
-    scored, counts = ranking.combine([ranking.scores(searcher, q) for q in clauses], proximity)
+    plan.pairs = ranking.proximity_queries(terms, searcher.schema)
+    scored, counts = ranking.combine(
+        [ranking.scores(searcher, q) for q in plan.clauses], [ranking.scores(searcher, q) for q in plan.pairs],
+    )
     plan.scores = {doc: score for doc, score in scored.items() if doc in allowed}
     plan.matched = frozenset(plan.scores)
-    if len(clauses) > 1:
-        _coverage_warning(plan, [counts[doc] for doc in plan.matched], len(clauses))
+    if len(plan.clauses) > 1:
+        _coverage_warning(plan, [counts[doc] for doc in plan.matched], len(plan.clauses))
 
 
 def _first_terms(text: str, schema) -> list[str]:

@@ -85,7 +85,8 @@ def test_fold_filter_alone():
 def test_unaccented_query_meets_accented_text():
     # ENGINE-NOTES pitfall 1: stemming before folding split these apart.
     assert tokens("sécurité sociale des collectivités") == tokens("securite sociale des collectivites")
-    assert tokens("marchés réservés") == tokens("marches reserves")
+    assert tokens("securite sociale des collectivites") == ["securit", "social", "collectivit"]
+    assert tokens("marchés réservés") == tokens("marches reserves") == ["march", "reserv"]
 
 
 # -- stop words ---------------------------------------------------------------
@@ -180,7 +181,8 @@ def test_ordinal_filter_alone():
     [("élu·e·s", "élus"), ("élu.e.s", "élus"), ("élu•e•s", "élus"), ("agent·es", "agents"), ("salarié·e", "salarié")],
 )
 def test_inclusive_writing(written, plain):
-    assert tokens(f"les {written} des collectivités") == tokens(f"les {plain} des collectivités")
+    expected = {"élus": ["elus", "collectivit"], "agents": ["agent", "collectivit"], "salarié": ["salar", "collectivit"]}
+    assert tokens(f"les {written} des collectivités") == tokens(f"les {plain} des collectivités") == expected[plain]
 
 
 def test_inclusive_writing_filter_alone():
@@ -191,6 +193,7 @@ def test_inclusive_writing_filter_alone():
 
 def test_stemming_joins_singular_and_plural():
     assert tokens("convention pluriannuelle d'objectif") == tokens("conventions pluriannuelles d’objectifs")
+    assert tokens("conventions pluriannuelles d’objectifs") == ["convent", "pluriannuel", "object"]
 
 
 def test_acronyms_are_protected_from_stemming():

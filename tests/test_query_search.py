@@ -47,6 +47,7 @@ def test_title_prefix_restricts_the_field(searcher):
 def test_prefix_search_expands_over_real_words(searcher):
     found = set(ids(searcher, "constru*"))
     assert found == set(ids(searcher, "construction")) | set(ids(searcher, "construire"))
+    assert found == {COCONST_FICHE, COCONST_CONF}
     assert ids(searcher, "zzyx*") == []
 
 

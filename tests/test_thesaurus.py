@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.query import And, Or, Phrase, Term
+from whoosh.query import And, Phrase, Term
 
 from indexer.storage import current_generation
 from search.compile import QueryBuilder

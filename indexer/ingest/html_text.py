@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
-from unidecode import unidecode
 
+from indexer.analysis.normalise import fold
 from indexer.metadata.years import MONTHS
 
 BLOCKS = frozenset({
@@ -68,8 +68,7 @@ def label_of(text: str) -> str:
     """
     if len(text) > MAX_LABEL_CHARS:
         return ""
-    folded = unidecode(text.replace("’", "'")).lower()
-    return " ".join(folded.split()).rstrip(": ").strip()
+    return " ".join(fold(text).split()).rstrip(": ").strip()
 
 
 def page_date(soup: BeautifulSoup) -> tuple[str, str]:
@@ -84,7 +83,7 @@ def page_date(soup: BeautifulSoup) -> tuple[str, str]:
     match = ISO_DATE.match(str(time_tag["datetime"])) if time_tag else None
     if match:
         return match.group(1), "-".join(match.groups())
-    match = PUBLISHED.search(unidecode(soup.get_text(" ")).lower())
+    match = PUBLISHED.search(fold(soup.get_text(" ")))
     if match:
         day, month, year = match.groups()
         return year, f"{year}-{MONTHS[month]:02d}-{int(day):02d}"

@@ -2,9 +2,9 @@
 
 Usage: .venv/bin/python scripts/bench/ranking.py CDTN_INDEX_DIR [dev|test] [first|all]
 
-Each query is planned by the product (parse, typo corrections, thesaurus,
-one clause per word) and every clause is scored once per text field, as
-are the adjacent-pair phrases (``search.ranking``). The rows below then
+Each query is planned by the product (``search.plan.plan_search``: parse,
+typo corrections, thesaurus, one clause per word) and every clause of the
+plan is scored once per text field, as are its adjacent-pair phrases. The rows below then
 recombine those scores offline, so a grid of settings costs one pass over
 the index: the shipped setting reproduces ``rtes-search eval`` (checked
 on its first row) and each other row changes one thing.
@@ -18,16 +18,12 @@ import copy
 import sys
 from pathlib import Path
 
-from whoosh.query import And, NullQuery, Phrase, Term
+from whoosh.query import NullQuery, Phrase, Term
 
 from indexer.schema import FIELD_BOOSTS
 from search import Searcher, ranking
-from search.compile import QueryBuilder, split_filters
 from search.evaluation import read_qrels, read_queries, score_ranking
-from search.plan import _expanded, _first_terms
-from search.query import All, Not, parse
-from search.typos import corrections, plain_words
-from search.vocabulary import Vocabulary
+from search.plan import plan_search
 
 CDTN = Path(__file__).resolve().parents[2] / "data" / "cdtn-datafiller-2020"
 FIELDS = ("title", "summary", "body")
@@ -52,22 +48,12 @@ def _in_field(query, field: str):
 
 def features(searcher: Searcher, text: str):
     """``(clauses, pairs)``: per clause {field: {doc: score}}; per field the pair-phrase score maps."""
-    whoosh, facets = searcher._searcher, searcher._facets
-    tree, _ = split_filters(parse(text)[0])
-    if tree is None:
-        return [], {}
-    found = corrections(tree, Vocabulary(whoosh, facets.visible_docs(False)))
-    builder = QueryBuilder(whoosh, facets, {c.node_start: c.replacements for c in found})
-    items = [i for i in tree.items if not isinstance(i, Not)] if isinstance(tree, All) else [tree]
-    built = [q for q in (builder.build(i) for i in items) if q is not None]
-    if not built:
-        return [], {}
-    clauses = _expanded(And(built), whoosh.schema)[0].subqueries
+    whoosh = searcher._searcher
+    plan = plan_search(text, whoosh, searcher._facets, {}, False, False)
     fields = [f for f in FIELDS if f in whoosh.schema]
-    per_clause = [{f: ranking.scores(whoosh, _in_field(q, f)) for f in fields} for q in clauses]
-    terms = [t for word in plain_words(tree) for t in _first_terms(word.text, whoosh.schema)]
+    per_clause = [{f: ranking.scores(whoosh, _in_field(q, f)) for f in fields} for q in plan.clauses]
     pairs: dict[str, list] = {}
-    for phrase in ranking.proximity_queries(terms, whoosh.schema):
+    for phrase in plan.pairs:
         pairs.setdefault(phrase.fieldname, []).append(ranking.scores(whoosh, phrase))
     return per_clause, pairs
 

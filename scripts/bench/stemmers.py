@@ -44,14 +44,9 @@ def _splits() -> dict[str, str]:
         return {row["topic_id"]: row["split"] for row in csv.DictReader(f, delimiter="\t")}
 
 
-def _ranker(index_dir: Path) -> Ranker:
-    """The product's ranking; queries are analysed by the schema pickled in the index, its stemmer included."""
-    return Ranker(index_dir)
-
-
 def _cdtn_row(index_dir: Path, first_only: bool) -> list[str]:
     qrels, splits, cells = read_qrels(CDTN / "qrels.trec"), _splits(), []
-    with _ranker(index_dir) as ranker:
+    with Ranker(index_dir) as ranker:  # queries analysed by the schema pickled in the index
         for first in (True,) if first_only else (True, False):
             results = evaluate(ranker, read_queries(CDTN / "queries.tsv", first_variant=first), qrels)
             for split in ("dev", "test"):
@@ -70,7 +65,7 @@ def main(workdir: str, *stemmers: str) -> None:
     for stemmer in stemmers or STEMMERS:
         _build([ROOT / "corpus"], work / f"{stemmer}-rtes", stemmer)
         _build([CDTN / "corpus.jsonl.gz"], work / f"{stemmer}-cdtn", stemmer, FieldMapping("doc_id", "title", "text"))
-        with _ranker(work / f"{stemmer}-rtes") as ranker:
+        with Ranker(work / f"{stemmer}-rtes") as ranker:
             rtes = mean_metrics(evaluate(ranker, read_queries(RTES / "queries.tsv"), read_qrels(RTES / "qrels.trec")))
         print("\t".join([stemmer, f"{rtes['mrr@10']:.4f}", *_cdtn_row(work / f"{stemmer}-cdtn", first_only)]), flush=True)
 

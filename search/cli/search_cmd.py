@@ -13,12 +13,13 @@ from search.cli.group import (
     private_option,
 )
 from search.render import render_results
+from search.searcher import MAX_LIMIT
 
 
 @cli.command("search")
 @click.argument("query")
 @index_dir_option
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Résultats par page.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Résultats par page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Numéro de page.")
 @click.option("--type", "types", multiple=True, help="Filtrer par type de ressource.")
 @click.option("--year", "years", multiple=True, help="Filtrer par année.")

@@ -9,12 +9,13 @@ from search.cli.group import (
     cli, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher, private_option,
 )
 from search.render import render_similar
+from search.searcher import MAX_LIMIT
 
 
 @cli.command("similar")
 @click.argument("doc_id")
 @index_dir_option
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Nombre de résultats.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Nombre de résultats.")
 @private_option
 @json_option
 @nl_option

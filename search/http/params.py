@@ -18,6 +18,8 @@ from search.http.errors import ApiError
 from search.http.limits import MAX_FILTER_CHARS, MAX_LIMIT, MAX_PAGE_DEPTH, MAX_QUERY_CHARS
 from search.http.shared import SharedSearcher
 
+DEFAULT_LIMIT = 10
+
 FilterValues = Annotated[
     list[str] | None,
     Query(description="Valeurs du filtre (répétable ; valeurs d'une facette combinées par OU).",
@@ -42,7 +44,7 @@ def search_params(
     territory: FilterValues = None,
     sort: Literal["relevance", "date"] = "relevance",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE_DEPTH)] = 1,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> SearchParams:
     """Check and gather the search parameters; ``page × limit`` may not exceed ``MAX_PAGE_DEPTH``."""
     if page * limit > MAX_PAGE_DEPTH:

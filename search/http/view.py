@@ -14,10 +14,9 @@ from markupsafe import Markup, escape
 
 from indexer.metadata import territory_parents
 from search import Results, Snippet
-from search.http.params import SearchParams
+from search.http.params import DEFAULT_LIMIT, SearchParams
 from search.render import FACET_LABELS
 
-DEFAULT_LIMIT = 10
 SHOWN_VALUES = 8      # facet values visible before "Voir plus"
 PAGE_WINDOW = 2       # pages listed on each side of the current one
 
