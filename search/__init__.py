@@ -1,5 +1,6 @@
 """rtes-search search: parse, rank, snippets and facets over a built index."""
 
+from search.backend import SearchBackend, open_searcher
 from search.errors import (
     DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError,
 )
@@ -13,8 +14,10 @@ __all__ = [
     "InvalidFilterError",
     "QuerySyntaxError",
     "Results",
+    "SearchBackend",
     "SearchError",
     "Searcher",
     "Snippet",
     "default_index_dir",
+    "open_searcher",
 ]

@@ -19,7 +19,7 @@ def test_public_names():
     ]
     assert sorted(search.__all__) == [
         "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",
-        "SearchError", "Searcher", "Snippet", "default_index_dir",
+        "SearchBackend", "SearchError", "Searcher", "Snippet", "default_index_dir", "open_searcher",
     ]
     for package in (indexer, search):
         for name in package.__all__:
