@@ -14,7 +14,11 @@ class DocumentNotFoundError(SearchError):
 
 
 class InvalidFilterError(SearchError, ValueError):
-    """A filter names an unknown facet or has an unusable value."""
+    """A filter names an unknown facet or has an unusable value; ``param`` names the filter."""
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.param = param
 
 
 class QuerySyntaxError(SearchError, ValueError):
