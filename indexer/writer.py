@@ -27,7 +27,7 @@ from indexer.errors import IndexerError, IndexLockedError
 from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
-from indexer.schema import FACET_FIELDS, SCHEMA
+from indexer.schema import FACET_FIELDS, SCHEMA, SCHEMA_VERSION
 from indexer.storage import (
     clone_generation, current_generation, index_lock, new_generation, read_manifest, switch_to, write_manifest,
 )
@@ -70,11 +70,7 @@ def stale_sources(index_dir: Path) -> list[Path] | None:
     paths = [Path(p) for p in manifest.get("sources", [])]
     if not paths or not all(p.exists() for p in paths):
         return None
-    changed = (
-        manifest.get("analyzer_version") != ANALYZER_VERSION
-        or manifest.get("metadata_version") != metadata_version()
-        or manifest.get("sources_fingerprint") != sources_fingerprint(paths)
-    )
+    changed = not _same_versions(manifest) or manifest.get("sources_fingerprint") != sources_fingerprint(paths)
     return paths if changed else None
 
 
@@ -104,7 +100,21 @@ def ensure_index(
     return report if report.changed else None
 
 
-def _document_fields(doc: Document, content_hash: str) -> dict:
+def _same_versions(manifest: dict) -> bool:
+    """Was this generation written by the same analysis, metadata rules and schema?"""
+    return (
+        manifest.get("analyzer_version") == ANALYZER_VERSION
+        and manifest.get("metadata_version") == metadata_version()
+        and manifest.get("schema_version") == SCHEMA_VERSION
+    )
+
+
+def utc_now() -> str:
+    """The current time as stored in ``indexed_at``: ISO 8601 UTC, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _document_fields(doc: Document, content_hash: str, indexed_at: str) -> dict:
     """The fields to write; a facet without a value (a law article has no type) is left out,
     since an indexed "" would be counted as a value of its own."""
     fields = {
@@ -124,6 +134,7 @@ def _document_fields(doc: Document, content_hash: str) -> dict:
         "theme": ",".join(doc.themes),
         "territory": ",".join(doc.territories),
         "content_hash": content_hash,
+        "indexed_at": indexed_at,
         "lang": doc.lang,
         "fetched_at": doc.fetched_at,
         "attachments": list(doc.attachments),
@@ -212,6 +223,7 @@ def _locked_run(paths, index_dir, progress, mapping, full, prune, started) -> In
     manifest = {
         "analyzer_version": ANALYZER_VERSION,
         "metadata_version": metadata_version(),
+        "schema_version": SCHEMA_VERSION,
         "sources": [str(p.resolve()) for p in sources],
         "sources_fingerprint": sources_fingerprint(sources),
         "mapping": _mapping_to(mapping),
@@ -232,26 +244,33 @@ def _merged_sources(previous: Path | None, paths: list[Path]) -> list[Path]:
 
 def _compatible(generation: Path) -> bool:
     """Can an update reuse this generation (same analysis, metadata rules and schema)?"""
-    manifest = read_manifest(generation)
-    if manifest.get("analyzer_version") != ANALYZER_VERSION or manifest.get("metadata_version") != metadata_version():
+    if not _same_versions(read_manifest(generation)):
         return False
     return whoosh_index.open_dir(str(generation)).schema.names() == SCHEMA.names()
 
 
-def _known_hashes(generation: Path | None) -> dict[str, str]:
-    """``{id: content hash}`` of the documents of ``generation`` ("" for pre-hash indexes)."""
+def _known_hashes(generation: Path | None) -> dict[str, tuple[str, str]]:
+    """``{id: (content hash, indexed_at)}`` of the documents of ``generation``.
+
+    Read from stored fields when the generation predates the columns ("" for
+    what it lacks), so that a rebuild of an older index keeps first-indexing times.
+    """
     if generation is None:
         return {}
     ix = whoosh_index.open_dir(str(generation))
     with ix.reader() as reader:
-        return {fields["id"]: fields.get("content_hash", "") for _, fields in reader.iter_docs()}
+        return {
+            fields["id"]: (fields.get("content_hash", ""), fields.get("indexed_at", ""))
+            for _, fields in reader.iter_docs()
+        }
 
 
 class _Update:
     """One run's writer: opened lazily, so a run that changes nothing writes nothing."""
 
-    def __init__(self, index_dir: Path, base: Path | None, known: dict[str, str], progress, started: float):
+    def __init__(self, index_dir: Path, base: Path | None, known: dict[str, tuple[str, str]], progress, started: float):
         self.index_dir, self.base, self.known = index_dir, base, known
+        self.now = utc_now()  # the first-indexing time of the documents this run adds
         self.progress, self.started = progress, started
         self.seen: set[str] = set()
         self.errors: list[IngestError] = []
@@ -268,17 +287,18 @@ class _Update:
             self.errors.append(IngestError(item.source, item.line, f"identifiant en double : {item.id}"))
             return
         self.seen.add(item.id)
-        digest, old = item.content_hash(), self.known.get(item.id)
+        digest, (old, indexed_at) = item.content_hash(), self.known.get(item.id, (None, ""))
+        indexed_at = indexed_at or self.now
         if old is None:
-            self._writer().add_document(**_document_fields(extract_metadata(item), digest))
+            self._writer().add_document(**_document_fields(extract_metadata(item), digest, indexed_at))
             self.counts["added"] += 1
         elif old != digest:
-            self._write_changed(_document_fields(extract_metadata(item), digest))
+            self._write_changed(_document_fields(extract_metadata(item), digest, indexed_at))
             self.counts["updated"] += 1
         else:
             self.counts["unchanged"] += 1
             if self.base is None:  # a rebuild rewrites unchanged documents too
-                self._writer().add_document(**_document_fields(extract_metadata(item), digest))
+                self._writer().add_document(**_document_fields(extract_metadata(item), digest, indexed_at))
         if self.progress:
             self.progress(IndexProgress(len(self.seen), len(self.known) or None, time.perf_counter() - self.started))
 
