@@ -12,7 +12,7 @@ from indexer.analysis import STEMMER, french_analyzer, plain_analyzer
 
 # Bumped whenever a field is added, removed or changes its type or options:
 # an index written with another schema is rebuilt, never half-updated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Ranking weight of each text field (BM25F): title above summary above body.
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
@@ -46,6 +46,9 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
         "private": BOOLEAN(stored=True),
         "date": ID(stored=True, sortable=True),
         "source": STORED(),
+        # The resolved path of the source file, read by incremental runs: a
+        # file read again is the truth for the documents it produced.
+        "origin": ID(sortable=True),
         "line": STORED(),
         "url": STORED(),
         # Incremental indexing compares this digest with the ingested document's.

@@ -187,9 +187,9 @@ def _indexed_at(index_dir) -> dict[str, str]:
 
 
 def test_indexed_at_is_the_first_indexing_time_kept_by_updates_and_rebuilds(corpus_copy, tmp_path, monkeypatch):
-    import indexer.writer
+    import indexer.sync
 
-    monkeypatch.setattr(indexer.writer, "utc_now", lambda: "2024-01-02T03:04:05Z")
+    monkeypatch.setattr(indexer.sync, "utc_now", lambda: "2024-01-02T03:04:05Z")
     update_index([corpus_copy], tmp_path / "ix")
     assert set(_indexed_at(tmp_path / "ix").values()) == {"2024-01-02T03:04:05Z"}
     export = corpus_copy / "rtes.txt"
@@ -198,7 +198,7 @@ def test_indexed_at_is_the_first_indexing_time_kept_by_updates_and_rebuilds(corp
     extra = tmp_path / "extra.jsonl"
     extra.write_text(json.dumps({"id": "nouvelle", "title": "Nouvelle ressource", "text": "Un texte."}) + "\n",
                      encoding="utf-8")
-    monkeypatch.setattr(indexer.writer, "utc_now", lambda: "2025-06-07T08:09:10Z")
+    monkeypatch.setattr(indexer.sync, "utc_now", lambda: "2025-06-07T08:09:10Z")
     assert update_index([corpus_copy, extra], tmp_path / "ix").updated == 1
     build_index([corpus_copy, extra], tmp_path / "ix")
     times = _indexed_at(tmp_path / "ix")
