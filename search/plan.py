@@ -27,6 +27,7 @@ from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
 from search.nodes import FacetIs, Node, Terms, any_of, leaves
 from search.query import MAX_WARNINGS, All, Any, Facet, Not, Phrase, Word, parse
+from search.snippets import Highlight
 from search.thesaurus import expand
 from search.typos import Correction, corrections, plain_words, suggestion
 
@@ -98,12 +99,17 @@ class Plan:
         """No words to rank: every document passing the filters, newest first."""
         return not self.clauses
 
-    def highlight_terms(self) -> dict[str, frozenset[str]]:
-        """``{field: terms}`` to highlight: every positive term of the clauses and pairs."""
-        found: dict[str, set[str]] = {}
+    def highlight(self) -> Highlight:
+        """What the snippets mark: each positive term of the clauses; phrases (quoted, a thesaurus
+        expansion, a compound) and adjacent query words as sequences, marked whole where side by side."""
+        terms: dict[str, set[str]] = {}
+        sequences: dict[str, set[tuple[str, ...]]] = {}
         for leaf in [t for c in self.clauses for t in leaves(c)] + list(self.pairs):
-            found.setdefault(leaf.field, set()).update(leaf.terms)
-        return {f: frozenset(t) for f, t in found.items()}
+            if leaf.is_phrase:
+                sequences.setdefault(leaf.field, set()).add(leaf.terms)
+            else:
+                terms.setdefault(leaf.field, set()).add(leaf.terms[0])
+        return Highlight({f: frozenset(t) for f, t in terms.items()}, {f: frozenset(s) for f, s in sequences.items()})
 
 
 def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]], strict: bool = False) -> Plan:

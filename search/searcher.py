@@ -200,11 +200,11 @@ class Searcher:
     def _page(self, plan: Plan, found: _Matches, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
         """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
         ranked = self._ranked(found, page * limit, by_date)[(page - 1) * limit:]
-        terms, schema = plan.highlight_terms(), self._searcher.schema
+        highlight, schema = plan.highlight(), self._searcher.schema
         hits = []
         for docnum, score in ranked:
             stored = self._searcher.stored_fields(docnum)
-            hits.append(self._hit(stored, score, snippets_for(stored, terms, schema) if terms else ()))
+            hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if plan.clauses else ()))
         return tuple(hits)
 
     def _ranked(self, found: _Matches, wanted: int, by_date: bool) -> list[tuple[int, float]]:
