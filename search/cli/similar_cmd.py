@@ -13,14 +13,14 @@ from search.searcher import MAX_LIMIT
 
 
 @cli.command("similar")
-@click.argument("doc_id")
+@click.argument("doc_id", metavar="ID")
 @index_dir_option
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Nombre de résultats.")
 @private_option
 @json_option
 @nl_option
 def similar_command(doc_id, index_dir, limit, include_private, as_json, as_nl):
-    """Lister les ressources proches de DOC_ID (mêmes termes clés).
+    """Lister les ressources proches de ID (mêmes termes clés).
 
     Exemple : rtes-search similar fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop --limit 3
     """
