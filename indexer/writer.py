@@ -134,7 +134,8 @@ def _document_fields(doc: Document, content_hash: str) -> dict:
 def _mapping_from(data: dict | None) -> FieldMapping | None:
     if not data:
         return None
-    return FieldMapping(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])))
+    return FieldMapping(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])),
+                        data.get("resources_only", False))
 
 
 def _mapping_to(mapping: FieldMapping | None) -> dict | None:
@@ -143,6 +144,7 @@ def _mapping_to(mapping: FieldMapping | None) -> dict | None:
     return {
         "id_field": mapping.id_field, "title_field": mapping.title_field,
         "text_field": mapping.text_field, "fields": [list(f) for f in mapping.fields],
+        "resources_only": mapping.resources_only,
     }
 
 
@@ -207,7 +209,9 @@ def _locked_run(paths, index_dir, progress, mapping, full, prune, started) -> In
         raise
     if not update.seen:
         update.cancel()
-        raise IndexerError("aucun document indexable dans " + ", ".join(map(str, paths)))
+        why = " ; ".join(e.reason for e in update.errors[:3]) + (" ; …" if len(update.errors) > 3 else "")
+        where = ", ".join(map(str, paths))
+        raise IndexerError(f"aucun document indexable dans {where}" + (f" : {why}" if why else ""))
     sources = paths if prune or not reusable else _merged_sources(previous, paths)
     manifest = {
         "analyzer_version": ANALYZER_VERSION,
