@@ -35,10 +35,10 @@ CO_CONSTRUCTION = "point-de-reperess-co-construction-des-politiques-publiques"
 RESOURCES = 17  # resource pages of the fixture site with a body (one has none)
 EXPECTED_ERRORS = {
     "boucle-a": "boucle de redirections (plus de 5)",
-    "page-supprimee": "HTTP 404 Not Found",
-    "erreur-serveur": "HTTP 500 Internal Server Error",
+    "page-supprimee": "HTTP 404 (page introuvable)",
+    "erreur-serveur": "HTTP 500 (erreur du serveur)",
     "page-lente": f"délai dépassé ({TIMEOUT:g} s)",
-    "sites/default/files/introuvable.docx": "HTTP 404 Not Found",
+    "sites/default/files/introuvable.docx": "HTTP 404 (page introuvable)",
 }
 
 
@@ -283,3 +283,15 @@ def test_resources_only_on_the_rtes_site_indexes_the_same_resources(site, tmp_pa
     indexed, index = crawl_and_index(site, tmp_path, crawl_options=["--resources-only"])
     assert indexed.stdout == f"added {RESOURCES + 1}, updated 0, deleted 0, unchanged 0, skipped 1 (errors)\n"
     assert CrawlState.load(tmp_path / "crawl").resources_only
+
+
+def test_fetch_errors_are_said_in_french():
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on once this socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    fetch = fetcher_module.Fetcher(delay=0, timeout=TIMEOUT).get(f"http://127.0.0.1:{port}/")
+    assert fetch.error == "connexion impossible (serveur injoignable ou refus)"
+    assert [fetcher_module.http_error(s) for s in (403, 410, 418)] == [
+        "HTTP 403 (accès interdit)", "HTTP 410 (page supprimée)", "HTTP 418"]
