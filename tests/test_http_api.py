@@ -194,7 +194,7 @@ def test_answers_vary_with_the_token_and_load_nothing_from_elsewhere(client):
 def test_openapi_document_lists_the_api(client):
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/documents/{doc_id}/similar", "/api/v1/suggest",
+        "/api/v1/search", "/api/v1/search.csv", "/api/v1/documents/{doc_id}", "/api/v1/documents/{doc_id}/similar", "/api/v1/suggest",
         "/api/v1/facets", "/health",
     }
     assert "/" not in spec["paths"]

@@ -12,6 +12,7 @@ from search.cli.group import (
     DEFAULT_CORPUS, cli, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher,
     private_option,
 )
+from search.csv_export import MAX_CSV_ROWS, SEPARATORS, all_hits, csv_text
 from search.render import render_results
 from search.searcher import MAX_LIMIT
 
@@ -30,8 +31,12 @@ from search.searcher import MAX_LIMIT
 @private_option
 @json_option
 @nl_option
+@click.option("--csv", "as_csv", is_flag=True,
+              help=f"Sortie CSV (UTF-8 avec BOM) : tous les résultats, au plus {MAX_CSV_ROWS}.")
+@click.option("--csv-sep", type=click.Choice(SEPARATORS), help="Séparateur du CSV (; pour Excel en français).")
 def search_command(
-    query, index_dir, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl
+    query, index_dir, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl,
+    as_csv, csv_sep,
 ):
     """Chercher QUERY ("" liste toutes les ressources, les plus récentes d'abord).
 
@@ -50,6 +55,10 @@ def search_command(
     filters = {"type": types, "year": years, "theme": themes, "territory": territories}
     with open_searcher(directory) as searcher:
         try:
+            if as_csv or csv_sep:
+                hits = all_hits(searcher, query, filters, sort, include_private)
+                click.echo(csv_text(hits, csv_sep or ","), nl=False)
+                return
             results = searcher.search(
                 query, filters=filters, limit=limit, page=page, sort=sort, include_private=include_private,
                 strict=strict,

@@ -8,13 +8,17 @@ method under the shared searcher's lock, and returns the API's own
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+
+from search.csv_export import MAX_CSV_ROWS, all_hits, csv_text
 
 from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
-from search.http.params import SearchParams, private_access, search_params, shared_searcher
+from search.http.params import (
+    QueryParams, SearchParams, Sort, private_access, query_params, search_params, shared_searcher,
+)
 from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, SuggestResponse, errors
 
 router = APIRouter(prefix="/api/v1", tags=["API"], responses=errors(400, 413, 414, 429, 503))
@@ -35,6 +39,22 @@ def search(
             sort=params.sort, include_private=private_access(request), strict=strict,
         )
     return JSONResponse(results.to_dict())
+
+
+@router.get("/search.csv", response_class=Response, summary="Résultats en CSV pour un tableur",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "Une ligne par résultat, en-tête compris (UTF-8 avec BOM)."}})
+def search_csv(
+    request: Request,
+    query: Annotated[QueryParams, Depends(query_params)],
+    sort: Sort = "relevance",
+    sep: Annotated[Literal[",", ";"], Query(description="Séparateur (; pour Excel en français).")] = ",",
+):
+    """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
+    with shared_searcher(request).use() as searcher:
+        text = csv_text(all_hits(searcher, query.q, query.filters, sort, private_access(request)), sep)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentModel, responses=errors(404),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
 from indexer.schema import FACET_FIELDS
 from search.http.auth import bearer_allows
@@ -28,6 +28,14 @@ FilterValues = Annotated[
 
 
 @dataclass(frozen=True)
+class QueryParams:
+    """What is searched: the query and the filters (no order, no page)."""
+
+    q: str
+    filters: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class SearchParams:
     q: str
     filters: dict[str, tuple[str, ...]]
@@ -36,27 +44,37 @@ class SearchParams:
     limit: int
 
 
-def search_params(
+def query_params(
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Requête ; vide : tout, récent d'abord.")] = "",
     type: FilterValues = None,
     year: FilterValues = None,
     theme: FilterValues = None,
     territory: FilterValues = None,
-    sort: Literal["relevance", "date"] = "relevance",
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE_DEPTH)] = 1,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-) -> SearchParams:
-    """Check and gather the search parameters; ``page × limit`` may not exceed ``MAX_PAGE_DEPTH``."""
-    if page * limit > MAX_PAGE_DEPTH:
-        raise ApiError(400, f"paramètre « page » invalide : au plus {MAX_PAGE_DEPTH} résultats "
-                            f"(page × limit), soit la page {MAX_PAGE_DEPTH // limit} au plus", "page")
+) -> QueryParams:
+    """Check and gather the query and its filters (shared by the search, the CSV and the feed)."""
     given = dict(zip(FACET_FIELDS, (type, year, theme, territory)))
     for name, values in given.items():
         if any(len(v) > MAX_FILTER_CHARS for v in values or ()):
             raise ApiError(400, f"paramètre « {name} » invalide : valeur trop longue "
                                 f"(au plus {MAX_FILTER_CHARS} caractères)", name)
     filters = {name: tuple(v.strip() for v in values if v.strip()) for name, values in given.items() if values}
-    return SearchParams(q, {k: v for k, v in filters.items() if v}, sort, page, limit)
+    return QueryParams(q, {k: v for k, v in filters.items() if v})
+
+
+Sort = Annotated[Literal["relevance", "date"], Query(description="Ordre : pertinence, ou date (récent d'abord).")]
+
+
+def search_params(
+    query: Annotated[QueryParams, Depends(query_params)],
+    sort: Sort = "relevance",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE_DEPTH)] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> SearchParams:
+    """The query, its order and one page; ``page × limit`` may not exceed ``MAX_PAGE_DEPTH``."""
+    if page * limit > MAX_PAGE_DEPTH:
+        raise ApiError(400, f"paramètre « page » invalide : au plus {MAX_PAGE_DEPTH} résultats "
+                            f"(page × limit), soit la page {MAX_PAGE_DEPTH // limit} au plus", "page")
+    return SearchParams(query.q, query.filters, sort, page, limit)
 
 
 def shared_searcher(request: Request) -> SharedSearcher:
