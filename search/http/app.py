@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
-from search.http import api, pages
+from search.http import api, feed, pages
 from search.http.errors import install_error_handlers
 from search.http.headers import HeadersMiddleware
 from search.http.limits import GuardMiddleware
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings, app.state.searcher = settings, shared
     app.include_router(api.router)
     app.include_router(api.health_router)
+    app.include_router(feed.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_error_handlers(app, pages.error_page)

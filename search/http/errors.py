@@ -2,7 +2,7 @@
 
 Every error body is ``{"error": {"status": 400, "message": "…", "param": "limit"}}``
 (``param`` is null when no single parameter is at fault). Pages (paths
-outside ``/api/`` and ``/health``) get the same message as an HTML page.
+outside ``/api/``, ``/health`` and ``/feed``) get the same message as an HTML page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from search import DocumentNotFoundError, IndexNotFoundError, QuerySyntaxError, SearchError
 
+JSON_PATHS = ("/health", "/openapi.json", "/feed")   # machines read these: errors in JSON, as under /api/
 STATUS_OF = ((IndexNotFoundError, 503), (DocumentNotFoundError, 404), (SearchError, 400))
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
 REASONS = {
@@ -59,7 +60,7 @@ def install_error_handlers(app: FastAPI, render_page) -> None:
 
     def respond(request: Request, error: ApiError):
         path = request.url.path
-        if path.startswith("/api/") or path == "/health" or path == "/openapi.json":
+        if path.startswith("/api/") or path in JSON_PATHS:
             return JSONResponse(error_body(error.status, error.message, error.param), error.status)
         return render_page(request, error)
 

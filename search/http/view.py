@@ -36,6 +36,16 @@ def page_url(params: SearchParams, path: str = "/", **changes) -> str:
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 
+def feed_url(params: SearchParams) -> str:
+    """The Atom feed of the query and filters of ``params`` (order and page do not apply to a feed)."""
+    return page_url(params, path="/feed", sort="relevance", page=1, limit=DEFAULT_LIMIT)
+
+
+def csv_url(params: SearchParams) -> str:
+    """Every page of ``params``'s results, in its order, as CSV."""
+    return page_url(params, path="/api/v1/search.csv", page=1, limit=DEFAULT_LIMIT)
+
+
 def highlight(snippet: Snippet) -> Markup:
     """The snippet as HTML: text escaped, highlight ranges in ``<mark>``."""
     out, last = [], 0
