@@ -18,7 +18,9 @@ from search.http.api import DocId
 from search.http.errors import ApiError
 from search.http.limits import MAX_PAGE_DEPTH
 from search.http.params import SearchParams, private_access, search_params, shared_searcher
-from search.http.view import chips, csv_url, facet_groups, feed_url, highlight, page_url, pagination
+from search.http.view import (
+    chips, csv_url, facet_groups, feed_url, highlight, page_url, pagination, territory_map,
+)
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["highlight"] = highlight
@@ -49,6 +51,7 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
     context = {
         "params": params, "results": results, "first_rank": (params.page - 1) * params.limit + 1,
         "facets": facet_groups(counts, params), "chips": chips(params),
+        "map": territory_map(counts, params, results),
         "pagination": pagination(results, params, MAX_PAGE_DEPTH // params.limit),
         "clear_url": page_url(params, filters={}, page=1), "feed_url": feed_url(params),
         "csv_url": csv_url(params),
