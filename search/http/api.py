@@ -17,12 +17,13 @@ from search.csv_export import MAX_CSV_ROWS, all_hits, csv_text
 
 from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
 from search.http.params import (
-    QueryParams, SearchParams, Sort, private_access, query_params, search_params, shared_searcher,
+    QueryParams, SearchParams, Sort, bearer_scheme, private_access, query_params, search_params, shared_searcher,
 )
 from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, SuggestResponse, errors
 
-router = APIRouter(prefix="/api/v1", tags=["API"], responses=errors(400, 413, 414, 429, 503))
-health_router = APIRouter(tags=["API"])
+ERRORS = errors(400, 401, 413, 414, 429, 503)
+router = APIRouter(prefix="/api/v1", tags=["API"], responses=ERRORS, dependencies=[Depends(bearer_scheme)])
+health_router = APIRouter(tags=["API"], dependencies=[Depends(bearer_scheme)])
 DocId = Annotated[str, Path(max_length=500, description="Identifiant de la ressource.")]
 
 
@@ -93,7 +94,7 @@ def facets(request: Request):
         return JSONResponse(searcher.facets(include_private=private_access(request)))
 
 
-@health_router.get("/health", response_model=HealthModel, responses=errors(429, 503), summary="État du service")
+@health_router.get("/health", response_model=HealthModel, responses=errors(401, 429, 503), summary="État du service")
 def health(request: Request):
     """Whether an index is loaded, how many resources it holds and how old it is (503 without index)."""
     with shared_searcher(request).use() as searcher:

@@ -32,9 +32,10 @@ REASONS = {
 class ApiError(Exception):
     """An error the endpoints raise themselves (e.g. a page beyond the depth limit)."""
 
-    def __init__(self, status: int, message: str, param: str | None = None):
+    def __init__(self, status: int, message: str, param: str | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.param = status, message, param
+        self.headers = headers or {}
 
 
 def error_body(status: int, message: str, param: str | None = None) -> dict:
@@ -55,13 +56,13 @@ def from_search_error(exc: SearchError) -> ApiError:
     return ApiError(status, str(exc), "q" if isinstance(exc, QuerySyntaxError) else None)
 
 
-def install_error_handlers(app: FastAPI, render_page) -> None:
-    """Register handlers turning every known failure into ``ApiError``, rendered by path."""
+def install_error_handlers(app: FastAPI, render_page):
+    """Register handlers turning every known failure into ``ApiError``, rendered by path; return the renderer."""
 
     def respond(request: Request, error: ApiError):
         path = request.url.path
         if path.startswith("/api/") or path in JSON_PATHS:
-            return JSONResponse(error_body(error.status, error.message, error.param), error.status)
+            return JSONResponse(error_body(error.status, error.message, error.param), error.status, error.headers)
         return render_page(request, error)
 
     app.add_exception_handler(ApiError, respond)
@@ -71,3 +72,4 @@ def install_error_handlers(app: FastAPI, render_page) -> None:
         StarletteHTTPException,
         lambda r, e: respond(r, ApiError(e.status_code, HTTP_MESSAGES.get(e.status_code, str(e.detail)))),
     )
+    return respond

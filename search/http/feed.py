@@ -21,11 +21,11 @@ from feedgen.feed import FeedGenerator
 from starlette.responses import Response
 
 from search import Hit, Results
-from search.http.schemas import errors
-from search.http.params import QueryParams, private_access, query_params, shared_searcher
+from search.http.api import ERRORS
+from search.http.params import QueryParams, bearer_scheme, private_access, query_params, shared_searcher
 from search.render import FACET_LABELS
 
-router = APIRouter(tags=["API"], responses=errors(400, 413, 414, 429, 503))
+router = APIRouter(tags=["API"], responses=ERRORS, dependencies=[Depends(bearer_scheme)])
 FEED_ENTRIES = 50
 ATOM_TYPE = "application/atom+xml"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://www.rtes.fr/ressources")

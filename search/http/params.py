@@ -11,14 +11,19 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPBearer
 
 from indexer.schema import FACET_FIELDS
-from search.http.auth import bearer_allows
+from search.http.auth import bearer_allows, is_bearer
 from search.http.errors import ApiError
 from search.http.limits import MAX_FILTER_CHARS, MAX_LIMIT, MAX_PAGE_DEPTH, MAX_QUERY_CHARS
 from search.http.shared import SharedSearcher
 
 DEFAULT_LIMIT = 10
+# Declares the optional bearer token in the OpenAPI document; private_access does the checking.
+bearer_scheme = HTTPBearer(auto_error=False, scheme_name="jeton", description=(
+    "Jeton d'accès aux ressources privées, facultatif ; sans jeton, seules les ressources publiques "
+    "répondent ; un jeton invalide reçoit 401."))
 
 FilterValues = Annotated[
     list[str] | None,
@@ -81,6 +86,16 @@ def shared_searcher(request: Request) -> SharedSearcher:
     return request.app.state.searcher
 
 
+INVALID_TOKEN = ("jeton d'accès invalide : utilisez un jeton valide, ou retirez l'en-tête Authorization "
+                 "pour ne voir que les ressources publiques")
+
+
 def private_access(request: Request) -> bool:
-    """Whether this request carries a valid bearer token (private resources visible)."""
-    return bearer_allows(request.headers.get("authorization"), request.app.state.settings.token_hashes)
+    """Whether this request carries a valid bearer token (private resources visible); a wrong one is a 401."""
+    authorization = request.headers.get("authorization")
+    if bearer_allows(authorization, request.app.state.settings.token_hashes):
+        return True
+    if is_bearer(authorization):
+        raise ApiError(401, INVALID_TOKEN,
+                       headers={"WWW-Authenticate": 'Bearer realm="rtes-search", error="invalid_token"'})
+    return False

@@ -47,6 +47,37 @@ def csv_url(params: SearchParams) -> str:
     return page_url(params, path="/api/v1/search.csv", page=1, limit=DEFAULT_LIMIT)
 
 
+SENTENCE_ENDS = ".!?…»\")"
+
+
+def cut_marks(snippet: Snippet) -> tuple[str, str]:
+    """``("… ", " …")`` where the fragment cuts into a sentence: it starts in lower case, or ends unpunctuated.
+
+    The rule of the terminal rendering (``search.render``); a title is never cut.
+
+    >>> cut_marks(Snippet("body", "point sur les marchés réservés"))
+    ('… ', ' …')
+    >>> cut_marks(Snippet("body", "Le RTES publie ce guide."))
+    ('', '')
+    """
+    if not snippet.text or snippet.field == "title":
+        return "", ""
+    head = "… " if snippet.text[0].islower() else ""
+    tail = "" if snippet.text[-1] in SENTENCE_ENDS else " …"
+    return head, tail
+
+
+def snippets_html(snippets: tuple[Snippet, ...]) -> Markup:
+    """The fragments of a hit as one run of HTML, with "…" at every cut, as the terminal shows them."""
+    parts = []
+    for number, snippet in enumerate(snippets):
+        head, tail = cut_marks(snippet)
+        if number:
+            head = "" if parts[-1].endswith(" …") else "… "
+        parts.append(head + str(highlight(snippet)) + tail)
+    return Markup(" ".join(parts))
+
+
 def highlight(snippet: Snippet) -> Markup:
     """The snippet as HTML: text escaped, highlight ranges in ``<mark>``."""
     out, last = [], 0
@@ -163,7 +194,7 @@ def pagination(results: Results, params: SearchParams, last_page: int) -> Pagina
         links.append((str(number), None if number == params.page else page_url(params, page=number)))
         previous = number
     return Pagination(
-        previous=page_url(params, page=params.page - 1) if params.page > 1 else None,
+        previous=page_url(params, page=min(params.page - 1, last)) if params.page > 1 else None,
         next=page_url(params, page=params.page + 1) if params.page < last else None,
         pages=links,
         current=params.page,
