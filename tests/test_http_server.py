@@ -56,3 +56,12 @@ def test_uvicorn_answers_chunked_bodies_and_bad_requests_like_the_app(corpus_ind
         assert malformed.startswith("http/1.1 400") and all(h in malformed for h in SECURITY_HEADERS)
         static = httpx2.get(base + "/static", headers={"Host": "pirate.example"}, follow_redirects=False)
         assert static.status_code == 404 and "location" not in static.headers
+
+
+def test_workers_share_the_port_and_get_the_operators_settings(corpus_index):
+    with served(corpus_index, "--workers", "2", "--rate-limit", "1/60") as base:
+        for _ in range(100):   # the workers start after the port is bound
+            if httpx2.get(base + "/static/style.css").status_code == 200:
+                break
+        statuses = [httpx2.get(base + "/api/v1/facets").status_code for _ in range(6)]
+    assert 1 <= statuses.count(200) <= 2 and statuses.count(429) >= 4   # one request per worker's own table

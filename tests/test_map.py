@@ -125,8 +125,8 @@ def test_private_resources_count_only_with_a_token(tmp_path):
 
 def test_path_data_is_compact_and_closed():
     nord = next(s for s in shapes() if s.code == "59")
-    assert re.fullmatch(r"(m[-\d. ]+z)+", nord.path())
-    assert sum(len(s.path()) for s in shapes()) < 80_000   # the page carries every shape
+    assert re.fullmatch(r"(m[-\d. ]+z)+", nord.path)
+    assert sum(len(s.path) for s in shapes()) < 80_000   # the page carries every shape
 
 
 def test_docstring_examples():

@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadersMiddleware)
     # The page carries the map's shapes (about 70 KB of path data): gzip makes it about a third.
     # No secret is ever in a page (tokens travel in a header browsers do not send across sites), so no BREACH.
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # level 9: 27 ms a page, 3% smaller
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"],
                            allow_headers=["Authorization"], expose_headers=["Retry-After"])

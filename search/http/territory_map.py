@@ -19,7 +19,7 @@ import math
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from indexer.metadata import territory_level, territory_parents
@@ -49,8 +49,9 @@ class Shape:
     def box(self) -> Box:
         return _box(p for ring in self.rings for p in ring)
 
+    @cached_property
     def path(self) -> str:
-        """Compact SVG path data: rings thinned to ``MIN_STEP`` and written as relative tenths."""
+        """Compact SVG path data: rings thinned to ``MIN_STEP`` and written as relative tenths (computed once)."""
         out, last = [], (0, 0)
         for ring in self.rings:
             points = [(round(x * 10), round(y * 10)) for x, y in _thinned(ring)]
@@ -236,7 +237,7 @@ def _areas(region: str | None, counts: dict[str, int], url_for) -> tuple[Area, .
     most = max((counts.get(label, 0) for label in groups), default=0) or 1
     return tuple(
         Area(label, counts.get(label, 0), math.ceil(SHADES * counts.get(label, 0) / most), url_for(label),
-             tuple(shape.path() for shape in members))
+             tuple(shape.path for shape in members))
         for label, members in groups.items()
     )
 
