@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import doctest
 import shutil
+import xml.etree.ElementTree as ElementTree
+from datetime import datetime
 
 import feedparser
 import pytest
@@ -24,11 +26,27 @@ l'économie sociale et solidaire des collectivités territoriales : retour sur l
 </main></body></html>"""
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _check_rfc4287(xml: bytes) -> None:
+    """The elements RFC 4287 requires: once each in the feed and in every entry, and a link for each entry."""
+    feed = ElementTree.fromstring(xml)
+    assert feed.tag == ATOM + "feed"
+    for element in (feed, *feed.iter(ATOM + "entry")):
+        for name in ("id", "title", "updated"):
+            assert len(element.findall(ATOM + name)) == 1, (element.tag, name)
+        assert datetime.fromisoformat(element.find(ATOM + "updated").text).tzinfo is not None
+    assert feed.find(ATOM + "author/" + ATOM + "name").text
+    assert all(entry.findall(ATOM + "link") for entry in feed.iter(ATOM + "entry"))
+
+
 def _read(client, **params) -> feedparser.FeedParserDict:
     headers = params.pop("headers", {})
     answer = client.get("/feed", params=params, headers=headers)
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    _check_rfc4287(answer.content)
     parsed = feedparser.parse(answer.content)
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
