@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from search.csv_export import MAX_CSV_ROWS, all_hits, csv_text
+from search.csv_export import all_hits, csv_text
 
 from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
 from search.http.params import (
