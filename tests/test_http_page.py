@@ -125,3 +125,16 @@ def test_a_page_beyond_the_last_offers_the_last_page(client):
     links = re.findall(r'<a href="([^"]*)">Aller à la dernière page \(2\)</a>', page)
     assert list(map(unescape, links)) == ["/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&limit=2&page=2"]
     assert '<a rel="prev" href="/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&amp;limit=2&amp;page=2">' in page
+
+
+def test_an_unexpected_failure_is_a_french_page_without_traceback(corpus_index, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("détail interne à ne pas montrer")
+
+    monkeypatch.setattr("search.Searcher.search", broken)
+    with TestClient(make_app(corpus_index), raise_server_exceptions=False) as client:
+        page = client.get("/", params={"q": "ess"})
+        api = client.get("/api/v1/search", params={"q": "ess"})
+    assert page.status_code == 500 and "Service indisponible" in page.text and "Erreur interne du serveur" in page.text
+    assert "détail interne" not in page.text and "Traceback" not in page.text
+    assert api.status_code == 500 and api.json()["error"]["message"] == "erreur interne du serveur"

@@ -72,4 +72,6 @@ def install_error_handlers(app: FastAPI, render_page):
         StarletteHTTPException,
         lambda r, e: respond(r, ApiError(e.status_code, HTTP_MESSAGES.get(e.status_code, str(e.detail)))),
     )
+    # Anything else is a bug: a French message, never a traceback (the server still logs it).
+    app.add_exception_handler(Exception, lambda r, e: respond(r, ApiError(500, "erreur interne du serveur")))
     return respond
