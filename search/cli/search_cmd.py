@@ -13,6 +13,7 @@ from search.cli.group import (
     private_option,
 )
 from search.cli.messages import FrenchCommand
+from search.csv_export import MAX_CSV_ROWS, SEPARATORS, all_hits, csv_text
 from search.render import render_results
 from search.searcher import MAX_LIMIT
 
@@ -72,8 +73,12 @@ def query_words_last(args: list[str], arity: dict[str, bool]) -> list[str]:
 @private_option
 @json_option
 @nl_option
+@click.option("--csv", "as_csv", is_flag=True,
+              help=f"Sortie CSV (UTF-8 avec BOM) : tous les résultats, au plus {MAX_CSV_ROWS}.")
+@click.option("--csv-sep", type=click.Choice(SEPARATORS), help="Séparateur du CSV (; pour Excel en français).")
 def search_command(
-    words, index_dir, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl
+    words, index_dir, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl,
+    as_csv, csv_sep,
 ):
     """Chercher REQUÊTE ("" liste toutes les ressources, les plus récentes d'abord).
 
@@ -98,6 +103,10 @@ def search_command(
     filters = {"type": types, "year": years, "theme": themes, "territory": territories}
     with open_searcher(directory) as searcher:
         try:
+            if as_csv or csv_sep:
+                hits = all_hits(searcher, query, filters, sort, include_private)
+                click.echo(csv_text(hits, csv_sep or ","), nl=False)
+                return
             results = searcher.search(
                 query, filters=filters, limit=limit, page=page, sort=sort, include_private=include_private,
                 strict=strict,
