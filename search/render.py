@@ -79,17 +79,23 @@ def render_facets(
 def render_results(results: Results) -> str:
     """The whole page for a terminal: header, numbered hits, suggestion, warnings, facet footer."""
     if not results.total:
-        header = f"Aucun résultat pour « {results.query} »."
-    else:
-        header = f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}"
-    return _page(header, results)
+        return _page(f"Aucun résultat pour « {results.query} ».", results)
+    return _page(f"{results.total} résultat(s) pour « {results.query} »{_where(results)}", results)
 
 
 def render_similar(title: str, results: Results) -> str:
     """Resources close to the one titled ``title``."""
     if not results.total:
         return _page(f"Aucune ressource proche de « {title} ».", results)
-    return _page(f"{results.total} ressource(s) proche(s) de « {title} » — page 1/{results.pages}", results)
+    return _page(f"{results.total} ressource(s) proche(s) de « {title} »{_where(results)}", results)
+
+
+def _where(results: Results) -> str:
+    """`` — page 2/3``, or, past the last page, that it does not exist and which page is the last."""
+    if results.page <= results.pages:
+        return f" — page {results.page}/{results.pages}"
+    return (f" — la page {results.page} n'existe pas : la dernière est la page {results.pages}"
+            f" (--page {results.pages})")
 
 
 def _page(header: str, results: Results) -> str:

@@ -105,3 +105,36 @@ def test_everything_is_served_by_the_app(client):
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', page)
     assert assets == ["/static/style.css", "/static/app.js"]
     assert all(client.get(a).status_code == 200 for a in assets)
+
+
+def test_snippet_fragments_are_marked_with_an_ellipsis_at_each_cut(client):
+    page = BeautifulSoup(client.get("/", params={"q": "marchés réservés"}).text, "html.parser")
+    webinar = page.find("a", href=f"/documents/{WEBINAR}").find_parent("li")
+    snippet = webinar.select_one("p.snippet").get_text()
+    assert len(webinar.select("p.snippet")) == 1
+    assert snippet.startswith("… de 2016, qui prévoit la possibilité de marchés réservés")
+    assert "réservés aux … mais invite à une" in snippet and snippet.endswith(" …")
+    guide = page.find("a", href="/documents/points-de-reperess-du-rtes-marches-publics-ess").find_parent("li")
+    text = guide.select_one("p.snippet").get_text()
+    assert text.startswith("Marchés réservés") and "responsable. … Téléchargez" in text
+
+
+def test_a_page_beyond_the_last_offers_the_last_page(client):
+    page = client.get("/", params={"q": "marchés réservés", "limit": 2, "page": 9}).text
+    assert "La page 9 est au-delà de la dernière." in page
+    links = re.findall(r'<a href="([^"]*)">Aller à la dernière page \(2\)</a>', page)
+    assert list(map(unescape, links)) == ["/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&limit=2&page=2"]
+    assert '<a rel="prev" href="/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&amp;limit=2&amp;page=2">' in page
+
+
+def test_an_unexpected_failure_is_a_french_page_without_traceback(corpus_index, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("détail interne à ne pas montrer")
+
+    monkeypatch.setattr("search.Searcher.search", broken)
+    with TestClient(make_app(corpus_index), raise_server_exceptions=False) as client:
+        page = client.get("/", params={"q": "ess"})
+        api = client.get("/api/v1/search", params={"q": "ess"})
+    assert page.status_code == 500 and "Service indisponible" in page.text and "Erreur interne du serveur" in page.text
+    assert "détail interne" not in page.text and "Traceback" not in page.text
+    assert api.status_code == 500 and api.json()["error"]["message"] == "erreur interne du serveur"

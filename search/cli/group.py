@@ -51,7 +51,7 @@ def cli():
 
 
 index_dir_option = click.option(
-    "--index-dir", metavar="DIR", help="Dossier de l'index (défaut : $RTES_SEARCH_INDEX, sinon index/)."
+    "--index-dir", metavar="DOSSIER", help="Dossier de l'index (défaut : $RTES_SEARCH_INDEX, sinon index/)."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Sortie JSON (un objet).")
 nl_option = click.option("--nl", "as_nl", is_flag=True, help="Une ligne JSON par résultat (NDJSON), pour enchaîner.")

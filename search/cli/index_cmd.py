@@ -54,9 +54,14 @@ def _progress(quiet: bool, tty: bool):
 @click.option("--text-field", default="text", show_default=True, help="JSONL/CSV : colonne du texte.")
 @click.option("--field", "fields", multiple=True, metavar="CHAMP=COLONNE",
               help="JSONL/CSV : colonne d'un autre champ (type, year, theme, territory, summary, url, private…).")
+@click.option("--resources-only", is_flag=True,
+              help="Crawl : seulement les fiches de ressources (champ « Type de ressource »), "
+                   "pas toute page de texte.")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de progression sur stderr.")
 @json_option
-def index_command(paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, quiet, as_json):
+def index_command(
+    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, as_json
+):
     """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
     met à jour ceux dont le contenu a changé, ne touche pas aux autres.
 
@@ -66,7 +71,7 @@ def index_command(paths, index_dir, rebuild, prune, id_field, title_field, text_
     Exemple : rtes-search index data.jsonl.gz --id-field doc_id --index-dir /tmp/ix
     """
     try:
-        mapping = FieldMapping(id_field, title_field, text_field, FieldMapping.parse_fields(fields))
+        mapping = FieldMapping(id_field, title_field, text_field, FieldMapping.parse_fields(fields), resources_only)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--field") from exc
     paths = list(paths) or [Path(DEFAULT_CORPUS)]

@@ -8,17 +8,22 @@ method under the shared searcher's lock, and returns the API's own
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+
+from search.csv_export import all_hits, csv_text
 
 from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
-from search.http.params import SearchParams, private_access, search_params, shared_searcher
+from search.http.params import (
+    QueryParams, SearchParams, Sort, bearer_scheme, private_access, query_params, search_params, shared_searcher,
+)
 from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, SuggestResponse, errors
 
-router = APIRouter(prefix="/api/v1", tags=["API"], responses=errors(400, 413, 414, 429, 503))
-health_router = APIRouter(tags=["API"])
+ERRORS = errors(400, 401, 413, 414, 429, 503)
+router = APIRouter(prefix="/api/v1", tags=["API"], responses=ERRORS, dependencies=[Depends(bearer_scheme)])
+health_router = APIRouter(tags=["API"], dependencies=[Depends(bearer_scheme)])
 DocId = Annotated[str, Path(max_length=500, description="Identifiant de la ressource.")]
 
 
@@ -35,6 +40,22 @@ def search(
             sort=params.sort, include_private=private_access(request), strict=strict,
         )
     return JSONResponse(results.to_dict())
+
+
+@router.get("/search.csv", response_class=Response, summary="Résultats en CSV pour un tableur",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "Une ligne par résultat, en-tête compris (UTF-8 avec BOM)."}})
+def search_csv(
+    request: Request,
+    query: Annotated[QueryParams, Depends(query_params)],
+    sort: Sort = "relevance",
+    sep: Annotated[Literal[",", ";"], Query(description="Séparateur (; pour Excel en français).")] = ",",
+):
+    """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
+    with shared_searcher(request).use() as searcher:
+        text = csv_text(all_hits(searcher, query.q, query.filters, sort, private_access(request)), sep)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentModel, responses=errors(404),
@@ -73,7 +94,7 @@ def facets(request: Request):
         return JSONResponse(searcher.facets(include_private=private_access(request)))
 
 
-@health_router.get("/health", response_model=HealthModel, responses=errors(429, 503), summary="État du service")
+@health_router.get("/health", response_model=HealthModel, responses=errors(401, 429, 503), summary="État du service")
 def health(request: Request):
     """Whether an index is loaded, how many resources it holds and how old it is (503 without index)."""
     with shared_searcher(request).use() as searcher:

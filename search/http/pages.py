@@ -18,10 +18,12 @@ from search.http.api import DocId
 from search.http.errors import ApiError
 from search.http.limits import MAX_PAGE_DEPTH
 from search.http.params import SearchParams, private_access, search_params, shared_searcher
-from search.http.view import chips, facet_groups, highlight, page_url, pagination
+from search.http.view import (
+    chips, csv_url, facet_groups, feed_url, page_url, pagination, snippets_html, territory_map,
+)
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["highlight"] = highlight
+templates.env.filters["snippets_html"] = snippets_html
 router = APIRouter(include_in_schema=False)
 SIMILAR_SHOWN = 5
 
@@ -49,8 +51,12 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
     context = {
         "params": params, "results": results, "first_rank": (params.page - 1) * params.limit + 1,
         "facets": facet_groups(counts, params), "chips": chips(params),
+        "map": territory_map(counts, params, results),
         "pagination": pagination(results, params, MAX_PAGE_DEPTH // params.limit),
-        "clear_url": page_url(params, filters={}, page=1),
+        "clear_url": page_url(params, filters={}, page=1), "feed_url": feed_url(params),
+        "csv_url": csv_url(params),
+        "last_page_url": page_url(params, page=results.pages) if params.page > results.pages and results.total
+        else None,
         "suggestion_url": page_url(params, q=results.suggestion, page=1) if results.suggestion else None,
     }
     return templates.TemplateResponse(request, "search.html", context)
@@ -69,4 +75,5 @@ def document_page(request: Request, doc_id: DocId):
 
 def error_page(request: Request, error: ApiError):
     """An error as a French page with the same status as the API would give."""
-    return templates.TemplateResponse(request, "error.html", {"error": error}, status_code=error.status)
+    return templates.TemplateResponse(request, "error.html", {"error": error}, status_code=error.status,
+                                      headers=error.headers)

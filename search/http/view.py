@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from indexer.metadata import territory_parents
+from indexer.metadata import resolve_territory, territory_parents
 from search import Results, Snippet
 from search.http.params import DEFAULT_LIMIT, SearchParams
+from search.http.territory_map import MapView, map_view
 from search.render import FACET_LABELS
 
 SHOWN_VALUES = 8      # facet values visible before "Voir plus"
@@ -34,6 +35,47 @@ def page_url(params: SearchParams, path: str = "/", **changes) -> str:
     if state["page"] > 1:
         pairs.append(("page", state["page"]))
     return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def feed_url(params: SearchParams) -> str:
+    """The Atom feed of the query and filters of ``params`` (order and page do not apply to a feed)."""
+    return page_url(params, path="/feed", sort="relevance", page=1, limit=DEFAULT_LIMIT)
+
+
+def csv_url(params: SearchParams) -> str:
+    """Every page of ``params``'s results, in its order, as CSV."""
+    return page_url(params, path="/api/v1/search.csv", page=1, limit=DEFAULT_LIMIT)
+
+
+SENTENCE_ENDS = ".!?…»\")"
+
+
+def cut_marks(snippet: Snippet) -> tuple[str, str]:
+    """``("… ", " …")`` where the fragment cuts into a sentence: it starts in lower case, or ends unpunctuated.
+
+    The rule of the terminal rendering (``search.render``); a title is never cut.
+
+    >>> cut_marks(Snippet("body", "point sur les marchés réservés"))
+    ('… ', ' …')
+    >>> cut_marks(Snippet("body", "Le RTES publie ce guide."))
+    ('', '')
+    """
+    if not snippet.text or snippet.field == "title":
+        return "", ""
+    head = "… " if snippet.text[0].islower() else ""
+    tail = "" if snippet.text[-1] in SENTENCE_ENDS else " …"
+    return head, tail
+
+
+def snippets_html(snippets: tuple[Snippet, ...]) -> Markup:
+    """The fragments of a hit as one run of HTML, with "…" at every cut, as the terminal shows them."""
+    parts = []
+    for number, snippet in enumerate(snippets):
+        head, tail = cut_marks(snippet)
+        if number:
+            head = "" if parts[-1].endswith(" …") else "… "
+        parts.append(head + str(highlight(snippet)) + tail)
+    return Markup(" ".join(parts))
 
 
 def highlight(snippet: Snippet) -> Markup:
@@ -117,6 +159,20 @@ def facet_groups(counts: dict[str, dict[str, int]], params: SearchParams) -> lis
     return groups
 
 
+def territory_map(counts: dict[str, dict[str, int]], params: SearchParams, results: Results) -> MapView | None:
+    """The map of the territory counts shown beside the facets, zoomed on the région of the ticked territories.
+
+    Ticked territories are read from ``results.filters`` (what the Searcher applied), codes and names
+    turned into labels (``52`` → ``Haute-Marne (52)``).
+    """
+    def filtered_by(label: str) -> str:
+        return page_url(params, filters={**params.filters, "territory": (label,)}, page=1)
+
+    others = {name: values for name, values in params.filters.items() if name != "territory"}
+    ticked = tuple(resolve_territory(value) or value for value in results.filters.get("territory", ()))
+    return map_view(counts.get("territory", {}), ticked, filtered_by, page_url(params, filters=others, page=1))
+
+
 @dataclass(frozen=True)
 class Pagination:
     previous: str | None
@@ -138,7 +194,7 @@ def pagination(results: Results, params: SearchParams, last_page: int) -> Pagina
         links.append((str(number), None if number == params.page else page_url(params, page=number)))
         previous = number
     return Pagination(
-        previous=page_url(params, page=params.page - 1) if params.page > 1 else None,
+        previous=page_url(params, page=min(params.page - 1, last)) if params.page > 1 else None,
         next=page_url(params, page=params.page + 1) if params.page < last else None,
         pages=links,
         current=params.page,
