@@ -63,8 +63,9 @@ class IndexView(Protocol):
     def follows(self, previous: str, word: str) -> int:
         """Visible documents where ``word`` comes right after ``previous``."""
 
-    def written(self, word: str) -> str:
-        """``word`` as the visible documents most often write it (``reserves`` → ``réservés``)."""
+    def written(self, word: str, hyphenated: bool = False) -> str:
+        """``word`` as the visible documents most often write it (``reserves`` → ``réservés``);
+        ``hyphenated``: preferably with its hyphens (``coconstruction`` → ``co-construction``)."""
 
     def titles(self, text: str, limit: int) -> list[str]:
         """Titles of visible resources holding the words of ``text`` (the last as a prefix unless

@@ -84,7 +84,7 @@ class Postings:
         live = np.ones(self.size, dtype=bool)
         for segment, offset in self.segments:
             if segment.has_deletions():
-                live[offset + np.fromiter(segment.deleted_docs(), dtype=np.int64)] = False
+                live[offset + np.fromiter(segment.deleted_docs_set, dtype=np.int64)] = False
         return live
 
     # -- term postings -----------------------------------------------------

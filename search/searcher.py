@@ -245,9 +245,13 @@ class Searcher:
 
         For evaluation runs: no snippets, no facet counts.
         """
-        plan = plan_search(query or "", self.view(include_private), {}, False)
-        ranked = self._ranked(self._match(plan, include_private), depth, plan.browse)
+        _, ranked = self.ranked(query, depth, include_private)
         return [(self._searcher.stored_fields(docnum)["id"], score) for docnum, score in ranked]
+
+    def ranked(self, query: str, depth: int, include_private: bool = False) -> tuple[Plan, list[tuple[int, float]]]:
+        """The plan of ``query`` and its first ``depth`` ``(docnum, score)``: the ranking alone."""
+        plan = plan_search(query or "", self.view(include_private), {}, False)
+        return plan, self._ranked(self._match(plan, include_private), depth, plan.browse)
 
     def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""

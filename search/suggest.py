@@ -60,4 +60,5 @@ def _words(text: str, tokens, view, limit: int) -> list[str]:
     if key in candidates:  # typed in full: offered first, as the corpus writes it
         candidates.remove(key)
         candidates.insert(0, key)
-    return [head + view.written(w) for w in candidates[:limit]]
+    hyphenated = "-" in surface
+    return [head + view.written(w, hyphenated) for w in candidates[:limit]]

@@ -105,13 +105,15 @@ class LocalView:
         typed = fold(text.strip())
         return sorted(titles, key=lambda t: typed not in fold(t))[:limit]
 
-    def written(self, word: str) -> str:
+    def written(self, word: str, hyphenated: bool = False) -> str:
         docs = self.docs(word) if (FIELD, word) in self._reader else ()
         if not len(docs):
             return word
         stored = self._searcher.stored_fields(int(docs[0]))
-        pattern = spelled_like(word)
+        pattern = spelled_like(word, hyphens=hyphenated)
         forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
+        if hyphenated and any("-" in form for form in forms):
+            forms = Counter({form: n for form, n in forms.items() if "-" in form})
         return forms.most_common(1)[0][0] if forms else word
 
 
@@ -121,7 +123,7 @@ def _variants() -> dict[str, str]:
     for code in list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + list(range(0xC0, 0x250)):
         char = chr(code)
         folded = fold(char)
-        if len(folded) == 1 and folded.isalnum():
+        if len(folded) == 1 and folded.isalpha():  # digits stay digits ("Ǝ" folds to "3")
             groups[folded] = groups.get(folded, "") + char
     return groups
 
@@ -129,13 +131,17 @@ def _variants() -> dict[str, str]:
 _VARIANTS = _variants()
 
 
-def spelled_like(word: str) -> re.Pattern:
-    """A pattern for the written forms of a folded word: ``reserves`` finds ``Réservés``.
+def spelled_like(word: str, hyphens: bool = False) -> re.Pattern:
+    """A pattern for the written forms of a folded word: ``reserves`` finds ``Réservés``;
+    with ``hyphens``, also with hyphens between its letters (``coconstruction``: ``co-construction``).
 
     >>> spelled_like("reserves").findall("marchés réservés")
     ['réservés']
+    >>> spelled_like("coconstruction", hyphens=True).findall("la Co-construction")
+    ['Co-construction']
     """
-    return re.compile(rf"(?<!\w){letters_of(word)}(?!\w)")
+    letters = [letters_of(c) for c in word]
+    return re.compile(rf"(?<![\w-])" + ("-?" if hyphens else "").join(letters) + r"(?![\w-])")
 
 
 def letters_of(word: str) -> str:

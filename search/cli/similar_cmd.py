@@ -25,11 +25,9 @@ def similar_command(doc_id, index_dir, limit, page, include_private, as_json, as
 
     Exemple : rtes-search similar fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop --limit 3
     """
-    # Until Searcher.similar takes ``page`` (the lead's issue-14 change), page 1 is asked without it.
-    paging = {"page": page} if page > 1 else {}
     with open_searcher(index_dir_path(index_dir)) as searcher:
         try:
-            results = searcher.similar(doc_id, limit=limit, include_private=include_private, **paging)
+            results = searcher.similar(doc_id, limit=limit, page=page, include_private=include_private)
             title = searcher.document(doc_id, include_private=include_private).title
         except DocumentNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
