@@ -76,6 +76,8 @@ class Postings:
         self.size = self.reader.doc_count_all()
         self.live = self._live_mask()
         self._norms: dict[str, np.ndarray] = {}
+        self._idf: dict[tuple[str, str], float] = {}
+        self._vocabularies: dict[str, dict[str, list[str]]] = {}
         self._cache: OrderedDict[tuple[str, str], PostingList] = OrderedDict()
         self._cached_bytes, self._cache_limit = 0, cache_bytes
 
@@ -134,6 +136,19 @@ class Postings:
         kept = [v for v, k in zip(encoded, keep) if k] if encoded is not None else None
         return PostingList(ids[keep], tf[keep], kept)
 
+    def vocabulary(self, field: str) -> dict[str, list[str]]:
+        """Every term of ``field`` by its first letter, without that letter: ``{"e": ["nercoop", …]}``.
+
+        Read once, on the first typo: close words are then found among the
+        words sharing a first letter (as Whoosh's ``terms_within(prefix=1)``).
+        """
+        if field not in self._vocabularies:
+            by_initial: dict[str, list[str]] = {}
+            for term in self.reader.field_terms(field):
+                by_initial.setdefault(term[:1], []).append(term[1:])
+            self._vocabularies[field] = by_initial
+        return self._vocabularies[field]
+
     # -- phrases -------------------------------------------------------------
 
     def phrase_docs(self, field: str, terms: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
@@ -161,7 +176,10 @@ class Postings:
 
     def idf(self, field: str, term: str) -> float:
         """Whoosh's idf: ``log(N / (df + 1)) + 1`` with deleted documents counted, as Whoosh does."""
-        return math.log(self.size / (self.reader.doc_frequency(field, term) + 1)) + 1
+        key = (field, term)
+        if key not in self._idf:
+            self._idf[key] = math.log(self.size / (self.reader.doc_frequency(field, term) + 1)) + 1
+        return self._idf[key]
 
     def norm(self, field: str) -> np.ndarray:
         """``float64[size]``: ``K1 × ((1 − B) + B × length / average length)`` per document."""

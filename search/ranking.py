@@ -156,6 +156,11 @@ class Ranking:
         rows = np.arange(len(self.docs)) if within is None else within
         if not len(rows) or wanted <= 0:
             return []
+        if len(rows) > wanted:  # a document whose best case is below the k-th worst case is out
+            lower = self.base[rows] * self.matched[rows] / self.clauses
+            kth = np.partition(lower, len(rows) - wanted)[len(rows) - wanted]
+            upper = (self.base[rows] + PROXIMITY * self.bound[rows]) * self.matched[rows] / self.clauses
+            rows = rows[upper >= kth]
         raw = self.base[rows].copy()
         exact = self.bound[rows] == 0
         while True:

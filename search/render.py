@@ -13,6 +13,7 @@ from search.results import Hit, Results, Snippet
 
 FACET_LABELS = {"type": "Type", "year": "Année", "theme": "Thème", "territory": "Territoire"}
 FOOTER_VALUES = 6
+SENTENCE_ENDS = ".!?…»\")"
 
 
 def highlight(snippet: Snippet) -> str:
@@ -26,13 +27,26 @@ def highlight(snippet: Snippet) -> str:
     return "".join(out)
 
 
+def cut_marks(snippet: Snippet) -> tuple[str, str]:
+    """``("… ", " …")`` where the fragment cuts into a sentence: it starts in lower case, or ends unpunctuated.
+
+    Shared by the terminal and the web page; a title is never cut.
+
+    >>> cut_marks(Snippet("body", "point sur les marchés réservés"))
+    ('… ', ' …')
+    >>> cut_marks(Snippet("body", "Le RTES publie ce guide."))
+    ('', '')
+    """
+    if not snippet.text or snippet.field == "title":
+        return "", ""
+    head = "… " if snippet.text[0].islower() else ""
+    tail = "" if snippet.text[-1] in SENTENCE_ENDS else " …"
+    return head, tail
+
+
 def _ellipsis(snippet: Snippet) -> str:
     """The highlighted fragment, with "…" where it cuts into a sentence."""
-    text = snippet.text
-    if not text:
-        return text
-    head = "… " if text[0].islower() and snippet.field != "title" else ""
-    tail = "" if text[-1] in ".!?…»\")" or snippet.field == "title" else " …"
+    head, tail = cut_marks(snippet)
     return head + highlight(snippet) + tail
 
 

@@ -36,6 +36,7 @@ class Hit:
     territories: tuple[str, ...]
     private: bool
     url: str
+    indexed_at: str = ""   # when the resource was first indexed (ISO 8601 UTC)
 
     @property
     def snippet(self) -> str:
@@ -56,6 +57,7 @@ class Hit:
             "territories": list(self.territories),
             "private": self.private,
             "url": self.url,
+            "indexed_at": self.indexed_at,
         }
 
 

@@ -298,6 +298,7 @@ class Searcher:
             territories=_split(stored.get("territory", "")),
             private=bool(stored.get("private")),
             url=stored.get("url", ""),
+            indexed_at=stored.get("indexed_at", ""),
         )
 
     def _docnum(self, doc_id: str, include_private: bool) -> int:

@@ -111,7 +111,7 @@ def match_spans(text: str, fieldname: str, highlight: Highlight, schema) -> list
             continue
         terms, runs = highlight.terms.get(name, frozenset()), highlight.sequences.get(name, frozenset())
         analyzer = schema[name].analyzer
-        for start, end in _windows(text, _finder(wanted), SEQUENCE_GAP if runs else 0):
+        for start, end in _windows(text, _places(text, wanted), SEQUENCE_GAP if runs else 0):
             found = analyzer(text[start:end], chars=True, positions=True, mode="index")
             tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in found]  # Whoosh reuses one Token
             spans.update((start + s, start + e, unit) for s, e, unit in _marks(tokens, terms, runs))
@@ -149,22 +149,29 @@ def _merge_overlaps(spans) -> list[tuple[int, int, frozenset]]:
     return out
 
 
-@lru_cache(maxsize=64)
-def _finder(terms: frozenset[str]) -> re.Pattern:
-    """Where a term may start: its first letters, any accents and case.
+def _places(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Where a term may start, in text order: ``(start, end)`` of its first letters, any accents and case.
 
     Analysing a whole long body costs more than everything else in a
     search; only the words around these places are analysed. Four
     letters, because a stem is not always a prefix of the word
-    (``heureuse`` → ``heureux``). An abbreviation the analysis expands
-    (``art.`` → ``article``) is a place too, and a number may follow a
-    code's letter (``L2113-15`` makes ``2113-15``).
+    (``heureuse`` → ``heureux``). One compiled pattern per head, kept
+    across queries (heads recur: ``trav``, ``cont``…; a pattern over a
+    query's whole set would be compiled again for every query).
     """
-    heads = sorted({t[:PREFIX_LETTERS] for t in terms if t}, key=len, reverse=True)
-    sources = [_spelled(h) for h in heads]
-    sources += [_spelled(a) + r"(?![^\W\d_])" for h in heads for a in ABBREVIATIONS.get(h, ())]
-    sources += [r"[LRDlrd]" + re.escape(h) for h in heads if h[:1].isdigit()]
-    return re.compile(r"(?<!\w)(?:%s)" % "|".join(sources) if sources else r"(?!)")
+    heads = {t[:PREFIX_LETTERS] for t in terms if t}
+    found = [m.span() for head in heads for m in _finder(head).finditer(text)]
+    return sorted(found)
+
+
+@lru_cache(maxsize=1024)
+def _finder(head: str) -> re.Pattern:
+    """The places ``head`` may start: as spelled, as an abbreviation the analysis expands
+    (``art.`` → ``article``), after a code's letter for a number (``L2113-15`` makes ``2113-15``)."""
+    sources = [_spelled(head)]
+    sources += [_spelled(a) + r"(?![^\W\d_])" for a in ABBREVIATIONS.get(head, ())]
+    sources += [r"[LRDlrd]" + re.escape(head)] if head[:1].isdigit() else []
+    return re.compile(r"(?<!\w)(?:%s)" % "|".join(sources))
 
 
 def _spelled(head: str) -> str:
@@ -172,15 +179,15 @@ def _spelled(head: str) -> str:
     return "".join(re.escape(c) if c.isdigit() else letters_of(c) for c in head)
 
 
-def _windows(text: str, finder: re.Pattern, gap: int = 0):
-    """``(start, end)`` from the whitespace before each candidate to the whitespace after its word.
+def _windows(text: str, places: list[tuple[int, int]], gap: int = 0):
+    """``(start, end)`` from the whitespace before each candidate place to the whitespace after its word.
 
     Windows that overlap, or that are at most ``gap`` characters apart, are one window.
     """
     last_start, last_end = -1, -1
-    for match in finder.finditer(text):
-        start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-        found = _SPACE.search(text, match.end())
+    for place_start, place_end in places:
+        start = max(text.rfind(" ", 0, place_start), text.rfind("\n", 0, place_start)) + 1
+        found = _SPACE.search(text, place_end)
         end = found.start() if found else len(text)
         if last_start >= 0 and start <= last_end + gap:
             last_end = max(last_end, end)

@@ -22,6 +22,7 @@ from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
 MAX_WORDS = 8
 CANDIDATES = 50
+MIN_WHOLE = 3
 _ELISION = re.compile(r"^(?:%s)[%s]" % ("|".join(ELIDED_PREFIXES), APOSTROPHES), re.IGNORECASE)
 
 
@@ -53,12 +54,11 @@ def _words(text: str, tokens, view, limit: int) -> list[str]:
     if not key.isalnum():
         return []
     candidates = [w for w in view.prefix_words(key, CANDIDATES) if w not in FRENCH_STOP_WORDS]
+    follows = dict.fromkeys(candidates, 0)
     if len(tokens) > 1:
         previous = tokens[-2][0] if tokens[-1][1] >= start else tokens[-1][0]
         follows = {w: view.follows(previous, w) for w in candidates}
-        candidates.sort(key=lambda w: -follows[w])
-    if key in candidates:  # typed in full: offered first, as the corpus writes it
-        candidates.remove(key)
-        candidates.insert(0, key)
+    # Words seen after the previous one first; then a word typed in full (3 letters or more), as written.
+    candidates.sort(key=lambda w: (-follows[w], not (w == key and len(key) >= MIN_WHOLE)))
     hyphenated = "-" in surface
     return [head + view.written(w, hyphenated) for w in candidates[:limit]]

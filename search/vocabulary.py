@@ -18,6 +18,8 @@ from collections import Counter
 from itertools import islice
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
@@ -68,9 +70,11 @@ class LocalView:
 
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
         found = []
-        # Whoosh's automaton counts a swap of two letters as two edits; swaps are typos' commonest kind.
+        # Levenshtein counts a swap of two letters as two edits; swaps are typos' commonest kind.
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
-        others = set(self._reader.terms_within(FIELD, word, edits, prefix=1))
+        endings = self._postings.vocabulary(FIELD).get(word[:1], [])
+        close = extract(word[1:], endings, scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
+        others = {word[:1] + ending for ending, _, _ in close}
         others |= {w for w in swaps if (FIELD, w) in self._reader}
         for other in others - {word}:
             count = self.doc_count(other)

@@ -9,7 +9,7 @@ import pytest
 from indexer.analysis.french import LegalReferenceFilter
 from indexer.schema import SCHEMA
 from search.snippets import (
-    FRAGMENT_CHARS, Highlight, _finder, best_fragments, fragment_end, fragment_start, match_spans, snippets_for,
+    FRAGMENT_CHARS, Highlight, _places, best_fragments, fragment_end, fragment_start, match_spans, snippets_for,
 )
 
 WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
@@ -165,7 +165,7 @@ def test_the_ess_expansion_never_marks_its_words_alone(searcher):
 @pytest.mark.parametrize("abbreviation", sorted(LegalReferenceFilter._words))
 def test_abbreviations_the_analysis_expands_are_candidate_places(abbreviation):
     token = next(iter(SCHEMA["body"].analyzer(f"{abbreviation} 4", mode="index"))).text
-    assert _finder(frozenset({token})).search(f"voir {abbreviation} 4"), (abbreviation, token)
+    assert _places(f"voir {abbreviation} 4", frozenset({token})), (abbreviation, token)
 
 
 @pytest.mark.parametrize("text, term", [("l'article 37", "37"), ("l'article L2113-15", "2113-15"), ("6e", "6e"),

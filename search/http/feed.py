@@ -62,13 +62,18 @@ def entry_id(doc_id: str) -> str:
 
 
 def hit_time(hit: Hit, fallback: datetime) -> datetime:
-    """The resource's date (``2018-06-05``, ``2017-09`` or ``2018``) as a UTC time, else ``fallback``.
+    """The resource's date (``2018-06-05``, ``2017-09`` or ``2018``) as a UTC time, else when it was
+    first indexed, else ``fallback``.
 
     >>> hit_time(Hit("x", "", 0.0, (), "", "2017", "2017-09", (), (), False, ""), EPOCH).isoformat()
     '2017-09-01T00:00:00+00:00'
+    >>> hit_time(Hit("x", "", 0.0, (), "", "", "", (), (), False, "", "2026-11-30T13:02:01Z"), EPOCH).isoformat()
+    '2026-11-30T13:02:01+00:00'
     """
     match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", hit.date or hit.year or "")
     if not match:
+        if hit.indexed_at:
+            return datetime.fromisoformat(hit.indexed_at.replace("Z", "+00:00")).astimezone(timezone.utc)
         return fallback
     year, month, day = (int(part or 1) for part in match.groups())
     return datetime(year, month, day, tzinfo=timezone.utc)

@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.templating import Jinja2Templates
 
-from search import Searcher
 from search.http.api import DocId
 from search.http.errors import ApiError
 from search.http.limits import MAX_PAGE_DEPTH
@@ -28,26 +27,14 @@ router = APIRouter(include_in_schema=False)
 SIMILAR_SHOWN = 5
 
 
-def facet_counts(searcher: Searcher, params: SearchParams, include_private: bool, counts: dict) -> dict:
-    """Counts of a facet that has ticked values ignore that facet's own filter.
-
-    Values of one facet are OR-ed, so ticking "2018" must leave "2019" on
-    offer with the number it would add; the other facets still apply.
-    """
-    counts = dict(counts)
-    for name in params.filters:
-        others = {n: v for n, v in params.filters.items() if n != name}
-        counts[name] = searcher.search(params.q, filters=others, limit=1, include_private=include_private).facets[name]
-    return counts
-
-
 @router.get("/")
 def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
     include_private = private_access(request)
     with shared_searcher(request).use() as searcher:
+        # Disjunctive counts: ticking "2018" leaves "2019" on offer with the number it would add.
         results = searcher.search(params.q, filters=params.filters, limit=params.limit, page=params.page,
-                                  sort=params.sort, include_private=include_private)
-        counts = facet_counts(searcher, params, include_private, results.facets)
+                                  sort=params.sort, include_private=include_private, disjunctive=True)
+        counts = results.facets
     context = {
         "params": params, "results": results, "first_rank": (params.page - 1) * params.limit + 1,
         "facets": facet_groups(counts, params), "chips": chips(params),

@@ -16,7 +16,7 @@ from indexer.metadata import resolve_territory, territory_parents
 from search import Results, Snippet
 from search.http.params import DEFAULT_LIMIT, SearchParams
 from search.http.territory_map import MapView, map_view
-from search.render import FACET_LABELS
+from search.render import FACET_LABELS, cut_marks
 
 SHOWN_VALUES = 8      # facet values visible before "Voir plus"
 PAGE_WINDOW = 2       # pages listed on each side of the current one
@@ -45,26 +45,6 @@ def feed_url(params: SearchParams) -> str:
 def csv_url(params: SearchParams) -> str:
     """Every page of ``params``'s results, in its order, as CSV."""
     return page_url(params, path="/api/v1/search.csv", page=1, limit=DEFAULT_LIMIT)
-
-
-SENTENCE_ENDS = ".!?…»\")"
-
-
-def cut_marks(snippet: Snippet) -> tuple[str, str]:
-    """``("… ", " …")`` where the fragment cuts into a sentence: it starts in lower case, or ends unpunctuated.
-
-    The rule of the terminal rendering (``search.render``); a title is never cut.
-
-    >>> cut_marks(Snippet("body", "point sur les marchés réservés"))
-    ('… ', ' …')
-    >>> cut_marks(Snippet("body", "Le RTES publie ce guide."))
-    ('', '')
-    """
-    if not snippet.text or snippet.field == "title":
-        return "", ""
-    head = "… " if snippet.text[0].islower() else ""
-    tail = "" if snippet.text[-1] in SENTENCE_ENDS else " …"
-    return head, tail
 
 
 def snippets_html(snippets: tuple[Snippet, ...]) -> Markup:
