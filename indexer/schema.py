@@ -10,6 +10,10 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import STEMMER, french_analyzer, plain_analyzer
 
+# Bumped whenever a field is added, removed or changes its type or options:
+# an index written with another schema is rebuilt, never half-updated.
+SCHEMA_VERSION = 3
+
 # Ranking weight of each text field (BM25F): title above summary above body.
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
@@ -29,7 +33,9 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
     """Build the schema; called by the indexer only (and the stemmer benchmark)."""
     analyzer = french_analyzer(stemmer)
     fields = {
-        "id": ID(stored=True, unique=True),
+        # Sortable (a column): incremental runs read id, hash and first-indexing
+        # time from columns instead of unpickling every stored document.
+        "id": ID(stored=True, unique=True, sortable=True),
         "title": TEXT(analyzer=analyzer, stored=True, phrase=True),
         "summary": TEXT(analyzer=analyzer, stored=True, phrase=True),
         "body": TEXT(analyzer=analyzer, stored=True, phrase=True),
@@ -40,10 +46,16 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
         "private": BOOLEAN(stored=True),
         "date": ID(stored=True, sortable=True),
         "source": STORED(),
+        # The resolved path of the source file, read by incremental runs: a
+        # file read again is the truth for the documents it produced.
+        "origin": ID(sortable=True),
         "line": STORED(),
         "url": STORED(),
         # Incremental indexing compares this digest with the ingested document's.
-        "content_hash": ID(stored=True),
+        "content_hash": ID(stored=True, sortable=True),
+        # When the resource was first indexed (ISO 8601 UTC, to the second),
+        # kept across updates and rebuilds: the date of a resource without one.
+        "indexed_at": ID(stored=True, sortable=True),
         "lang": ID(stored=True),
         "fetched_at": STORED(),
         "attachments": STORED(),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import IndexLockedError, ensure_index, iter_documents, update_index
+from indexer import IndexLockedError, build_index, ensure_index, iter_documents, update_index
 from indexer.storage import current_generation, index_lock
 from search import Searcher
 from search.cli import cli
@@ -179,3 +179,28 @@ def test_progress_gives_counts_rate_and_eta(corpus_copy, tmp_path):
     assert progress_line(IndexProgress(300, None, 2.0)) == "indexation : 300 documents, 150 docs/s"
     assert progress_line(IndexProgress(1000, 100000, 10.0)) == (
         "indexation : 1000/100000 documents, 100 docs/s, reste ~16 min 30 s")
+
+
+def _indexed_at(index_dir) -> dict[str, str]:
+    with Searcher(index_dir) as searcher:
+        return {doc["id"]: doc["indexed_at"] for doc in searcher._searcher.all_stored_fields()}
+
+
+def test_indexed_at_is_the_first_indexing_time_kept_by_updates_and_rebuilds(corpus_copy, tmp_path, monkeypatch):
+    import indexer.sync
+
+    monkeypatch.setattr(indexer.sync, "utc_now", lambda: "2024-01-02T03:04:05Z")
+    update_index([corpus_copy], tmp_path / "ix")
+    assert set(_indexed_at(tmp_path / "ix").values()) == {"2024-01-02T03:04:05Z"}
+    export = corpus_copy / "rtes.txt"
+    export.write_text(export.read_text(encoding="utf-8").replace("quinze bâtiments", "seize bâtiments"),
+                      encoding="utf-8")
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "nouvelle", "title": "Nouvelle ressource", "text": "Un texte."}) + "\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(indexer.sync, "utc_now", lambda: "2025-06-07T08:09:10Z")
+    assert update_index([corpus_copy, extra], tmp_path / "ix").updated == 1
+    build_index([corpus_copy, extra], tmp_path / "ix")
+    times = _indexed_at(tmp_path / "ix")
+    assert times.pop("nouvelle") == "2025-06-07T08:09:10Z"
+    assert set(times.values()) == {"2024-01-02T03:04:05Z"}, "updated and rebuilt documents keep their first time"

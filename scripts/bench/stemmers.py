@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-import indexer.writer
+import indexer.generation
 from indexer import FieldMapping, build_index
 from indexer.analysis import STEMMERS
 from indexer.schema import build_schema
@@ -33,7 +33,7 @@ RTES = ROOT / "tests" / "eval" / "rtes"
 def _build(paths, index_dir: Path, stemmer: str, mapping=None) -> None:
     if current_generation(index_dir) is not None:
         return
-    indexer.writer.SCHEMA = build_schema(stemmer)  # the writer indexes with this schema
+    indexer.generation.SCHEMA = build_schema(stemmer)  # the writer indexes with this schema
     started = time.perf_counter()
     build_index(paths, index_dir, mapping=mapping)
     print(f"# built {index_dir} in {time.perf_counter() - started:.0f} s", file=sys.stderr)

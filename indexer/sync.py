@@ -1,0 +1,205 @@
+"""The indexing loop, whatever the destination: ingest → compare hashes → metadata → sink.
+
+``synchronise`` reads every document of the sources, compares its content
+hash with what the destination already holds, extracts metadata only for
+what it must write, hands the fields to a ``Sink``, deletes what the sources
+no longer yield, and returns the ``IndexReport``. The destination (a Whoosh
+generation on disk, a Typesense collection) is only reached through the
+sink, so both get the same counts, the same duplicate and error handling,
+the same first-indexing times and the same progress.
+
+The sink protocol (``Sink``)::
+
+    fresh: bool                  True when the destination starts empty (a rebuild):
+                                 unchanged documents are written again, and a
+                                 deletion is just not writing; ``delete`` is never called
+    location: str                where the index is, for the report (a folder, a URL)
+    known() -> {id: KnownDocument}   what the destination held before this run
+                                 (also read in a rebuild: counts and ``indexed_at``)
+    previous_manifest() -> dict  the manifest of that previous state ({} if none)
+    add(fields)                  write a new document (every document when fresh)
+    replace(fields)              rewrite a document of ``known`` whose hash changed
+    delete(id)                   remove a document of ``known``
+    finish(manifest) -> int      make this run's writes visible at once (commit,
+                                 switch); with nothing written, only record the
+                                 manifest; returns the number of documents now held
+    cancel()                     drop this run's writes; the previous state stays
+
+``fields`` is the dict of ``document_fields``: the stored and indexed values
+of one document, keyed by the names of ``indexer.schema.SCHEMA``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterable, NamedTuple, Protocol
+
+from indexer.documents import Document, IngestError
+from indexer.errors import IndexerError
+from indexer.ingest import FieldMapping, iter_documents
+from indexer.metadata import extract_metadata
+from indexer.report import IndexProgress, IndexReport, Progress
+from indexer.schema import FACET_FIELDS
+from indexer.versions import sources_fingerprint
+
+
+class KnownDocument(NamedTuple):
+    """What the destination holds about one document before a run."""
+
+    content_hash: str
+    indexed_at: str  # ISO 8601 UTC, "" when the destination predates it
+    origin: str = ""  # resolved path of the source file that produced it
+
+
+class Sink(Protocol):
+    """A destination of the indexing loop (see the module docstring)."""
+
+    fresh: bool
+    location: str
+
+    def known(self) -> dict[str, KnownDocument]: ...
+
+    def previous_manifest(self) -> dict: ...
+
+    def add(self, fields: dict) -> None: ...
+
+    def replace(self, fields: dict) -> None: ...
+
+    def delete(self, doc_id: str) -> None: ...
+
+    def finish(self, manifest: dict) -> int: ...
+
+    def cancel(self) -> None: ...
+
+
+def utc_now() -> str:
+    """The current time as stored in ``indexed_at``: ISO 8601 UTC, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def document_fields(doc: Document, content_hash: str, indexed_at: str, origin: str) -> dict:
+    """The fields to write; a facet without a value (a law article has no type) is left out,
+    since an indexed "" would be counted as a value of its own."""
+    fields = {
+        "id": doc.id,
+        "title": doc.title,
+        "summary": doc.summary,
+        "body": doc.body,
+        "words": "\n".join((doc.title, doc.summary, doc.body)),
+        "collection": doc.collection,
+        "private": doc.private,
+        "date": doc.date,
+        "source": doc.source,
+        "origin": origin,
+        "line": doc.line,
+        "url": doc.url,
+        "type": doc.type,
+        "year": doc.year,
+        "theme": ",".join(doc.themes),
+        "territory": ",".join(doc.territories),
+        "content_hash": content_hash,
+        "indexed_at": indexed_at,
+        "lang": doc.lang,
+        "fetched_at": doc.fetched_at,
+        "attachments": list(doc.attachments),
+    }
+    return {name: value for name, value in fields.items() if value != "" or name not in FACET_FIELDS}
+
+
+class _Origins(dict):
+    """Source name → resolved path, resolved once per source file."""
+
+    def __missing__(self, source: str) -> str:
+        self[source] = str(Path(source).resolve()) if source else ""
+        return self[source]
+
+
+class _Run:
+    """One pass of the loop: what was seen, counted and written."""
+
+    def __init__(self, sink: Sink, progress: Progress | None, started: float):
+        self.sink, self.progress, self.started = sink, progress, started
+        self.known = sink.known()
+        self.now = utc_now()  # the first-indexing time of the documents this run adds
+        self.origins = _Origins()
+        self.seen: set[str] = set()
+        self.errors: list[IngestError] = []
+        self.counts = dict.fromkeys(("added", "updated", "deleted", "unchanged"), 0)
+
+    def take(self, item: Document | IngestError) -> None:
+        """Compare one ingested item with the destination and write it if it must."""
+        if isinstance(item, IngestError):
+            self.errors.append(item)
+            return
+        if item.id in self.seen:
+            self.errors.append(IngestError(item.source, item.line, f"identifiant en double : {item.id}"))
+            return
+        self.seen.add(item.id)
+        digest, old = item.content_hash(), self.known.get(item.id)
+        action = "added" if old is None else "updated" if old.content_hash != digest else "unchanged"
+        self.counts[action] += 1
+        if action != "unchanged" or self.sink.fresh:  # a rebuild rewrites unchanged documents too
+            indexed_at = (old and old.indexed_at) or self.now
+            fields = document_fields(extract_metadata(item), digest, indexed_at, self.origins[item.source])
+            write = self.sink.replace if action == "updated" and not self.sink.fresh else self.sink.add
+            write(fields)
+        if self.progress:
+            self.progress(IndexProgress(len(self.seen), len(self.known) or None, time.perf_counter() - self.started))
+
+    def delete_missing(self) -> None:
+        """Delete (or, when fresh, leave out) the known documents this run did not yield."""
+        for doc_id in self.known.keys() - self.seen:
+            if not self.sink.fresh:
+                self.sink.delete(doc_id)
+            self.counts["deleted"] += 1
+
+    def report(self, documents: int) -> IndexReport:
+        c = self.counts
+        return IndexReport(
+            c["added"], c["updated"], c["deleted"], c["unchanged"], tuple(self.errors), documents,
+            self.sink.location, time.perf_counter() - self.started,
+        )
+
+
+def synchronise(
+    paths: list[Path],
+    sink: Sink,
+    manifest: dict,
+    *,
+    mapping: FieldMapping | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Bring ``sink`` up to date with the documents of ``paths``; the report of the run.
+
+    ``manifest`` (versions, mapping) is completed with the sources and handed
+    to ``sink.finish``. With ``prune`` (or a fresh sink), known documents the
+    sources no longer yield are deleted. If nothing at all could be read,
+    the sink is cancelled and ``IndexerError`` raised: the previous state stays.
+    """
+    run = _Run(sink, progress, time.perf_counter())
+    try:
+        for item in iter_documents(paths, mapping):
+            run.take(item)
+        if prune or sink.fresh:
+            run.delete_missing()
+    except BaseException:
+        sink.cancel()
+        raise
+    if not run.seen:
+        sink.cancel()
+        raise IndexerError("aucun document indexable dans " + ", ".join(map(str, paths)))
+    sources = paths if prune or sink.fresh else _merged_sources(sink.previous_manifest(), paths)
+    manifest = dict(
+        manifest, sources=[str(p.resolve()) for p in sources], sources_fingerprint=sources_fingerprint(sources)
+    )
+    return run.report(sink.finish(manifest))
+
+
+def _merged_sources(previous: dict, paths: Iterable[Path]) -> list[Path]:
+    """This run's sources plus the earlier ones still on disk (an update without prune keeps both)."""
+    paths = list(paths)
+    resolved = {p.resolve() for p in paths}
+    earlier = [Path(p) for p in previous.get("sources", [])]
+    return [p for p in earlier if p.exists() and p.resolve() not in resolved] + paths
