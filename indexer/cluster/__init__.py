@@ -1,4 +1,4 @@
-"""Writing to a Typesense cluster: its address, its collection schema, its connection.
+"""Writing to a Typesense cluster: its address, its connection, its collection, the indexing sink.
 
 ``indexer`` cannot import ``search``, and both sides need the address
 parser and the connection, so they live here; the search side
@@ -12,7 +12,9 @@ from indexer.cluster.client import Connection, cluster_errors, retrying
 from indexer.cluster.errors import (
     ClusterAddressError, ClusterAuthError, ClusterError, ClusterMissingError, ClusterUnavailableError,
 )
+from indexer.cluster.run import index_cluster
 from indexer.cluster.schema import collection_schema, stored_document, to_cluster
+from indexer.cluster.sink import ClusterSink
 
 __all__ = [
     "ClusterAddress",
@@ -20,10 +22,12 @@ __all__ = [
     "ClusterAuthError",
     "ClusterError",
     "ClusterMissingError",
+    "ClusterSink",
     "ClusterUnavailableError",
     "Connection",
     "cluster_errors",
     "collection_schema",
+    "index_cluster",
     "parse_cluster_url",
     "retrying",
     "stored_document",
