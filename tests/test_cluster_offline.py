@@ -138,3 +138,31 @@ def test_without_the_client_index_cluster_says_how_to_install_it():
     done = _without("typesense", "index", str(CORPUS), "--cluster", "typesense://k@127.0.0.1:1/rtes")
     assert done.returncode == 1
     assert "le client Typesense n'est pas installé" in done.stderr and "Traceback" not in done.stderr
+
+
+# -- the sender thread -----------------------------------------------------------------
+
+
+def test_batches_are_sent_in_order_and_the_first_error_reaches_the_loop():
+    from indexer.cluster import ClusterError
+    from indexer.cluster.sender import BatchSender
+
+    sent = []
+
+    def write(batch):
+        if batch == ["refusé"]:
+            raise ClusterError("document refusé")
+        sent.append(batch)
+
+    sender = BatchSender(write)
+    for batch in (["a"], ["b"], ["c"]):
+        sender.send(batch)
+    sender.close()
+    assert sent == [["a"], ["b"], ["c"]]
+    failing = BatchSender(write)
+    failing.send(["refusé"])
+    with pytest.raises(ClusterError, match="document refusé"):
+        for _ in range(10):  # raised on a later send, or at close at the latest
+            failing.send(["après"])
+        failing.close()
+    assert ["après"] not in sent, "nothing is written after an error"

@@ -4,9 +4,10 @@
 (``…/rtes``); the documents live in a collection called ``rtes--<time>``
 that the alias points to, so that readers always search a whole collection:
 
-- an update writes in place, in batches of upserts (an upsert sent twice is
-  harmless, so a batch refused while the cluster elects a leader is simply
-  sent again until ``WRITE_DEADLINE``). An interrupted update leaves part of
+- an update writes in place, in batches of upserts sent by a second thread
+  while the loop analyses the next documents (``BatchSender``); an upsert
+  sent twice is harmless, so a batch refused while the cluster elects a
+  leader is simply sent again until ``WRITE_DEADLINE``. An interrupted update leaves part of
   its documents written; the next run finishes the job, since it compares
   content hashes;
 - a rebuild (``--rebuild``, a first run, or a collection written by other
@@ -31,6 +32,7 @@ from indexer.cluster.address import ClusterAddress
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
 from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, collection_schema, to_cluster
+from indexer.cluster.sender import BatchSender
 from indexer.sync import KnownDocument
 from indexer.versions import same_versions
 
@@ -56,6 +58,7 @@ class ClusterSink:
         self.fresh = rebuild or self.previous is None or not compatible
         self.target = None if self.fresh else self.previous
         self.pending: list[dict] = []
+        self.sender: BatchSender | None = None
         self.ids: set[str] = set()
 
     # -- reading what is there ---------------------------------------------
@@ -124,9 +127,9 @@ class ClusterSink:
     replace = add  # an upsert replaces the whole document
 
     def delete(self, doc_id: str) -> None:
+        """Delete at once: a run never both writes and deletes one id, so order does not matter."""
         from typesense.exceptions import ObjectNotFound
 
-        self._flush()
         try:
             self._write(lambda: self.client.collections[self.target].documents[quote(doc_id, safe="")].delete())
         except ObjectNotFound:
@@ -134,14 +137,20 @@ class ClusterSink:
         self.ids.discard(doc_id)
 
     def _flush(self) -> None:
+        """Hand the pending documents to the sender thread (creating the collection first)."""
         if not self.pending:
             return
         if self.target is None:
             self.target = self._create_collection()
+        if self.sender is None:
+            self.sender = BatchSender(self._import)
         batch, self.pending = self.pending, []
-        results = self._write(
-            lambda: self.client.collections[self.target].documents.import_(batch, {"action": "upsert"})
-        )
+        self.sender.send(batch)
+
+    def _import(self, batch: list[dict]) -> None:
+        """Upsert ``batch`` (in the sender thread); a document refused for itself stops the run."""
+        target = self.target
+        results = self._write(lambda: self.client.collections[target].documents.import_(batch, {"action": "upsert"}))
         refused = [(doc["id"], result) for doc, result in zip(batch, results) if not result.get("success")]
         if refused:
             doc_id, result = refused[0]
@@ -164,6 +173,8 @@ class ClusterSink:
     def finish(self, manifest: dict) -> int:
         """Send what is left, record the manifest, move the alias (a rebuild); the document count."""
         self._flush()
+        if self.sender is not None:
+            self.sender.close()
         collection = self.target or self.previous
         built_at = time.time() if self.fresh else self._manifest.get("built_at")
         manifest = dict(manifest, documents=len(self.ids), built_at=built_at, collection=collection,
@@ -212,6 +223,8 @@ class ClusterSink:
 
     def cancel(self) -> None:
         """Drop a rebuild's new collection (best effort: the cluster may be what failed)."""
+        if self.sender is not None:
+            self.sender.abandon()
         try:
             if self.fresh and self.target is not None:
                 self._drop(self.target)
