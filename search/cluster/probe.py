@@ -60,10 +60,8 @@ def probe_node(
 
 
 def _documents(client, base: str, api_key: str, collection: str) -> int | None:
-    """Documents of ``collection`` on this node: the alias is resolved first; None if neither exists."""
-    status, alias = _get(client, f"{base}/aliases/{collection}", api_key)
-    name = alias.get("collection_name", collection) if status == 200 else collection
-    status, info = _get(client, f"{base}/collections/{name}", api_key)
+    """Documents of ``collection`` on this node (Typesense resolves an alias there); None if it does not exist."""
+    status, info = _get(client, f"{base}/collections/{collection}", api_key)
     return info.get("num_documents") if status == 200 else None
 
 
