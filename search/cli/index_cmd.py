@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from indexer import FieldMapping, IndexerError, IndexProgress, build_index, update_index
-from search.cli.group import DEFAULT_CORPUS, cli, echo_json, index_dir_path, index_dir_option, json_option
+from search.cli.group import (
+    DEFAULT_CORPUS, cli, cluster_option, echo_json, index_dir_path, index_dir_option, json_option,
+)
 
 # Seconds between two progress lines on a terminal (rewritten in place), and
 # in a log (one line each): often enough to see it move, rarely enough to cost nothing.
@@ -58,9 +60,10 @@ def _progress(quiet: bool, tty: bool):
               help="Crawl : seulement les fiches de ressources (champ « Type de ressource »), "
                    "pas toute page de texte.")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de progression sur stderr.")
+@cluster_option
 @json_option
 def index_command(
-    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, as_json
+    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, cluster, as_json
 ):
     """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
     met à jour ceux dont le contenu a changé, ne touche pas aux autres.
@@ -78,7 +81,11 @@ def index_command(
     tty = sys.stderr.isatty()
     directory, progress = index_dir_path(index_dir), _progress(quiet, tty)
     try:
-        if rebuild:
+        if cluster:
+            from indexer.cluster import index_cluster, parse_cluster_url
+
+            report = index_cluster(paths, parse_cluster_url(cluster), progress, mapping, prune=prune, rebuild=rebuild)
+        elif rebuild:
             report = build_index(paths, directory, progress=progress, mapping=mapping)
         else:
             report = update_index(paths, directory, progress=progress, mapping=mapping, prune=prune)
