@@ -39,9 +39,12 @@ class SearchBackend(Protocol):
 
     def search(
         self, query: str, filters: dict | None = None, limit: int = 10, page: int = 1,
-        sort: str = "relevance", include_private: bool = False, strict: bool = False,
+        sort: str = "relevance", include_private: bool = False, strict: bool = False, disjunctive: bool = False,
     ) -> Results:
-        """One page of ranked hits with snippets, facet counts over every match, warnings."""
+        """One page of ranked hits with snippets, facet counts over every match, warnings.
+
+        ``disjunctive``: the counts of a facet with filter values ignore that facet's own filter.
+        """
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits in ``search``'s order (for evaluation)."""
