@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.searcher import Searcher
+from search.backend import open_searcher
 
 METRICS = ("ndcg@10", "recall@100", "mrr@10")
 RUN_DEPTH = 100
@@ -102,15 +102,16 @@ def trec_order(hits: list[tuple[str, float]]) -> list[tuple[str, float]]:
 
 
 class Ranker:
-    """The ranking of ``Searcher.search`` (``Searcher.ranking``): ids and scores only.
+    """The ranking of a backend's ``search`` (its ``ranking``): ids and scores only.
 
     Evaluation needs 100 hits for thousands of queries; it skips snippets
     and facet counts, which do not change the order (a test checks that
     both rank alike).
     """
 
-    def __init__(self, index_dir: Path):
-        self._searcher = Searcher(index_dir)
+    def __init__(self, target: Path | str):
+        """``target``: an index folder or a cluster address (``search.open_searcher``)."""
+        self._searcher = open_searcher(target)
 
     def rank(self, text: str, limit: int = RUN_DEPTH) -> list[tuple[str, float]]:
         return trec_order(self._searcher.ranking(text, depth=limit))

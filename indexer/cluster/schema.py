@@ -14,11 +14,20 @@ Fields, by use:
 - ``title_terms``, ``summary_terms``, ``body_terms``: the stemmed French
   analysis of each text field (what words are searched in, weights 3/2/1);
 - ``words``: the unstemmed analysis of all three, stop words kept (exact
-  phrases, prefixes, the vocabulary of typo corrections);
+  phrases, prefixes); ``vocabulary``: its distinct words, a facet, so that
+  Typesense counts the documents of each word for any filter (the
+  vocabulary of typo corrections and completions, through facet queries);
+- ``*_length`` (``title_length``…``words_length``): how many terms each of
+  those four fields holds, facets whose sums give the average lengths BM25
+  needs; ``positions``, stored only: where a term does not stand one
+  position after the previous one (a compound's joined form shares the
+  position of its first part), so that phrases and proximity are checked
+  on the terms exactly as on the local index;
 - ``type``, ``year``, ``theme``, ``territory``: facets, named as in the local
   index (territories with their roll-ups, as ``extract_metadata`` gives them);
   an empty value is left out, since "" would count as a value of its own;
-- ``private`` to filter on, ``date_key`` to sort by date;
+- ``private`` to filter on, ``date_key`` to sort by date (the resource's
+  date, else when it was first indexed, as the local index sorts);
 - stored only: ``title``, ``summary``, ``body``, ``date``, ``url``,
   ``content_hash``, ``indexed_at`` and the provenance fields.
 """
@@ -29,25 +38,52 @@ from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, MULTI_VALUED, SCHEMA, TEXT_FIELDS
 
 # Typesense fields of the analysed text fields, with their weights in a query
-# (query_by_weights: integers, title above summary above body).
+# (query_by_weights: integers up to 127, in the ratio of FIELD_BOOSTS 3 : 1.5 : 1).
 TERM_FIELDS = {name: f"{name}_terms" for name in TEXT_FIELDS}
-TERM_WEIGHTS = {"title_terms": 3, "summary_terms": 2, "body_terms": 1}
+TERM_WEIGHTS = {"title_terms": 6, "summary_terms": 3, "body_terms": 2}
 WORDS_FIELD = "words"
+VOCABULARY = "vocabulary"
+POSITIONS = "positions"
 DATE_KEY = "date_key"
+# The analysed fields, named as in the local schema, and the Typesense field holding their terms.
+ANALYSED_FIELDS = {**TERM_FIELDS, WORDS_FIELD: WORDS_FIELD}
+LENGTHS = {name: f"{name}_length" for name in ANALYSED_FIELDS}
 # Bump when the fields below or what is written into them change: a
 # collection written by another version is rebuilt, not updated.
-CLUSTER_SCHEMA_VERSION = 1
+CLUSTER_SCHEMA_VERSION = 2
 
 
 def collection_schema(name: str) -> dict:
     """The Typesense 0.24 schema of a collection called ``name``."""
-    text = [{"name": field, "type": "string"} for field in (*TERM_FIELDS.values(), WORDS_FIELD)]
+    text = [{"name": field, "type": "string"} for field in ANALYSED_FIELDS.values()]
     facets = [
         {"name": name_, "type": "string[]" if name_ in MULTI_VALUED else "string", "facet": True, "optional": True}
         for name_ in FACET_FIELDS
     ]
+    counted = [{"name": VOCABULARY, "type": "string[]", "facet": True}]
+    counted += [{"name": length, "type": "int32", "facet": True} for length in LENGTHS.values()]
     flags = [{"name": "private", "type": "bool"}, {"name": DATE_KEY, "type": "int64"}]
-    return {"name": name, "fields": [*text, *facets, *flags]}
+    return {"name": name, "fields": [*text, *facets, *counted, *flags]}
+
+
+def analysed_terms(field: str, text: str) -> tuple[list[str], list[list[int]]]:
+    """The terms of ``text`` through the analyzer of ``field`` in ``SCHEMA``, and where their positions jump.
+
+    The second list holds ``[index, shift]`` for each term whose position is
+    not the previous one's plus one (``shift`` = the difference): the first
+    term after a removed stop word, a compound's joined form (at the
+    position of its first part). Whoosh indexes these very positions.
+
+    >>> analysed_terms("title", "La co-construction des politiques")
+    (['coconstruct', 'co', 'construct', 'polit'], [[0, 1], [1, -1]])
+    """
+    terms, moves, previous = [], [], -1
+    for token in SCHEMA[field].analyzer(text or "", positions=True, mode="index"):
+        if token.pos != previous + 1:
+            moves.append([len(terms), token.pos - previous - 1])
+        terms.append(token.text)
+        previous = token.pos
+    return terms, moves
 
 
 def analysed(field: str, text: str) -> str:
@@ -58,22 +94,23 @@ def analysed(field: str, text: str) -> str:
     >>> analysed("words", "Les marchés réservés")
     'les marches reserves'
     """
-    return " ".join(token.text for token in SCHEMA[field].analyzer(text or ""))
+    return " ".join(analysed_terms(field, text)[0])
 
 
 def date_key(date: str) -> int:
-    """A sortable integer for an ISO date of any precision: newest is largest, none is 0.
+    """A sortable integer for an ISO date or time of any precision: newest is largest, none is 0.
 
     It orders like the date strings themselves (the local index sorts them
-    as text): a month sorts before the days of that month.
+    as text): a month sorts before the days of that month, a day before
+    its times.
 
-    >>> [date_key(d) for d in ("2018-12-04", "2017-09", "2016", "")]
-    [20181204, 20170900, 20160000, 0]
+    >>> [date_key(d) for d in ("2018-12-04", "2017-09", "2016", "2026-01-02T03:04:05Z", "")]
+    [20181204000000, 20170900000000, 20160000000000, 20260102030405, 0]
     """
-    digits = "".join(part for part in (date or "")[:10].split("-"))
-    if not digits.isdigit() or len(digits) not in (4, 6, 8):
+    digits = "".join(c for c in (date or "")[:19] if c.isdigit())
+    if len(digits) not in (4, 6, 8, 10, 12, 14) or not (date or "")[:4].isdigit():
         return 0
-    return int(digits.ljust(8, "0"))
+    return int(digits.ljust(14, "0"))
 
 
 def to_cluster(fields: dict) -> dict:
@@ -84,14 +121,20 @@ def to_cluster(fields: dict) -> dict:
     become lists; a facet without a value stays absent.
     """
     document = {name: value for name, value in fields.items() if name not in (*FACET_FIELDS, WORDS_FIELD)}
-    document.update({TERM_FIELDS[name]: analysed(name, fields.get(name, "")) for name in TEXT_FIELDS})
-    document[WORDS_FIELD] = analysed("words", fields.get("words", ""))
+    positions = {}
+    for name, target in ANALYSED_FIELDS.items():
+        terms, moves = analysed_terms(name, fields.get(name, ""))
+        document[target], document[LENGTHS[name]] = " ".join(terms), len(terms)
+        if moves:
+            positions[name] = moves
+    document[VOCABULARY] = sorted(set(document[WORDS_FIELD].split()))
+    document[POSITIONS] = positions
     for name in FACET_FIELDS:
         value = fields.get(name)
         if value:
             document[name] = [v for v in value.split(",") if v] if name in MULTI_VALUED else value
     document["private"] = bool(fields.get("private"))
-    document[DATE_KEY] = date_key(fields.get("date", ""))
+    document[DATE_KEY] = date_key(fields.get("date") or fields.get("indexed_at", ""))
     return document
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from search import SearchError
-from search.cli.group import cli, echo_json, index_dir_option, index_dir_path, json_option
+from search.cli.group import cli, cluster_option, echo_json, index_dir_option, index_dir_path, json_option
 from search.evaluation import METRICS, Ranker, evaluate, mean_metrics, read_qrels, read_queries, write_run
 
 
@@ -41,6 +41,7 @@ def _print_table(summary: dict, results, per_query: bool) -> None:
 @click.option("--qrels", "qrels_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Jugements au format TREC : qid 0 docid note.")
 @index_dir_option
+@cluster_option
 @click.option("--run", "run_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Écrire le classement (100 résultats par requête) au format TREC run.")
 @click.option("--split", "split_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -48,7 +49,7 @@ def _print_table(summary: dict, results, per_query: bool) -> None:
 @click.option("--first-variant", is_flag=True, help="Seulement la première requête de chaque sujet.")
 @click.option("--per-query", is_flag=True, help="Afficher les mesures de chaque requête.")
 @json_option
-def eval_command(queries_path, qrels_path, index_dir, run_path, split_path, first_variant, per_query, as_json):
+def eval_command(queries_path, qrels_path, index_dir, cluster, run_path, split_path, first_variant, per_query, as_json):
     """Mesurer la pertinence : nDCG@10, Recall@100 et MRR@10 (comme trec_eval).
 
     Exemple : rtes-search eval --queries data/cdtn-datafiller-2020/queries.tsv
@@ -59,7 +60,7 @@ def eval_command(queries_path, qrels_path, index_dir, run_path, split_path, firs
     except (ValueError, KeyError) as exc:
         raise click.UsageError(f"fichier de requêtes ou de jugements invalide : {exc}") from exc
     try:
-        with Ranker(index_dir_path(index_dir)) as ranker:
+        with Ranker(cluster or index_dir_path(index_dir)) as ranker:
             results = evaluate(ranker, queries, qrels)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -100,11 +100,13 @@ def echo_results(results, as_json: bool, as_nl: bool, render) -> None:
         click.echo(render(results))
 
 
-def open_searcher(index_dir: Path):
-    """Open the index (a ``search.Searcher``) or fail with the API's French message (exit code 1)."""
-    from search import SearchError, Searcher
+def open_searcher(index_dir: Path, cluster: str | None = None):
+    """Open the cluster's collection when ``cluster`` is given, else the index (``search.open_searcher``);
+    fail with the API's French message (exit code 1)."""
+    from search import SearchError
+    from search import open_searcher as open_backend
 
     try:
-        return Searcher(index_dir)
+        return open_backend(cluster or index_dir)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc

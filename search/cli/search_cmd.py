@@ -9,8 +9,8 @@ import click
 from indexer import IndexerError, ensure_index
 from search import InvalidFilterError, QuerySyntaxError, SearchError
 from search.cli.group import (
-    DEFAULT_CORPUS, cli, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher,
-    private_option,
+    DEFAULT_CORPUS, cli, cluster_option, echo_results, index_dir_option, index_dir_path, json_option, nl_option,
+    open_searcher, private_option,
 )
 from search.cli.messages import FrenchCommand
 from search.csv_export import MAX_CSV_ROWS, SEPARATORS, all_hits, csv_text
@@ -61,6 +61,7 @@ def query_words_last(args: list[str], arity: dict[str, bool]) -> list[str]:
 @cli.command("search", cls=QueryCommand)
 @click.argument("words", metavar="REQUÊTE", nargs=-1, required=True)
 @index_dir_option
+@cluster_option
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Résultats par page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Numéro de page.")
 @click.option("--type", "types", multiple=True, help="Filtrer par type de ressource.")
@@ -77,7 +78,7 @@ def query_words_last(args: list[str], arity: dict[str, bool]) -> list[str]:
               help=f"Sortie CSV (UTF-8 avec BOM) : tous les résultats, au plus {MAX_CSV_ROWS}.")
 @click.option("--csv-sep", type=click.Choice(SEPARATORS), help="Séparateur du CSV (; pour Excel en français).")
 def search_command(
-    words, index_dir, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl,
+    words, index_dir, cluster, limit, page, types, years, themes, territories, sort, strict, include_private, as_json, as_nl,
     as_csv, csv_sep,
 ):
     """Chercher REQUÊTE ("" liste toutes les ressources, les plus récentes d'abord).
@@ -94,14 +95,15 @@ def search_command(
     """
     query = " ".join(words)
     directory = index_dir_path(index_dir)
-    try:
-        report = ensure_index(directory, [Path(DEFAULT_CORPUS)])
-    except IndexerError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if report:
-        click.echo(f"index construit : {report.documents} documents", err=True)
+    if not cluster:  # a cluster is written by « index --cluster », never from here
+        try:
+            report = ensure_index(directory, [Path(DEFAULT_CORPUS)])
+        except IndexerError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if report:
+            click.echo(f"index construit : {report.documents} documents", err=True)
     filters = {"type": types, "year": years, "theme": themes, "territory": territories}
-    with open_searcher(directory) as searcher:
+    with open_searcher(directory, cluster) as searcher:
         try:
             if as_csv or csv_sep:
                 hits = all_hits(searcher, query, filters, sort, include_private)

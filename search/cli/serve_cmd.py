@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from indexer import IndexerError, ensure_index
-from search.cli.group import DEFAULT_CORPUS, cli, index_dir_option, index_dir_path
+from search.cli.group import DEFAULT_CORPUS, cli, cluster_option, index_dir_option, index_dir_path
 
 
-def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...], proxies: tuple[str, ...]):
+def _create_app(index_dir: Path | str, rate: str | None, cors: tuple[str, ...], proxies: tuple[str, ...]):
     try:
         from search.http import Settings, create_app
         from search.http.settings import parse_rate
@@ -35,6 +35,7 @@ def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...], proxie
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port d'écoute.")
 @index_dir_option
+@cluster_option
 @click.option("--build", is_flag=True, help="Construire l'index depuis corpus/ s'il manque ou a changé.")
 @click.option("--rate-limit", metavar="N/SECONDES",
               help="Requêtes permises par client (défaut : $RTES_SEARCH_RATE_LIMIT, sinon 120/60 ; 0 : sans limite).")
@@ -45,7 +46,7 @@ def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...], proxie
                    "$RTES_SEARCH_TRUSTED_PROXIES, sinon aucun).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Processus serveurs (chacun son index ouvert et sa limite de débit).")
-def serve_command(host, port, index_dir, build, rate_limit, cors, proxies, workers):
+def serve_command(host, port, index_dir, cluster, build, rate_limit, cors, proxies, workers):
     """Servir la page de recherche (/) et l'API JSON (/api/v1, /openapi.json).
 
     Jetons d'accès aux ressources privées : $RTES_SEARCH_TOKENS (séparés par des
@@ -56,12 +57,12 @@ def serve_command(host, port, index_dir, build, rate_limit, cors, proxies, worke
     Exemple : rtes-search serve --port 8000 --index-dir index
     """
     directory = index_dir_path(index_dir)
-    if build:
+    if build and not cluster:
         try:
             ensure_index(directory, [Path(DEFAULT_CORPUS)])
         except IndexerError as exc:
             raise click.ClickException(str(exc)) from exc
-    app, settings = _create_app(directory, rate_limit, cors, proxies)
+    app, settings = _create_app(cluster or directory, rate_limit, cors, proxies)
     from search.http.server import serve
 
     click.echo(f"rtes-search : http://{host}:{port}/ (Ctrl-C pour arrêter)", err=True)

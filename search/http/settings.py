@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import default_index_dir
+from search.backend import is_cluster
 from search.http.auth import load_token_hashes
 
 DEFAULT_RATE = "120/60"
@@ -40,7 +41,8 @@ def _listed(env, name: str) -> tuple[str, ...]:
 class Settings:
     """Server settings an operator chooses (the request limits are constants of ``search.http.limits``)."""
 
-    index_dir: Path = field(default_factory=default_index_dir)
+    # The index folder, or a cluster address (``typesense://…``): what ``search.open_searcher`` opens.
+    index_dir: Path | str = field(default_factory=default_index_dir)
     token_hashes: frozenset[str] = frozenset()
     rate_limit: int = 120          # requests per client per window; 0 = unlimited
     rate_window: float = 60.0
@@ -57,7 +59,10 @@ class Settings:
             "cors_origins": _listed(env, "RTES_SEARCH_CORS_ORIGINS"),
             "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
         }
-        if env.get("RTES_SEARCH_INDEX"):
-            values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])
+        if env.get("RTES_SEARCH_INDEX"):  # worker processes get a cluster address here too
+            target = env["RTES_SEARCH_INDEX"]
+            values["index_dir"] = target if is_cluster(target) else Path(target)
+        if env.get("RTES_SEARCH_CLUSTER"):
+            values["index_dir"] = env["RTES_SEARCH_CLUSTER"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -1,0 +1,140 @@
+"""The documents a search fetched from the cluster, as the postings our ranking reads.
+
+Typesense returns each document's analysed terms (``title_terms``…,
+``words``), how many there are, and where their positions jump (the
+writer records it: ``indexer.cluster.schema``). From them this module
+builds, for the fetched documents only, what ``search.ranking`` needs of
+an index: per (field, term) the documents holding it and its frequency,
+its positions for phrases and proximity, and BM25 with the collection's
+statistics (``search.cluster.statistics``). So the local index's ranking
+code (``Evaluator``, ``rank``, ``Ranking.best``) runs unchanged over them:
+same formula, same coordination, same proximity. Document numbers here
+are positions in the fetched list.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from indexer.cluster.schema import ANALYSED_FIELDS, LENGTHS, POSITIONS
+from indexer.schema import MULTI_VALUED
+from search.nodes import Node, leaves
+
+EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+
+
+def position_of(index: int, moves) -> int:
+    """The position of the term at ``index``: its index, plus the jumps ``moves`` (``[index, shift]``) up to it.
+
+    >>> [position_of(i, [[0, 1], [1, -1]]) for i in range(4)]  # coconstruct co construct polit
+    [1, 1, 2, 3]
+    """
+    return index + sum(shift for at, shift in moves or () if at <= index)
+
+
+def _finder(terms: set[str]) -> re.Pattern:
+    """The whole terms among ``terms`` in a space-joined string of terms."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
+
+
+def wanted_terms(nodes: list[Node | None]) -> dict[str, set[str]]:
+    """Every term the nodes may ask about, per field (negated parts included)."""
+    found: dict[str, set[str]] = {}
+    for node in nodes:
+        for leaf in leaves(node, positive=False):
+            found.setdefault(leaf.field, set()).update(leaf.terms)
+    return found
+
+
+class CandidatePostings:
+    """Postings over fetched documents (``hits``: Typesense documents), for the terms in ``wanted``.
+
+    The interface of ``search.postings.Postings`` that ``search.ranking``
+    uses: ``size``, ``get``, ``bm25``, ``phrase_docs``.
+    """
+
+    def __init__(self, hits: list[dict], wanted: dict[str, set[str]], statistics):
+        self.size = len(hits)
+        self._statistics = statistics
+        self._lengths = {f: np.array([h.get(LENGTHS[f], 0) for h in hits], dtype=np.float64) for f in wanted}
+        self._positions: dict[tuple[str, str], dict[int, list[int]]] = {}
+        for field, terms in wanted.items():
+            pattern = _finder(terms)
+            for doc, hit in enumerate(hits):
+                self._read(doc, hit, field, pattern)
+
+    def _read(self, doc: int, hit: dict, field: str, pattern: re.Pattern) -> None:
+        """Record where the wanted terms stand in the document's terms of ``field``.
+
+        The terms are joined by single spaces: a term's index is the number
+        of spaces before it (counted by ``str.count``, not term by term).
+        """
+        text = hit.get(ANALYSED_FIELDS[field]) or ""
+        moves = (hit.get(POSITIONS) or {}).get(field)
+        index, last = 0, 0
+        for match in pattern.finditer(text):
+            index += text.count(" ", last, match.start())
+            last = match.start()
+            position = position_of(index, moves)
+            self._positions.setdefault((field, match.group()), {}).setdefault(doc, []).append(position)
+
+    def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(docs, tf)``: the fetched documents holding ``term`` in ``field``, and how often."""
+        found = self._positions.get((field, term))
+        if not found:
+            return EMPTY_DOCS, np.zeros(0)
+        docs = np.fromiter(found, dtype=np.int32, count=len(found))
+        order = np.argsort(docs)
+        tf = np.fromiter((len(p) for p in found.values()), dtype=np.float64, count=len(found))
+        return docs[order], tf[order]
+
+    def bm25(self, field: str, term: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """BM25 as the local index computes it, with the collection's idf and average length."""
+        norm = self._statistics.norm(field, self._lengths[field][docs])
+        k1 = self._statistics.k1
+        return self._statistics.idf(field, term) * ((tf * (k1 + 1)) / (tf + norm))
+
+    def phrase_docs(self, field: str, terms: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
+        """The ``candidates`` where ``terms`` stand at consecutive positions of ``field``."""
+        lists = [self._positions.get((field, t), {}) for t in terms]
+        found = []
+        for doc in np.unique(candidates).tolist():
+            starts = set(lists[0].get(doc, ()))
+            for shift, positions in enumerate(lists[1:], 1):
+                starts &= {p - shift for p in positions.get(doc, ())}
+                if not starts:
+                    break
+            if starts:
+                found.append(doc)
+        return np.asarray(found, dtype=np.int32)
+
+
+class CandidateFacets:
+    """Facet masks over the fetched documents (the interface ``search.ranking.Evaluator`` uses)."""
+
+    def __init__(self, hits: list[dict]):
+        self._hits = hits
+        self.size = len(hits)
+
+    def values(self, doc: int, field: str) -> tuple[str, ...]:
+        value = self._hits[doc].get(field)
+        if not value:
+            return ()
+        return tuple(value) if field in MULTI_VALUED else (value,)
+
+    def mask(self, field: str, wanted: tuple[str, ...]) -> np.ndarray:
+        """``bool[size]``: the fetched documents carrying one of ``wanted`` in ``field``."""
+        chosen = set(wanted)
+        return np.array([bool(chosen.intersection(self.values(d, field))) for d in range(self.size)], dtype=bool)
+
+    def counts(self, mask: np.ndarray, fields) -> dict[str, dict[str, int]]:
+        """``{facet: {value: count}}`` over the documents of ``mask``, unsorted."""
+        counted: dict[str, dict[str, int]] = {field: {} for field in fields}
+        for doc in np.flatnonzero(mask).tolist():
+            for field in fields:
+                for value in self.values(doc, field):
+                    counted[field][value] = counted[field].get(value, 0) + 1
+        return counted

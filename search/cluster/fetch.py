@@ -1,0 +1,162 @@
+"""What to ask Typesense for one plan: counts, candidates in its ranking order, stored documents.
+
+A ``Request`` holds the plan translated for one caller
+(``search.cluster.expression``): what the caller may see and the plan
+requires (``base``), the clauses ORed (``words``), the option filters
+(``selected``), the exclusions of ``q``. From it:
+
+- **counts**: ``q`` is only the exclusions (or ``*``), every condition in
+  ``filter_by``: the number of matches and the facet counts, exact when
+  the translation is;
+- **a complete fetch**: the same search returning the documents, when
+  there are no more of them than one page holds (``CANDIDATES``);
+- **the ranked chain**: Typesense ranks by its own text match, and drops
+  query words to find more (right to left, then left to right), so a
+  search for ``t1 … tn`` finds the documents holding ``t1`` or ``tn``;
+  the next search of the chain, ``t2 … tn-1 -t1 -tn``, those holding
+  ``t2`` or ``tn-1`` and neither end; and so on. Together, in that order,
+  every match once: the first ``CANDIDATES`` are what our ranking
+  re-scores, the rest are pages beyond them, in Typesense's order.
+"""
+
+from __future__ import annotations
+
+from indexer.cluster.schema import (
+    ANALYSED_FIELDS, DATE_KEY, LENGTHS, POSITIONS, TERM_FIELDS, TERM_WEIGHTS, WORDS_FIELD,
+)
+from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+from search.cluster.expression import (
+    EVERYTHING, MAX_SIZE, Condition, any_clause, both, condition, exclusions, inexact, leaf, values,
+)
+from search.cluster.matching import plan_terms
+from search.nodes import leaves
+from search.plan import Plan
+
+# Typesense returns at most 250 documents per page: the candidates our ranking re-scores.
+CANDIDATES = 250
+MAX_FACET_VALUES = 10000
+# "Drop query words until this many documents are found": always, down to one word.
+DROP_ALL = 1_000_000
+RANKED = ",".join(TERM_FIELDS.values())
+WEIGHTS = ",".join(str(TERM_WEIGHTS[f]) for f in TERM_FIELDS.values())
+STORED = ("id", "title", "summary", "body", "type", "year", "date", "theme", "territory", "private", "url",
+          "indexed_at", "collection", "source", "line", "lang", "fetched_at", "attachments")
+MEASURED = ("id", *FACET_FIELDS, "private", DATE_KEY, POSITIONS)
+
+
+class Request:
+    """One plan's searches, for one caller; ``exact`` when Typesense matches exactly what it does."""
+
+    def __init__(self, plan: Plan, include_private: bool, hidden: tuple[str, ...] = ()):
+        self.plan, self.hidden = plan, hidden
+        visible = EVERYTHING if include_private else leaf("private:=false")
+        self.base = both([visible, *(condition(n) for n in plan.required)])
+        if self.base.size > MAX_SIZE // 2:  # leaving the required parts out matches more, never less
+            self.base = inexact(visible)
+        self.selected = {name: condition(facet) for name, facet in plan.selected.items()}
+        self.room = MAX_SIZE - self.base.size - sum(c.size + 1 for c in self.selected.values()) - 3
+        self.words = any_clause(plan.clauses, self.room) if plan.clauses else EVERYTHING
+        self.negations, excluded_exact = exclusions(plan.excluded)
+        parts = [self.base, self.words, *self.selected.values()]
+        self.exact = excluded_exact and all(p.exact for p in parts)
+        self.tokens = list(dict.fromkeys(
+            t for c in plan.clauses for leaf in leaves(c) if leaf.field in TEXT_FIELDS for t in leaf.terms
+        ))
+        used = plan_terms(plan)
+        self.fields = ",".join([*MEASURED, *(ANALYSED_FIELDS[f] for f in used), *(LENGTHS[f] for f in used)])
+
+    def condition(self, options: bool = True, leave_out: str | None = None, every: bool = False) -> Condition | None:
+        """What matches: with the option filters (but ``leave_out``'s), with ``every`` clause rather than one
+        (None when that cannot be said in one filter)."""
+        words = self._every() if every else self.words
+        if words is None:
+            return None
+        chosen = [c for name, c in self.selected.items() if options and name != leave_out]
+        return both([self.base, words, *chosen])
+
+    def _every(self) -> Condition | None:
+        """Every clause at once; None when that does not fit in a filter (it would then be a guess)."""
+        found = both([condition(c) for c in self.plan.clauses]) if self.plan.clauses else self.words
+        return found if found.size <= self.room else None
+
+    def params(self, matched: Condition | None, **extra) -> dict | None:
+        """A search of ``matched`` with only the exclusions as query; None when it matches nothing
+        (or cannot be said)."""
+        if matched is None or matched.empty or not self.plan.searchable:
+            return None
+        params = {"q": self.negations or "*", "query_by": RANKED, "prefix": "false", "num_typos": 0,
+                  "highlight_fields": "none", "per_page": 0}
+        if matched.text is not None:
+            params["filter_by"] = matched.text
+        if self.hidden:
+            params["hidden_hits"] = ",".join(self.hidden)
+        params.update(extra)
+        return params
+
+    def counting(self, matched: Condition, facets=()) -> dict | None:
+        """How many documents match, with the counts of ``facets``."""
+        extra = {"facet_by": ",".join(facets), "max_facet_values": MAX_FACET_VALUES} if facets else {}
+        return self.params(matched, **extra)
+
+    def fetching(self, matched: Condition, count: int, page: int = 1, by_date: bool = True) -> dict | None:
+        """The documents of ``matched``, ``count`` per page, newest first (or Typesense's order)."""
+        extra = {"sort_by": f"{DATE_KEY}:desc"} if by_date else {}
+        return self.params(matched, per_page=count, page=page, include_fields=self.fields, **extra)
+
+    def ranked(self, step: int, count: int, page: int = 1) -> dict | None:
+        """Search ``step`` of the ranked chain (module docstring); None past its end."""
+        middle = self.tokens[step:len(self.tokens) - step]
+        if not middle:
+            return None
+        ends = self.tokens[:step] + self.tokens[len(self.tokens) - step:]
+        query = " ".join([*middle, *(f"-{t}" for t in ends), self.negations]).strip()
+        params = self.fetching(self.condition(), count, page, by_date=False)
+        if params is None:
+            return None
+        params.update(q=query, query_by_weights=WEIGHTS, drop_tokens_threshold=DROP_ALL, typo_tokens_threshold=0,
+                      split_join_tokens="off")
+        return params
+
+
+def window(reader, make, start: int, end: int) -> tuple[list[dict], int]:
+    """Documents ``start``…``end`` of the order ``make(count, page)`` searches, and how many it has."""
+    size = end - start
+    first, last = start // size + 1, (end - 1) // size + 1
+    found, hits = 0, []
+    for page in range(first, last + 1):
+        params = make(size, page)
+        if params is None:
+            return [], 0
+        [answer] = reader.search([params])
+        found = answer["found"]
+        offset = (page - 1) * size
+        hits += [(offset + i, h["document"]) for i, h in enumerate(answer["hits"])]
+        if offset + size >= found:
+            break
+    return [doc for at, doc in hits if start <= at < end], found
+
+
+def chain_window(reader, request: Request, start: int, end: int) -> list[dict]:
+    """Documents ``start``…``end`` of the ranked chain, each step's matches after the previous ones'."""
+    out, offset, step = [], 0, 0
+    while len(out) < end - start:
+        local_start = max(start, offset) - offset
+        local_end = end - offset
+        if request.ranked(step, 1) is None:
+            break
+        hits, found = window(reader, lambda n, p, s=step: request.ranked(s, n, p), local_start, local_end)
+        out += hits
+        offset += found
+        step += 1
+    return out
+
+
+def stored(reader, ids: list[str]) -> dict[str, dict]:
+    """The stored fields of ``ids`` (display, snippets), by id."""
+    if not ids:
+        return {}
+    params = {"q": "*", "query_by": WORDS_FIELD, "filter_by": f"id:{values(ids)}", "per_page": len(ids),
+              "include_fields": ",".join(STORED)}
+    [answer] = reader.search([params])
+    return {h["document"]["id"]: h["document"] for h in answer["hits"]}
+

@@ -1,0 +1,135 @@
+"""Reading one collection of a Typesense cluster: searches in batches, French errors.
+
+Every read goes through ``multi_search`` (POST): a filter naming many
+terms does not fit in a URL, and one round trip carries all the counts a
+search needs. The address names an alias (``…/rtes``); ``collection``
+is the collection it points to now, read again by ``refresh``.
+
+The ``indexer.cluster`` connection already spreads requests over the
+nodes and gives up on a dead one within a second; here its errors become
+``SearchError``s: ``IndexNotFoundError`` when nothing is indexed under the
+name, ``ClusterUnavailableError`` (an ``IndexNotFoundError`` too: there
+is nothing to search now) with the French message of the cluster error
+(unreachable, key refused, no leader), ``ClusterSearchError`` when a
+search is refused. Reads are not
+retried: followers answer them during an election, so a failure is the
+cluster being out of reach, said at once.
+"""
+
+from __future__ import annotations
+
+import json
+
+from indexer.cluster import ClusterAddress, ClusterError, Connection, parse_cluster_url
+from indexer.cluster import errors as cluster_errors
+from search.errors import IndexNotFoundError, SearchError
+
+MANIFESTS = "rtes_search_manifests"
+# Typesense answers at most this many searches per multi_search unless told otherwise.
+BATCH = 250
+READ_TIMEOUT = 10.0
+
+
+class ClusterSearchError(SearchError):
+    """The cluster refused a search; French message."""
+
+
+class ClusterUnavailableError(IndexNotFoundError):
+    """No node answered, or the key was refused: nothing can be searched now (HTTP 503, exit code 1)."""
+
+
+class CollectionReader:
+    """Searches on the collection behind one address's alias."""
+
+    def __init__(self, target: str | ClusterAddress):
+        self.address = parse_cluster_url(target) if isinstance(target, str) else target
+        self.location = self.address.redacted()
+        try:
+            self._connection = Connection(self.address, read_timeout=READ_TIMEOUT)
+        except ClusterError as exc:  # the client is not installed
+            raise ClusterUnavailableError(str(exc)) from exc
+        self.collection = ""
+        self.resolve()
+
+    def _call(self, request):
+        from typesense.exceptions import ObjectNotFound
+
+        try:
+            return self._connection.call(request)
+        except ObjectNotFound:
+            raise
+        except (cluster_errors.ClusterAuthError, cluster_errors.ClusterUnavailableError) as exc:
+            raise ClusterUnavailableError(str(exc)) from exc
+        except ClusterError as exc:
+            raise ClusterSearchError(str(exc)) from exc
+
+    def resolve(self) -> str:
+        """The collection the alias points to now (``IndexNotFoundError`` when there is none)."""
+        from typesense.exceptions import ObjectNotFound
+
+        client, name = self._connection.client, self.address.collection
+        try:
+            self.collection = self._call(lambda: client.aliases[name].retrieve())["collection_name"]
+        except ObjectNotFound:
+            try:
+                self._call(lambda: client.collections[name].retrieve())
+                self.collection = name
+            except ObjectNotFound:
+                raise IndexNotFoundError(
+                    f"aucune collection « {name} » dans le cluster {self.location} : "
+                    f"lancez « rtes-search index --cluster … »"
+                ) from None
+        return self.collection
+
+    def info(self) -> dict:
+        """The collection's description (``num_documents``, ``created_at``…)."""
+        client = self._connection.client
+        return self._call(lambda: client.collections[self.collection].retrieve())
+
+    def manifest(self) -> dict:
+        """What the indexing run recorded for this collection (versions, sources, build time); {} if nothing."""
+        from typesense.exceptions import ObjectNotFound
+
+        client = self._connection.client
+        try:
+            stored = self._call(lambda: client.collections[MANIFESTS].documents[self.collection].retrieve())
+        except ObjectNotFound:
+            return {}
+        return json.loads(stored.get("manifest", "{}"))
+
+    def memory(self) -> int:
+        """Bytes Typesense holds in memory on the node that answered, for every collection it serves
+        (what a collection takes on disk is not in its API)."""
+        client = self._connection.client
+        return int(self._call(lambda: client.metrics.retrieve()).get("typesense_memory_allocated_bytes", 0))
+
+    def search(self, searches: list[dict]) -> list[dict]:
+        """The answers to ``searches`` (search parameters each), in order; one round trip per ``BATCH``."""
+        answers = []
+        for start in range(0, len(searches), BATCH):
+            answers += self._batch(searches[start:start + BATCH])
+        return answers
+
+    def _batch(self, searches: list[dict]) -> list[dict]:
+        from typesense.exceptions import ObjectNotFound
+
+        client = self._connection.client
+        body = {"searches": [dict(s, collection=self.collection) for s in searches]}
+        try:
+            answer = self._call(lambda: client.multi_search.perform(body, {"limit_multi_searches": BATCH}))
+        except ObjectNotFound:
+            raise self._gone() from None
+        results = answer["results"]
+        for result in results:
+            if "error" in result:
+                if result.get("code") == 404:
+                    raise self._gone()
+                raise ClusterSearchError(f"le cluster {self.location} a refusé une recherche : {result['error']}")
+        return results
+
+    def _gone(self) -> IndexNotFoundError:
+        return IndexNotFoundError(f"la collection {self.collection} a disparu du cluster {self.location} : "
+                                  f"elle a été reconstruite ; relancez la recherche")
+
+    def close(self) -> None:
+        self._connection.close()

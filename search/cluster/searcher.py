@@ -1,0 +1,293 @@
+"""``ClusterSearcher``: the search contract (``search.backend.SearchBackend``) over a Typesense collection.
+
+The plan is the local one (``search.plan`` with a ``ClusterView``); so are
+the ranking formula (``search.ranking``, run over the fetched documents'
+terms by ``search.cluster.matching``), the snippets, the completions and
+the JSON. What differs is where documents come from (``search.cluster.fetch``):
+
+- **up to 250 matches** (``CANDIDATES``, what one page of Typesense holds),
+  all are fetched and everything is computed as locally: total, facet
+  counts, order, scores. The RTES library is always in this case;
+- **more**: Typesense counts the matches and the facet values (exact when
+  the plan translates exactly; else a warning says the counts are
+  approximate); the first 250 of its own ranking are re-scored by ours
+  and shown in our order; pages beyond come in Typesense's order, scored
+  by ours. Sorted by date, each page comes from Typesense's date order.
+
+Private resources are filtered out by Typesense before anything is
+counted, fetched or suggested; a private id is "not found" without access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.cluster.schema import stored_document
+from indexer.documents import Document
+from indexer.schema import FACET_FIELDS, SCHEMA
+from search.cluster.fetch import CANDIDATES, Request, chain_window, stored, window
+from search.cluster.keyterms import ClusterKeyTerms
+from search.cluster.matching import Fetched, coverage, match_coverage, ordered_counts, plan_terms
+from search.cluster.reader import CollectionReader
+from search.cluster.statistics import CollectionStatistics
+from search.cluster.view import ClusterView
+from search.errors import DocumentNotFoundError, SearchError
+from search.facet_values import normalise_filters
+from search.plan import Plan, plan_search
+from search.results import Hit, Results
+from search.similar import similar_query
+from search.snippets import opening_snippet, snippets_for
+from search.searcher import SORTS, _check_page
+from search.suggest import completions
+
+APPROXIMATE = ("nombre de résultats et comptes des facettes approchés : une expression exacte ou une exclusion "
+               "que le cluster Typesense ne sait pas filtrer (les résultats affichés sont exacts)")
+
+
+@dataclass
+class Outcome:
+    """One plan's answer: the total, facet counts, warnings, and the ``(document, score)`` of the window asked."""
+
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    ranked: list[tuple[dict, float]] = field(default_factory=list)
+
+
+class ClusterSearcher:
+    """Search the collection behind ``target`` (``typesense://KEY@HOST:PORT[,…]/ALIAS``); reuse it."""
+
+    def __init__(self, target):
+        self.reader = CollectionReader(target)
+        self.index_dir = self.reader.location
+        self._open()
+
+    def _open(self) -> None:
+        self.statistics = CollectionStatistics(self.reader)
+        self.manifest = self.reader.manifest()
+        self._views: dict[bool, ClusterView] = {}
+
+    def refresh(self) -> bool:
+        """Follow the alias to a rebuilt collection; True when it moved."""
+        before = self.reader.collection
+        if self.reader.resolve() == before:
+            return False
+        self._open()
+        return True
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def __enter__(self) -> "ClusterSearcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def view(self, include_private: bool = False) -> ClusterView:
+        """What the planner may know of the collection for a caller (``search.plan.IndexView``)."""
+        if include_private not in self._views:
+            self._views[include_private] = ClusterView(self, include_private)
+        return self._views[include_private]
+
+    # -- searching ---------------------------------------------------------
+
+    def search(self, query: str, filters: dict | None = None, limit: int = 10, page: int = 1,
+               sort: str = "relevance", include_private: bool = False, strict: bool = False,
+               disjunctive: bool = False) -> Results:
+        """As ``search.Searcher.search``: one page of hits with snippets, counts over every match, warnings."""
+        _check_page(limit, page)
+        if sort not in SORTS:
+            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        by_date = sort == "date" or plan.browse
+        outcome = self._run(Request(plan, include_private), (page - 1) * limit, page * limit, by_date,
+                            facets=True, disjunctive=disjunctive)
+        warnings = list(plan.warnings) + outcome.warnings
+        pages = -(-outcome.total // limit)
+        if page > 1 and outcome.total and page > pages:
+            warnings.append(f"la page {page} est au-delà de la dernière page ({pages})")
+        return Results(
+            query=query, total=outcome.total, page=page, limit=limit, hits=self._hits(plan, outcome.ranked),
+            facets=outcome.facets, filters=plan.filters, sort="date" if by_date else "relevance",
+            suggestion=plan.suggestion, warnings=tuple(warnings), corrections=tuple(plan.corrections),
+        )
+
+    def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
+        """``(id, score)`` of the first ``depth`` hits in ``search``'s order (no snippets, no counts)."""
+        plan = plan_search(query or "", self.view(include_private), {}, False)
+        outcome = self._run(Request(plan, include_private), 0, depth, plan.browse)
+        return [(doc["id"], score) for doc, score in outcome.ranked]
+
+    def _run(self, request: Request, start: int, end: int, by_date: bool, facets: bool = False,
+             disjunctive: bool = False) -> Outcome:
+        """Count, fetch and rank ``request``'s matches; the documents at positions ``start``…``end``."""
+        plan = request.plan
+        self.statistics.prefetch((f, t) for f, terms in plan_terms(plan).items() for t in terms)
+        counts = self._counts(request, facets, disjunctive)
+        if counts["unfiltered"] <= CANDIDATES:
+            return self._complete(request, start, end, by_date, facets, disjunctive)
+        outcome = Outcome(total=counts["total"], facets=counts["facets"])
+        if not request.exact:
+            outcome.warnings.append(APPROXIMATE)
+        if counts["total"] <= CANDIDATES:
+            fetched = self._fetch(request, request.fetching(request.condition(), CANDIDATES))
+            found = fetched.match(plan)
+            if not request.exact:
+                outcome.total = int(found.mask.sum())
+            outcome.ranked = self._ranked(fetched, found, end, by_date)[start:]
+        elif by_date:
+            found_window, _ = window(self.reader, lambda n, p: request.fetching(request.condition(), n, p), start, end)
+            fetched = Fetched(found_window, plan, self.statistics)
+            found = fetched.match(plan)
+            outcome.ranked = self._ranked(fetched, found, end - start, True)
+        else:
+            fetched = Fetched(chain_window(self.reader, request, 0, CANDIDATES), plan, self.statistics)
+            found = fetched.match(plan)
+            outcome.ranked = self._ranked(fetched, found, end, False)[start:]
+            if end > CANDIDATES:
+                outcome.ranked += self._beyond(request, max(start, CANDIDATES), end)
+        if counts["every"] is not None:  # else it could not be counted
+            outcome.warnings += coverage(counts["every"], counts["total"], len(plan.clauses), match_coverage(found)[1])
+        return outcome
+
+    def _counts(self, request: Request, facets: bool, disjunctive: bool) -> dict:
+        """Matches with and without the option filters, with every clause, and the facet counts (one round trip)."""
+        plan = request.plan
+        searches = {"total": request.counting(request.condition(), FACET_FIELDS if facets else ())}
+        if plan.selected:
+            searches["unfiltered"] = request.counting(request.condition(options=False))
+        every = request.condition(every=True) if len(plan.clauses) > 1 else None
+        if every is not None:
+            searches["every"] = request.counting(every)
+        for name in plan.selected if facets and disjunctive else ():
+            searches[name] = request.counting(request.condition(leave_out=name), (name,))
+        asked = {key: params for key, params in searches.items() if params is not None}
+        answers = dict(zip(asked, self.reader.search(list(asked.values()))))
+        found = {key: answers[key]["found"] if key in answers else 0 for key in searches}
+        counted = {key: _facet_counts(answers[key]) if key in answers else {} for key in searches}
+        facet_counts = {name: counted["total"].get(name, {}) for name in FACET_FIELDS} if facets else {}
+        for name in plan.selected if facets and disjunctive else ():
+            facet_counts[name] = counted[name].get(name, {})
+        every = found.get("every", found["total"] if len(plan.clauses) < 2 else None)
+        return {"total": found["total"], "unfiltered": found.get("unfiltered", found["total"]), "every": every,
+                "facets": facet_counts}
+
+    def _complete(self, request: Request, start: int, end: int, by_date: bool, facets: bool,
+                  disjunctive: bool) -> Outcome:
+        """Every match fetched: total, counts and order computed exactly as the local index does."""
+        plan = request.plan
+        fetched = self._fetch(request, request.fetching(request.condition(options=False), CANDIDATES))
+        found = fetched.match(plan)
+        total = int(found.mask.sum())
+        every, best = match_coverage(found)
+        outcome = Outcome(total=total, warnings=coverage(every, total, len(plan.clauses), best))
+        outcome.facets = fetched.counts(plan, found, disjunctive) if facets else {}
+        outcome.ranked = self._ranked(fetched, found, end, by_date)[start:]
+        return outcome
+
+    def _fetch(self, request: Request, params: dict | None) -> Fetched:
+        hits = [h["document"] for h in self.reader.search([params])[0]["hits"]] if params else []
+        return Fetched(hits, request.plan, self.statistics)
+
+    @staticmethod
+    def _ranked(fetched: Fetched, found, wanted: int, by_date: bool) -> list[tuple[dict, float]]:
+        return [(fetched.hits[doc], score) for doc, score in fetched.ordered(found, wanted, by_date)]
+
+    def _beyond(self, request: Request, start: int, end: int) -> list[tuple[dict, float]]:
+        """Matches ``start``…``end`` of Typesense's ranking (past the re-scored ones), scored by ours."""
+        fetched = Fetched(chain_window(self.reader, request, start, end), request.plan, self.statistics)
+        found = fetched.match(request.plan)
+        scores = dict(found.ranking.best(fetched.size, found.rows)) if found.ranking is not None else {}
+        return [(hit, scores[doc]) for doc, hit in enumerate(fetched.hits) if doc in scores]
+
+    def _hits(self, plan: Plan, ranked: list[tuple[dict, float]]) -> tuple[Hit, ...]:
+        """The hits of a page: stored fields fetched for them alone, snippets from the plan's terms."""
+        documents = stored(self.reader, [doc["id"] for doc, _ in ranked])
+        highlight = plan.highlight() if plan.clauses else None
+        hits = []
+        for doc, score in ranked:
+            fields = documents.get(doc["id"], doc)
+            snippets = snippets_for(fields, highlight, SCHEMA) if highlight is not None else ()
+            hits.append(_hit(fields, score, snippets or opening_snippet(fields)))
+        return tuple(hits)
+
+    def titles(self, node, include_private: bool, limit: int) -> list[str]:
+        """Titles of the best visible matches of ``node`` (completions, ``ClusterView.titles``)."""
+        outcome = self._run(Request(Plan(clauses=[node]), include_private), 0, limit, False)
+        documents = stored(self.reader, [doc["id"] for doc, _ in outcome.ranked])
+        return [documents[doc["id"]].get("title", "") for doc, _ in outcome.ranked if doc["id"] in documents]
+
+    def suggest(self, prefix: str, limit: int = 10, include_private: bool = False) -> list[str]:
+        """Completions of ``prefix`` for a search box: visible words and titles, best first."""
+        _check_page(limit, 1)
+        return completions(prefix or "", self.view(include_private), limit)
+
+    # -- one resource ------------------------------------------------------
+
+    def _stored(self, doc_id: str, include_private: bool) -> dict:
+        """The stored fields of a visible ``doc_id``; unknown and hidden ids take the same path."""
+        found = stored(self.reader, [doc_id]).get(doc_id) if isinstance(doc_id, str) and doc_id else None
+        if found is None or (found.get("private") and not include_private):
+            raise DocumentNotFoundError(f"aucune ressource avec l'identifiant {doc_id!r}")
+        return found
+
+    def document(self, doc_id: str, include_private: bool = False) -> Document:
+        """The stored resource ``doc_id``; private ones only with ``include_private``."""
+        return stored_document(self._stored(doc_id, include_private))
+
+    def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
+        """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
+        _check_page(limit, page)
+        fields = self._stored(doc_id, include_private)
+        query = similar_query(ClusterKeyTerms(self.statistics), fields)
+        plan = Plan(clauses=[query] if query is not None else [], searchable=query is not None)
+        outcome = self._run(Request(plan, include_private, hidden=(doc_id,)), (page - 1) * limit, page * limit,
+                            False, facets=True)
+        return Results(query=doc_id, total=outcome.total, page=page, limit=limit,
+                       hits=self._hits(plan, outcome.ranked), facets=outcome.facets)
+
+    # -- the collection ----------------------------------------------------
+
+    def facets(self, include_private: bool = False) -> dict[str, dict[str, int]]:
+        """Every facet value with its count over the resources the caller may see."""
+        request = Request(Plan(), include_private)
+        [answer] = self.reader.search([request.counting(request.condition(), FACET_FIELDS)])
+        counted = _facet_counts(answer)
+        return {name: counted.get(name, {}) for name in FACET_FIELDS}
+
+    def stats(self, include_private: bool = False) -> dict:
+        """Size and provenance of the collection, counting only what the caller may see."""
+        request = Request(Plan(), include_private)
+        [answer] = self.reader.search([request.counting(request.condition(), FACET_FIELDS)])
+        counted = _facet_counts(answer)
+        return {
+            "index_dir": self.index_dir,
+            "generation": self.reader.collection,
+            "documents": answer["found"],
+            "built_at": self.manifest.get("built_at"),
+            "analyzer_version": self.manifest.get("analyzer_version"),
+            "sources": self.manifest.get("sources", []),
+            "size_bytes": self.reader.memory(),
+            "facet_values": {name: len(counted.get(name, {})) for name in FACET_FIELDS},
+        }
+
+
+def _facet_counts(answer: dict) -> dict[str, dict[str, int]]:
+    """Typesense's ``facet_counts`` as ``{facet: {value: count}}``, ordered as the local index orders them."""
+    counts = {f["field_name"]: {c["value"]: c["count"] for c in f["counts"]} for f in answer.get("facet_counts", ())}
+    return ordered_counts(counts)
+
+
+def _split(value) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+def _hit(fields: dict, score: float, snippets) -> Hit:
+    return Hit(
+        id=fields["id"], title=fields.get("title", ""), score=score, snippets=snippets,
+        type=fields.get("type", ""), year=fields.get("year", ""), date=fields.get("date", ""),
+        themes=_split(fields.get("theme")), territories=_split(fields.get("territory")),
+        private=bool(fields.get("private")), url=fields.get("url", ""), indexed_at=fields.get("indexed_at", ""),
+    )
+
