@@ -26,3 +26,11 @@ def corpus_index(tmp_path_factory) -> Path:
 def searcher(corpus_index) -> Searcher:
     with Searcher(corpus_index) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def typesense_cluster(tmp_path_factory):
+    """One real 3-node Typesense cluster for every cluster test of the session (``cluster_support``)."""
+    from cluster_support import running_cluster
+
+    yield from running_cluster(tmp_path_factory.mktemp("cluster"))

@@ -1,101 +1,42 @@
-"""A real 3-node Typesense cluster, started by these tests and stopped by them (never a mock).
+"""Writing to a real 3-node Typesense cluster, started by the tests and stopped by them (never a mock).
 
-One cluster per test session (the tests of this module run on one xdist
-worker: ``xdist_group``), started and stopped through the command line, as a
-user would. Each test writes under its own alias, so tests do not see each
-other's documents. Faults: the leader killed with SIGKILL during an
+One cluster per test session (``conftest.typesense_cluster``: every
+cluster test module is in the xdist group "cluster", so one worker runs
+them), started and stopped through the command line, as a user would.
+Each test writes under its own alias, so tests do not see each other's
+documents. Faults: the leader killed with SIGKILL during an
 indexing run, a node restarted, a rebuild killed in the middle, a wrong API
 key, an unreachable cluster.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from indexer.cluster import ClusterAddress, Connection, parse_cluster_url
-from search.cluster import LocalCluster, cluster_status
-from search.cluster.server import process_start_time, reap
+from indexer.cluster.vocabulary import SUFFIX, vocabulary_name
+from search.cluster import LocalCluster
+from search.cluster.server import process_start_time
 
-from conftest import CORPUS, ROOT
+from cluster_support import JSONL, cdtn_sample, closed_ports, documents_per_node, rtes, spawn, wait_for
+from conftest import CORPUS
 
 pytestmark = pytest.mark.xdist_group("cluster")
 
-CDTN = ROOT / "data" / "cdtn-datafiller-2020" / "corpus.jsonl.gz"
-JSONL = ["--id-field", "doc_id", "--title-field", "title", "--text-field", "text"]
-
-
-def rtes(*args, timeout: float = 180) -> subprocess.CompletedProcess:
-    """Run the command line in a child process, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-c", "from search.cli import main; main()", *map(str, args)],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-    )
-
-
-def spawn(*args) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from search.cli import main; main()", *map(str, args)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-
-
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """Three nodes started by ``rtes-search cluster start``, stopped by ``cluster stop`` at the end."""
-    directory = tmp_path_factory.mktemp("cluster")
-    started = rtes("cluster", "start", "--nodes", 3, "--dir", directory, "--json")
-    assert started.returncode == 0, started.stderr
-    info = json.loads(started.stdout)
-    local = LocalCluster.load(directory)
-    try:
-        yield local, info
-    finally:
-        stopped = rtes("cluster", "stop", "--dir", directory, "--json")
-        pids = [node.pid for node in LocalCluster.load(directory).nodes] + [n["pid"] for n in info["nodes"]]
-        for pid in pids:
-            if pid:
-                reap(pid)  # nodes restarted by a test are this process's children
-        assert stopped.returncode == 0, stopped.stderr
-        assert [pid for pid in pids if pid and process_start_time(pid) is not None] == []
+def cluster(typesense_cluster):
+    """The session's cluster (``conftest.typesense_cluster``): ``(LocalCluster, cluster start --json)``."""
+    return typesense_cluster
 
 
 def url(local: LocalCluster, alias: str) -> str:
     return local.url(alias)
-
-
-def documents_per_node(local: LocalCluster, alias: str) -> list[int | None]:
-    return [node.documents for node in cluster_status(local.address(alias)).nodes]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"pas atteint en {timeout} s : {what}")
-
-
-def cdtn_sample(path: Path, count: int, skip: int = 0) -> Path:
-    """The first ``count`` CDTN documents after ``skip``, as a JSONL file."""
-    with gzip.open(CDTN, "rt", encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
-        for number, line in enumerate(source):
-            if number >= skip + count:
-                break
-            if number >= skip:
-                out.write(line)
-    return path
 
 
 def report(done: subprocess.CompletedProcess) -> dict:
@@ -128,9 +69,16 @@ def aliased(local: LocalCluster, alias: str) -> str:
 
 
 def collections(local: LocalCluster, prefix: str) -> dict[str, int]:
+    """The document collections of an alias (their vocabularies apart), with their sizes."""
     with Connection(local.address(prefix)) as connection:
         return {c["name"]: c["num_documents"] for c in connection.client.collections.retrieve()
-                if c["name"].startswith(prefix + "--")}
+                if c["name"].startswith(prefix + "--") and not c["name"].endswith(SUFFIX)}
+
+
+def vocabularies(local: LocalCluster, prefix: str) -> set[str]:
+    with Connection(local.address(prefix)) as connection:
+        return {c["name"] for c in connection.client.collections.retrieve()
+                if c["name"].startswith(prefix + "--") and c["name"].endswith(SUFFIX)}
 
 
 # -- the cluster itself ----------------------------------------------------------
@@ -187,7 +135,7 @@ def test_updates_and_prune(cluster, tmp_path):
     assert report(rtes("index", source, *JSONL, "--cluster", target, "--json", "-q"))["added"] == 20
     lines = source.read_text(encoding="utf-8").splitlines()
     changed = json.loads(lines[0])
-    changed["text"] += " Paragraphe ajouté."
+    changed["text"] += " Paragraphe zygomorphe ajouté."
     source.write_text("\n".join([json.dumps(changed, ensure_ascii=False), *lines[1:15]]) + "\n", encoding="utf-8")
     assert report(rtes("index", source, *JSONL, "--cluster", target, "--json", "-q")) == counts(
         updated=1, unchanged=14, documents=20)
@@ -200,7 +148,14 @@ def test_updates_and_prune(cluster, tmp_path):
         return {d["id"]: d["body"] for d in map(json.loads, stored.splitlines())}
 
     wait_for(lambda: len(bodies()) == 15, 10, "15 documents left on every node")
-    assert bodies()[changed["doc_id"]].endswith("Paragraphe ajouté.")
+    assert bodies()[changed["doc_id"]].endswith("Paragraphe zygomorphe ajouté.")
+
+    def vocabulary():
+        with Connection(local.address("updates")) as connection:
+            name = vocabulary_name(connection.client.aliases["updates"].retrieve()["collection_name"])
+            return {d["word"] for d in map(json.loads, connection.client.collections[name].documents.export().splitlines())}
+
+    assert "zygomorphe" in wait_for(vocabulary, 10, "the vocabulary on every node"), "an update adds its new words"
 
 
 def test_rebuild_switches_the_alias_to_a_new_collection(cluster):
@@ -213,6 +168,7 @@ def test_rebuild_switches_the_alias_to_a_new_collection(cluster):
     after = aliased(local, "rebuilt")
     assert after != before
     wait_for(lambda: collections(local, "rebuilt") == {after: 10}, 10, "the old collection dropped")
+    assert vocabularies(local, "rebuilt") == {vocabulary_name(after)}, "its vocabulary dropped with it"
 
 
 def test_a_rebuild_killed_in_the_middle_leaves_the_alias_on_the_old_collection(cluster, tmp_path):
@@ -274,18 +230,8 @@ def test_a_wrong_api_key_is_a_french_error(cluster):
     assert status.returncode == 1 and "clé refusée" in status.stdout
 
 
-def _closed_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def test_an_unreachable_cluster_fails_within_5_seconds():
-    nodes = ",".join(f"127.0.0.1:{port}" for port in _closed_ports(3))
+    nodes = ",".join(f"127.0.0.1:{port}" for port in closed_ports(3))
     started = time.monotonic()
     done = rtes("index", CORPUS, "--cluster", f"typesense://cle@{nodes}/rtes", "-q")
     elapsed = time.monotonic() - started

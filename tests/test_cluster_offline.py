@@ -13,6 +13,7 @@ from indexer import iter_documents
 from indexer.cluster import ClusterAddressError, collection_schema, parse_cluster_url, to_cluster
 from indexer.cluster.schema import TERM_FIELDS, date_key
 from indexer.metadata import extract_metadata
+from indexer.schema import SCHEMA
 from indexer.sync import document_fields
 from search.cli import cli
 from search.cluster import LocalCluster
@@ -67,12 +68,30 @@ def test_a_resource_becomes_our_analysed_terms_its_facets_and_its_original_text(
     assert sent["title_terms"] == "fich denich numero 4 vill lill enercoop"
     assert "enercoop" in sent["words"].split() and "ville" in sent["words"].split(), "unstemmed words"
     assert sent["territory"] == list(doc.territories) == ["Hauts-de-France", "Nord (59)", "Lille (59)"]
-    assert sent["year"] == "2017" and sent["date_key"] == 20170900
+    assert sent["year"] == "2017" and sent["date_key"] == 20170900000000
     assert (sent["private"], sent["indexed_at"], sent["content_hash"]) == (False, "2026-01-02T03:04:05Z",
                                                                         doc.content_hash())
+    assert sent["title_length"] == len(sent["title_terms"].split()) == 7
+    assert sent["words_length"] == len(sent["words"].split())
     indexed = {field["name"] for field in collection_schema("x")["fields"]}
-    assert indexed == {*TERM_FIELDS.values(), "words", "type", "year", "theme", "territory", "private", "date_key"}
-    assert "body" not in indexed, "the original text is stored, never indexed by Typesense"
+    assert indexed == {*TERM_FIELDS.values(), "words", "title_length", "summary_length", "body_length",
+                       "words_length", "type", "year", "theme", "territory", "private", "date_key"}
+    assert "body" not in indexed and "positions" not in indexed, "the original text is stored, never indexed"
+
+
+def test_positions_are_those_whoosh_indexes():
+    """Where a term's position jumps (after a removed stop word, a compound's joined form) is recorded,
+    so that phrases and proximity are checked on the cluster's terms exactly as on the local index."""
+    from search.cluster.candidates import position_of
+
+    for doc in iter_documents([CORPUS]):
+        fields = document_fields(extract_metadata(doc), "h", "2026-01-02T03:04:05Z", "/x")
+        sent = to_cluster(fields)
+        for name in ("title", "summary", "body", "words"):
+            tokens = [(t.text, t.pos) for t in SCHEMA[name].analyzer(fields[name], positions=True, mode="index")]
+            stored = sent["words" if name == "words" else f"{name}_terms"].split()
+            moves = sent["positions"].get(name)
+            assert [(term, position_of(i, moves)) for i, term in enumerate(stored)] == tokens
 
 
 def test_a_law_article_has_no_facet_values_at_all():
@@ -81,9 +100,12 @@ def test_a_law_article_has_no_facet_values_at_all():
     sent = to_cluster(fields)
     assert not {"type", "year", "theme", "territory"} & set(sent)
     assert sent["date_key"] == 0
+    dated_by_indexing = to_cluster(dict(fields, indexed_at="2026-01-02T03:04:05Z"))
+    assert dated_by_indexing["date_key"] == 20260102030405, "no date: when it was first indexed, as locally"
 
 
-@pytest.mark.parametrize("date, key", [("2018-12-04", 20181204), ("2017-09", 20170900), ("2016", 20160000),
+@pytest.mark.parametrize("date, key", [("2018-12-04", 20181204000000), ("2017-09", 20170900000000),
+                                       ("2016", 20160000000000), ("2026-01-02T03:04:05Z", 20260102030405),
                                        ("", 0), ("vers 2016", 0)])
 def test_date_keys_sort_like_the_date_strings(date, key):
     assert date_key(date) == key
@@ -166,3 +188,40 @@ def test_batches_are_sent_in_order_and_the_first_error_reaches_the_loop():
             failing.send(["après"])
         failing.close()
     assert ["après"] not in sent, "nothing is written after an error"
+
+
+# -- plans as Typesense filters -------------------------------------------------------------
+
+
+def _request(searcher, query: str, **filters):
+    from search.cluster.fetch import Request
+    from search.plan import plan_search
+
+    return Request(plan_search(query, searcher.view(False), filters), include_private=False)
+
+
+def test_words_become_one_list_of_terms_per_field(searcher):
+    request = _request(searcher, "marchés réservés")
+    assert request.words.text == "(title_terms:[`march`,`reserv`] || summary_terms:[`march`,`reserv`] || " \
+                                 "body_terms:[`march`,`reserv`])"
+    assert request.exact and request.base.text == "private:=false"
+    every = request.condition(every=True).text
+    assert every.count("&&") == 2 and "(title_terms:`march` || summary_terms:`march` || body_terms:`march`)" in every
+
+
+def test_facets_exclusions_and_phrases(searcher):
+    request = _request(searcher, "ESS -insertion", type=("Étude",))
+    assert request.selected["type"].text == "type:=[`Étude`]"
+    assert request.negations == "-insert" and not request.exact, "the ESS expansion is a phrase"
+    assert _request(searcher, '"marchés réservés"').exact is False
+    titled = _request(searcher, "ESS -titre:insertion")
+    assert titled.negations == "" and not titled.exact, "a negation of one field is no q exclusion"
+
+
+def test_a_plan_too_large_for_one_filter_becomes_any_of_its_terms(searcher):
+    from search.cluster.expression import MAX_SIZE
+
+    request = _request(searcher, "SPASER SIAE SCIC IAE ESS PTCE CRESS marchés publics coopératives")
+    assert request.condition().size <= MAX_SIZE and not request.exact
+    assert request.condition(every=True) is None, "every clause at once does not fit: not counted"
+    assert "title_terms:[" in request.words.text and "spaser" in request.words.text

@@ -14,9 +14,9 @@ Fields, by use:
 - ``title_terms``, ``summary_terms``, ``body_terms``: the stemmed French
   analysis of each text field (what words are searched in, weights 3/2/1);
 - ``words``: the unstemmed analysis of all three, stop words kept (exact
-  phrases, prefixes); ``vocabulary``: its distinct words, a facet, so that
-  Typesense counts the documents of each word for any filter (the
-  vocabulary of typo corrections and completions, through facet queries);
+  phrases, the vocabulary of typo corrections and completions, whose
+  distinct words are also written to a collection of their own:
+  ``indexer.cluster.vocabulary``);
 - ``*_length`` (``title_length``…``words_length``): how many terms each of
   those four fields holds, facets whose sums give the average lengths BM25
   needs; ``positions``, stored only: where a term does not stand one
@@ -42,7 +42,6 @@ from indexer.schema import FACET_FIELDS, MULTI_VALUED, SCHEMA, TEXT_FIELDS
 TERM_FIELDS = {name: f"{name}_terms" for name in TEXT_FIELDS}
 TERM_WEIGHTS = {"title_terms": 6, "summary_terms": 3, "body_terms": 2}
 WORDS_FIELD = "words"
-VOCABULARY = "vocabulary"
 POSITIONS = "positions"
 DATE_KEY = "date_key"
 # The analysed fields, named as in the local schema, and the Typesense field holding their terms.
@@ -60,8 +59,7 @@ def collection_schema(name: str) -> dict:
         {"name": name_, "type": "string[]" if name_ in MULTI_VALUED else "string", "facet": True, "optional": True}
         for name_ in FACET_FIELDS
     ]
-    counted = [{"name": VOCABULARY, "type": "string[]", "facet": True}]
-    counted += [{"name": length, "type": "int32", "facet": True} for length in LENGTHS.values()]
+    counted = [{"name": length, "type": "int32", "facet": True} for length in LENGTHS.values()]
     flags = [{"name": "private", "type": "bool"}, {"name": DATE_KEY, "type": "int64"}]
     return {"name": name, "fields": [*text, *facets, *counted, *flags]}
 
@@ -127,7 +125,6 @@ def to_cluster(fields: dict) -> dict:
         document[target], document[LENGTHS[name]] = " ".join(terms), len(terms)
         if moves:
             positions[name] = moves
-    document[VOCABULARY] = sorted(set(document[WORDS_FIELD].split()))
     document[POSITIONS] = positions
     for name in FACET_FIELDS:
         value = fields.get(name)

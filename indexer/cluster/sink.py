@@ -17,6 +17,11 @@ that the alias points to, so that readers always search a whole collection:
   that leaves the alias on the old one; the orphan is dropped by the next
   rebuild.
 
+Beside each collection ``C``, the collection ``C.words`` holds its distinct
+words (``indexer.cluster.vocabulary``), written at the end of each run
+(a rebuild writes them all; an update adds the new ones), created and
+dropped with ``C``.
+
 Typesense 0.24 collections hold no metadata, so the manifest of each
 collection (versions, sources, mapping, build time) is a document of a small
 collection of its own, ``rtes_search_manifests``, keyed by collection name.
@@ -31,8 +36,9 @@ from urllib.parse import quote
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
-from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, collection_schema, to_cluster
+from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, WORDS_FIELD, collection_schema, to_cluster
 from indexer.cluster.sender import BatchSender
+from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_schema
 from indexer.sync import KnownDocument
 from indexer.versions import same_versions
 
@@ -60,6 +66,7 @@ class ClusterSink:
         self.pending: list[dict] = []
         self.sender: BatchSender | None = None
         self.ids: set[str] = set()
+        self.words = WordCounts()
 
     # -- reading what is there ---------------------------------------------
 
@@ -119,7 +126,9 @@ class ClusterSink:
     # -- writing -----------------------------------------------------------
 
     def add(self, fields: dict) -> None:
-        self.pending.append(to_cluster(fields))
+        document = to_cluster(fields)
+        self.pending.append(document)
+        self.words.add(document[WORDS_FIELD])
         self.ids.add(fields["id"])
         if len(self.pending) >= BATCH_SIZE:
             self._flush()
@@ -162,10 +171,11 @@ class ClusterSink:
         from typesense.exceptions import ObjectAlreadyExists
 
         name = f"{self.alias}--{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{time.time_ns() % 10**6:06d}"
-        try:
-            self._write(lambda: self.client.collections.create(collection_schema(name)))
-        except ObjectAlreadyExists:
-            pass  # created by a first try whose answer was lost during an election
+        for schema in (collection_schema(name), vocabulary_schema(vocabulary_name(name))):
+            try:
+                self._write(lambda schema=schema: self.client.collections.create(schema))
+            except ObjectAlreadyExists:
+                pass  # created by a first try whose answer was lost during an election
         return name
 
     # -- ending ------------------------------------------------------------
@@ -176,6 +186,7 @@ class ClusterSink:
         if self.sender is not None:
             self.sender.close()
         collection = self.target or self.previous
+        self._write_words(collection)
         built_at = time.time() if self.fresh else self._manifest.get("built_at")
         manifest = dict(manifest, documents=len(self.ids), built_at=built_at, collection=collection,
                         cluster_schema_version=CLUSTER_SCHEMA_VERSION)
@@ -185,6 +196,14 @@ class ClusterSink:
             self._drop_others(collection)
         self.connection.close()
         return len(self.ids)
+
+    def _write_words(self, collection: str) -> None:
+        """The run's words into the vocabulary: all of them after a rebuild, the new ones after an update
+        (``create`` leaves a known word and its count as they are)."""
+        action = "upsert" if self.fresh else "create"
+        words = self.client.collections[vocabulary_name(collection)].documents
+        for batch in self.words.batches():
+            self._write(lambda batch=batch: words.import_(batch, {"action": action}))
 
     def _write_manifest(self, collection: str, manifest: dict) -> None:
         from typesense.exceptions import ObjectAlreadyExists
@@ -206,8 +225,9 @@ class ClusterSink:
         """
         try:
             for info in self._read(lambda: self.client.collections.retrieve()):
-                if info["name"] != keep and info["name"].startswith(f"{self.alias}--"):
-                    self._drop(info["name"])
+                name = info["name"]
+                if name not in (keep, vocabulary_name(keep)) and name.startswith(f"{self.alias}--"):
+                    self._drop(name)
         except ClusterError:
             pass
 
@@ -215,6 +235,7 @@ class ClusterSink:
         from typesense.exceptions import ObjectNotFound
 
         for request in (lambda: self.client.collections[name].delete(),
+                        lambda: self.client.collections[vocabulary_name(name)].delete(),
                         lambda: self.client.collections[MANIFESTS].documents[name].delete()):
             try:
                 self._write(request)

@@ -103,18 +103,19 @@ class CollectionReader:
         client = self._connection.client
         return int(self._call(lambda: client.metrics.retrieve()).get("typesense_memory_allocated_bytes", 0))
 
-    def search(self, searches: list[dict]) -> list[dict]:
-        """The answers to ``searches`` (search parameters each), in order; one round trip per ``BATCH``."""
+    def search(self, searches: list[dict], collection: str | None = None) -> list[dict]:
+        """The answers to ``searches`` (search parameters each) in ``collection`` (default: the alias's),
+        in order; one round trip per ``BATCH``."""
         answers = []
         for start in range(0, len(searches), BATCH):
-            answers += self._batch(searches[start:start + BATCH])
+            answers += self._batch(searches[start:start + BATCH], collection or self.collection)
         return answers
 
-    def _batch(self, searches: list[dict]) -> list[dict]:
+    def _batch(self, searches: list[dict], collection: str) -> list[dict]:
         from typesense.exceptions import ObjectNotFound
 
         client = self._connection.client
-        body = {"searches": [dict(s, collection=self.collection) for s in searches]}
+        body = {"searches": [dict(s, collection=collection) for s in searches]}
         try:
             answer = self._call(lambda: client.multi_search.perform(body, {"limit_multi_searches": BATCH}))
         except ObjectNotFound:

@@ -5,24 +5,28 @@ in each filter unless private resources are allowed), so a word only
 private resources hold is never suggested nor corrected to, and a facet
 value only they carry is never resolved.
 
-The vocabulary is the ``vocabulary`` facet the writer fills with each
-document's distinct unstemmed words (``indexer.cluster.schema``):
-Typesense counts the documents of any word for any filter, and its facet
-queries find the words starting with a prefix (completions) or within one
-or two typos of one (corrections, then kept only when the whole word is
-close enough and shares its first letter, as the local view does).
-Counts are cached for the view's life (a refreshed searcher makes new views).
+The vocabulary is the collection of distinct words the writer keeps
+beside the documents (``indexer.cluster.vocabulary``): Typesense's own
+typo tolerance finds there the words within one or two edits of a typed
+word (kept when they share its first letter and are that close,
+Damerau-Levenshtein, as the local view does), its prefix search the
+words a typed beginning may complete to. How many documents hold a word
+is then counted for the caller (``words`` terms, visible documents only:
+a word only private resources hold counts 0 and is never offered), in
+one round trip for all the candidates, and cached for the view's life (a
+refreshed searcher makes new views).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
-from indexer.cluster.schema import TERM_FIELDS, VOCABULARY, WORDS_FIELD
+from indexer.cluster.schema import TERM_FIELDS, WORDS_FIELD
+from indexer.cluster.vocabulary import vocabulary_name
 from indexer.schema import FACET_FIELDS, SCHEMA, TEXT_FIELDS
 from search.cluster.expression import Condition, both, either, literal, values
 from search.cluster.fetch import MAX_FACET_VALUES
@@ -30,9 +34,21 @@ from search.compile import Compiler
 from search.query import All, Word
 from search.vocabulary import spelled_like
 
-NEIGHBOURS_SCANNED = 250
+# Words of the vocabulary read per typo or prefix (Typesense's largest page).
+CANDIDATES = 250
 MAX_TITLE_WORDS = 8
 TEXT_STORED = "title,summary,body"
+
+
+def _close(word: str, other: str, edits: int) -> bool:
+    """The local view's rule (``search.vocabulary``): the same first letter, and the rest within ``edits``
+    (Levenshtein), or the two letters of one place swapped."""
+    if other[:1] != word[:1]:
+        return False
+    swapped = len(word) == len(other) and [i for i, (a, b) in enumerate(zip(word, other)) if a != b]
+    if swapped and len(swapped) == 2 and swapped[1] == swapped[0] + 1:
+        return word[swapped[0]] == other[swapped[1]] and word[swapped[1]] == other[swapped[0]]
+    return Levenshtein.distance(word[1:], other[1:], score_cutoff=edits) <= edits
 
 
 class ClusterView:
@@ -43,23 +59,39 @@ class ClusterView:
         self._include_private = include_private
         self._visible = Condition(None) if include_private else Condition("private:=false")
         self._values: dict[str, frozenset[str]] | None = None
-        self.doc_count = lru_cache(maxsize=4096)(self._doc_count)
+        self._counts: dict[str, int] = {}
 
     def analyzer(self, field: str):
         return SCHEMA[field].analyzer
 
-    def _search(self, matched: Condition, **params) -> dict:
+    @staticmethod
+    def _params(matched: Condition, **params) -> dict:
         search = {"q": "*", "query_by": WORDS_FIELD, "per_page": 0, **params}
         if matched.text is not None:
             search["filter_by"] = matched.text
-        [answer] = self._reader.search([search])
+        return search
+
+    def _search(self, matched: Condition, **params) -> dict:
+        [answer] = self._reader.search([self._params(matched, **params)])
         return answer
 
-    def _facet_words(self, prefix: str, typos: int, count: int) -> list[tuple[str, int]]:
-        """Visible words starting with ``prefix`` (give or take ``typos``), most documents first."""
-        answer = self._search(self._visible, facet_by=VOCABULARY, facet_query=f"{VOCABULARY}:{prefix}",
-                              facet_query_num_typos=typos, max_facet_values=count)
-        return [(c["value"], c["count"]) for f in answer["facet_counts"] for c in f["counts"]]
+    def _vocabulary(self, text: str, typos: int, prefix: bool) -> list[str]:
+        """Words of the vocabulary within ``typos`` edits of ``text`` (or starting with it)."""
+        search = {"q": text, "query_by": "word", "prefix": "true" if prefix else "false", "num_typos": typos,
+                  "typo_tokens_threshold": 1_000_000, "drop_tokens_threshold": 0, "exhaustive_search": "true",
+                  "per_page": CANDIDATES, "include_fields": "word", "highlight_fields": "none"}
+        [answer] = self._reader.search([search], vocabulary_name(self._reader.collection))
+        return [hit["document"]["word"] for hit in answer["hits"]]
+
+    def counts(self, words) -> dict[str, int]:
+        """Visible documents holding each of ``words`` (a ``words`` term), counted in one round trip."""
+        missing = [w for w in dict.fromkeys(words) if w not in self._counts]
+        if missing:
+            searches = [dict(self._params(both([self._visible, Condition(f"{WORDS_FIELD}:{literal(w)}")])))
+                        for w in missing]
+            for word, answer in zip(missing, self._reader.search(searches)):
+                self._counts[word] = answer["found"]
+        return {w: self._counts[w] for w in words}
 
     def facet_values(self, field: str) -> frozenset[str]:
         if self._values is None:
@@ -67,9 +99,8 @@ class ClusterView:
             self._values = {f["field_name"]: frozenset(c["value"] for c in f["counts"]) for f in answer["facet_counts"]}
         return self._values.get(field, frozenset())
 
-    def _doc_count(self, word: str, at_most: int = 1000) -> int:
-        matched = both([self._visible, Condition(f"{VOCABULARY}:={literal(word)}")])
-        return min(self._search(matched)["found"], at_most)
+    def doc_count(self, word: str, at_most: int = 1000) -> int:
+        return min(self.counts([word])[word], at_most)
 
     def ranked_doc_count(self, text: str) -> int:
         """Visible documents matching ``text`` in the ranked fields (``entreprise`` finds ``entreprises``)."""
@@ -80,18 +111,16 @@ class ClusterView:
         return self._search(both([self._visible, words]))["found"]
 
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
-        found = []
-        for other, count in self._facet_words(word, edits, NEIGHBOURS_SCANNED):
-            if other != word and other[:1] == word[:1]:
-                distance = damerau_levenshtein(word, other)
-                if distance <= edits:
-                    found.append((other, distance, count))
+        close = {other: damerau_levenshtein(word, other) for other in self._vocabulary(word, edits, False)
+                 if other != word and _close(word, other, edits)}
+        found = [(other, close[other], count) for other, count in self.counts(close).items() if count]
         found.sort(key=lambda f: (f[1], -f[2], f[0]))
         return found
 
     def prefix_words(self, prefix: str, limit: int) -> list[str]:
-        words = [(w, n) for w, n in self._facet_words(prefix, 0, max(limit, 1)) if w.startswith(prefix)]
-        return [w for w, _ in sorted(words, key=lambda item: (-item[1], item[0]))][:limit]
+        words = [w for w in self._vocabulary(prefix, 0, True) if w.startswith(prefix)]
+        counted = sorted(((n, w) for w, n in self.counts(words).items() if n), key=lambda item: (-item[0], item[1]))
+        return [w for _, w in counted[:limit]]
 
     def follows(self, previous: str, word: str) -> int:
         answer = self._search(self._visible, q=f'"{previous} {word}"', query_by=WORDS_FIELD, prefix="false",
@@ -99,7 +128,7 @@ class ClusterView:
         return answer["found"]
 
     def written(self, word: str, hyphenated: bool = False) -> str:
-        matched = both([self._visible, Condition(f"{VOCABULARY}:={literal(word)}")])
+        matched = both([self._visible, Condition(f"{WORDS_FIELD}:{literal(word)}")])
         hits = self._search(matched, per_page=1, include_fields=TEXT_STORED)["hits"]
         if not hits:
             return word

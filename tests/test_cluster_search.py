@@ -1,0 +1,221 @@
+"""Searching a real 3-node Typesense cluster: the RTES evaluation, private resources, more than one page
+of candidates, and faults (the leader killed during a loop of searches, an unreachable cluster, a wrong key).
+
+The RTES corpus is indexed once under the alias ``rtes-search``, and the
+first 600 CDTN articles under ``cdtn-search``: enough matches for
+Typesense's counts and ranking to take over from the exact path (more than
+250), compared with a local index of the same articles.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from indexer import FieldMapping, build_index
+from search import Searcher, SearchError
+from search.cluster import ClusterSearcher
+from search.cluster.fetch import CANDIDATES
+from search.cluster.searcher import APPROXIMATE
+from search.evaluation import read_queries
+from search.http import Settings, create_app
+from search.http.auth import hash_token
+
+from cluster_support import JSONL, cdtn_sample, closed_ports, documents_per_node, index_into, rtes, wait_for
+from conftest import CORPUS, ROOT
+from http_support import SIEG, TOKEN, WEBINAR, served
+
+pytestmark = pytest.mark.xdist_group("cluster")
+
+PRIVATE_QUERY = "services d'intérêt économique général"
+
+
+@pytest.fixture(scope="module")
+def rtes_url(typesense_cluster) -> str:
+    local, _ = typesense_cluster
+    return index_into(local, "rtes-search", CORPUS)
+
+
+@pytest.fixture(scope="module")
+def cluster_searcher(rtes_url):
+    with ClusterSearcher(rtes_url) as searcher:
+        yield searcher
+
+
+@pytest.fixture(scope="module")
+def cdtn(typesense_cluster, tmp_path_factory):
+    """600 CDTN articles in the cluster and in a local index: ``(cluster url, local index folder)``."""
+    local, _ = typesense_cluster
+    folder = tmp_path_factory.mktemp("cdtn-sample")
+    sample = cdtn_sample(folder / "sample.jsonl", 600)
+    build_index([sample], folder / "index", mapping=FieldMapping("doc_id", "title", "text"))
+    return index_into(local, "cdtn-search", sample, *JSONL), folder / "index"
+
+
+# -- the RTES evaluation queries -----------------------------------------------------------
+
+
+def test_the_rtes_queries_find_the_same_first_resource_as_the_local_index(cluster_searcher, searcher):
+    queries = read_queries(ROOT / "tests" / "eval" / "rtes" / "queries.tsv")
+    same = [q.text for q in queries
+            if [d for d, _ in cluster_searcher.ranking(q.text, depth=1)] == [d for d, _ in searcher.ranking(q.text, 1)]]
+    assert len(same) >= 0.95 * len(queries), sorted({q.text for q in queries} - set(same))
+
+
+# -- private resources never appear without access ---------------------------------------------
+
+
+def test_private_resources_never_appear_through_the_api(cluster_searcher):
+    public = cluster_searcher.search(PRIVATE_QUERY, limit=20)
+    assert SIEG not in [h.id for h in public.hits] and not any(h.private for h in public.hits)
+    assert cluster_searcher.search(PRIVATE_QUERY, include_private=True).hits[0].id == SIEG
+    assert cluster_searcher.stats()["documents"] == 9 and cluster_searcher.stats(include_private=True)["documents"] == 10
+    assert sum(cluster_searcher.facets()["type"].values()) == 9
+    for ranked in (cluster_searcher.similar(WEBINAR, limit=20), cluster_searcher.search("", limit=20)):
+        assert SIEG not in [h.id for h in ranked.hits]
+    for refused in (lambda: cluster_searcher.document(SIEG), lambda: cluster_searcher.similar(SIEG)):
+        with pytest.raises(SearchError, match=f"aucune ressource avec l'identifiant {SIEG!r}"):
+            refused()
+    assert cluster_searcher.document(SIEG, include_private=True).private
+
+
+def test_private_words_are_never_suggested_nor_corrected_to(cluster_searcher):
+    # "informations" and "disponibles" are written only in the private resource.
+    for typo, word in (("informatoins", "informations"), ("disponibels", "disponibles")):
+        public = cluster_searcher.search(typo)
+        assert public.total == 0 and public.suggestion is None and public.corrections == ()
+        assert cluster_searcher.search(typo, include_private=True).suggestion == word
+    title = "Les Services d’Intérêt Économique Général"
+    assert title not in cluster_searcher.suggest("les serv")
+    assert title in cluster_searcher.suggest("les serv", include_private=True)
+    assert not any(s.lower().endswith("informations") for s in cluster_searcher.suggest("informat"))
+
+
+def test_private_resources_never_appear_through_the_command_line(rtes_url):
+    public = json.loads(rtes("search", PRIVATE_QUERY, "--cluster", rtes_url, "--json").stdout)
+    assert SIEG not in [h["id"] for h in public["hits"]]
+    private = json.loads(rtes("search", PRIVATE_QUERY, "--cluster", rtes_url, "--json", "--include-private").stdout)
+    assert private["hits"][0]["id"] == SIEG
+    for command in (("show", SIEG), ("similar", SIEG)):
+        hidden = rtes(*command, "--cluster", rtes_url)
+        assert hidden.returncode == 1 and hidden.stderr.strip() == f"Erreur : aucune ressource avec l'identifiant '{SIEG}'"
+    assert json.loads(rtes("stats", "--cluster", rtes_url, "--json").stdout)["documents"] == 9
+    facets = json.loads(rtes("facets", "--cluster", rtes_url, "--json").stdout)
+    assert sum(facets["year"].values()) == 9
+    similar = json.loads(rtes("similar", WEBINAR, "--cluster", rtes_url, "--json", "--limit", 20).stdout)
+    assert SIEG not in [h["id"] for h in similar["hits"]]
+
+
+def test_private_resources_never_appear_through_http(rtes_url):
+    settings = Settings(index_dir=rtes_url, token_hashes=frozenset({hash_token(TOKEN)}), rate_limit=0)
+    with TestClient(create_app(settings)) as client:
+        for headers in ({}, {"Authorization": TOKEN}):  # a token that is no bearer: public
+            hits = client.get("/api/v1/search", params={"q": PRIVATE_QUERY}, headers=headers).json()["hits"]
+            assert SIEG not in [h["id"] for h in hits]
+            assert client.get(f"/api/v1/documents/{SIEG}", headers=headers).status_code == 404
+            assert client.get(f"/api/v1/documents/{SIEG}/similar", headers=headers).status_code == 404
+            assert client.get("/health", headers=headers).json()["documents"] == 9
+            assert sum(client.get("/api/v1/facets", headers=headers).json()["year"].values()) == 9
+            suggestions = client.get("/api/v1/suggest", params={"q": "les serv"}, headers=headers).json()
+            assert "Les Services d’Intérêt Économique Général" not in suggestions["suggestions"]
+        allowed = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.get("/api/v1/search", params={"q": PRIVATE_QUERY}, headers=allowed).json()["hits"][0]["id"] == SIEG
+        assert client.get("/health", headers=allowed).json()["documents"] == 10
+
+
+def test_serve_takes_the_cluster_address(rtes_url, tmp_path):
+    import httpx
+
+    with served(tmp_path / "no-index", "--cluster", rtes_url) as base:
+        answer = httpx.get(f"{base}/api/v1/search", params={"q": "marchés réservés"}, timeout=10).json()
+    assert answer["hits"][0]["id"] == WEBINAR
+
+
+# -- more matches than one fetch: Typesense counts and ranks first ---------------------------
+
+
+def test_beyond_250_matches_counts_are_typesense_s_and_the_first_hits_ours(cdtn):
+    url, index = cdtn
+    with ClusterSearcher(url) as cluster, Searcher(index) as local:
+        for query in ("salarié employeur", "contrat de travail", "travail"):
+            ours, theirs = cluster.search(query, limit=10), local.search(query, limit=10)
+            assert ours.total > CANDIDATES and ours.total == theirs.total, query
+            assert ours.facets == theirs.facets and ours.hits[0].id == theirs.hits[0].id, query
+            assert ours.hits[0].score == pytest.approx(theirs.hits[0].score)
+            assert [w for w in ours.warnings if w != APPROXIMATE] == list(theirs.warnings)
+        deep = cluster.search("salarié employeur", limit=100, page=3)
+        assert len(deep.hits) == 100 and len({h.id for h in deep.hits}) == 100, "pages beyond the re-scored ones"
+        beyond = cluster.search("salarié employeur", limit=100, page=deep.pages + 1)
+        assert beyond.hits == () and beyond.warnings[-1].startswith("la page")
+        by_date = cluster.search("salarié", sort="date", limit=5, page=2)
+        assert by_date.sort == "date" and len(by_date.hits) == 5
+        exact = cluster.search('"contrat de travail"')
+        assert exact.total == local.search('"contrat de travail"').total, "no more than 250 candidates: exact"
+        assert APPROXIMATE not in exact.warnings
+        unsaid = cluster.search("travail -titre:article")  # a negation of one field: no filter says it
+        assert APPROXIMATE in unsaid.warnings and unsaid.total > local.search("travail -titre:article").total
+        assert not any(h.title.lower().startswith("article") for h in unsaid.hits), "the hits shown are exact"
+
+
+# -- faults --------------------------------------------------------------------------------------
+
+
+def test_searches_go_on_while_the_leader_is_killed(typesense_cluster, rtes_url):
+    local, _ = typesense_cluster
+    timeline, stop = [], threading.Event()
+
+    def loop():
+        with ClusterSearcher(rtes_url) as searcher:
+            while not stop.is_set():
+                try:
+                    searcher.search("marchés réservés")
+                    timeline.append((time.monotonic(), None))
+                except SearchError as exc:  # anything else fails the test through the thread's result
+                    timeline.append((time.monotonic(), str(exc)))
+                time.sleep(0.05)
+
+    worker = threading.Thread(target=loop)
+    worker.start()
+    try:
+        wait_for(lambda: len(timeline) >= 5, 30, "searches answering before the kill")
+        leader = local.leader()
+        killed = time.monotonic()
+        assert local.stop_node(leader, signal.SIGKILL)
+        wait_for(lambda: any(at > killed + 1 and error is None for at, error in timeline[-3:])
+                 and time.monotonic() > killed + 12, 40, "searches answering after the election")
+    finally:
+        stop.set()
+        worker.join(30)
+    errors = [(at - killed, error) for at, error in timeline if error is not None]
+    assert all(error.startswith(("cluster injoignable", "le cluster")) for _, error in errors), errors
+    assert not errors or max(at for at, _ in errors) < 30, errors
+    answered_after = [at - killed for at, error in timeline if error is None and at > killed]
+    assert answered_after and max(answered_after) > 10
+    local.start_node(leader)
+    local.wait_ready(60)
+    wait_for(lambda: documents_per_node(local, "rtes-search") == [10] * 3, 60, "the restarted node serving again")
+
+
+def test_an_unreachable_cluster_fails_search_within_5_seconds(tmp_path):
+    nodes = ",".join(f"127.0.0.1:{port}" for port in closed_ports(3))
+    started = time.monotonic()
+    done = rtes("search", "marchés", "--cluster", f"typesense://cle@{nodes}/rtes")
+    elapsed = time.monotonic() - started
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Erreur : cluster injoignable") and "Traceback" not in done.stderr
+    assert elapsed < 5 + 3, "≤ 5 s of waiting, plus the interpreter's start"
+
+
+def test_a_wrong_key_is_a_french_error_for_every_command(typesense_cluster, rtes_url):
+    local, _ = typesense_cluster
+    wrong = rtes_url.replace(local.api_key, "mauvaise-cle")
+    for command in (("search", "marchés"), ("show", WEBINAR), ("facets",), ("stats",), ("similar", WEBINAR)):
+        done = rtes(*command, "--cluster", wrong)
+        assert done.returncode == 1, (command, done.stderr)
+        assert "clé d'API refusée" in done.stderr and "Traceback" not in done.stderr
+        assert "mauvaise-cle" not in done.stderr, "the key is never shown"
