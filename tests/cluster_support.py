@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from indexer.cluster import ClusterAddress, Connection
 from search.cluster import LocalCluster, cluster_status
 from search.cluster.server import process_start_time, reap
 
@@ -72,6 +73,24 @@ def wait_for(condition, timeout: float, what: str):
 
 def documents_per_node(local: LocalCluster, alias: str) -> list[int | None]:
     return [node.documents for node in cluster_status(local.address(alias)).nodes]
+
+
+def aliased(local: LocalCluster, alias: str) -> str:
+    """The collection behind ``alias``, once every node knows it (a follower applies writes a moment later)."""
+    from typesense.exceptions import ObjectNotFound
+
+    def on_every_node():
+        names = set()
+        for host, port in local.address(alias).nodes:
+            single = ClusterAddress(local.api_key, ((host, port),), alias)
+            with Connection(single, retries=0) as connection:
+                try:
+                    names.add(connection.client.aliases[alias].retrieve()["collection_name"])
+                except ObjectNotFound:
+                    return None
+        return names.pop() if len(names) == 1 else None
+
+    return wait_for(on_every_node, 10, f"the alias {alias} on every node")
 
 
 def index_into(local: LocalCluster, alias: str, *sources) -> str:

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer.cluster import ClusterAddress, Connection, parse_cluster_url
+from indexer.cluster import Connection, parse_cluster_url
 from indexer.cluster.vocabulary import SUFFIX, vocabulary_name
 from search.cluster import LocalCluster
 from search.cluster.server import process_start_time
 
-from cluster_support import JSONL, cdtn_sample, closed_ports, documents_per_node, rtes, spawn, wait_for
+from cluster_support import JSONL, aliased, cdtn_sample, closed_ports, documents_per_node, rtes, spawn, wait_for
 from conftest import CORPUS
 
 pytestmark = pytest.mark.xdist_group("cluster")
@@ -49,24 +49,6 @@ def report(done: subprocess.CompletedProcess) -> dict:
 def counts(added=0, updated=0, deleted=0, unchanged=0, skipped=0, documents=0) -> dict:
     return dict(added=added, updated=updated, deleted=deleted, unchanged=unchanged, skipped=skipped,
                 documents=documents)
-
-
-def aliased(local: LocalCluster, alias: str) -> str:
-    """The collection behind ``alias``, once every node knows it (a follower applies writes a moment later)."""
-    from typesense.exceptions import ObjectNotFound
-
-    def on_every_node():
-        names = set()
-        for host, port in local.address(alias).nodes:
-            single = ClusterAddress(local.api_key, ((host, port),), alias)
-            with Connection(single, retries=0) as connection:
-                try:
-                    names.add(connection.client.aliases[alias].retrieve()["collection_name"])
-                except ObjectNotFound:
-                    return None
-        return names.pop() if len(names) == 1 else None
-
-    return wait_for(on_every_node, 10, f"the alias {alias} on every node")
 
 
 def collections(local: LocalCluster, prefix: str) -> dict[str, int]:
@@ -239,3 +221,31 @@ def test_an_unreachable_cluster_fails_within_5_seconds():
     assert done.returncode == 1
     assert "cluster injoignable" in done.stderr and "Traceback" not in done.stderr
     assert elapsed < 5 + 3, "the command fails fast (≤ 5 s of waiting, plus the interpreter's start)"
+
+
+def test_facet_counts_follow_updates_and_deletions(cluster, tmp_path):
+    from search.cluster import ClusterSearcher
+
+    local, _ = cluster
+    target = url(local, "counted")
+    source = tmp_path / "records.jsonl"
+    records = [{"id": f"r{i}", "title": f"Fiche {i}", "text": "Un marché réservé.", "kind": kind}
+               for i, kind in enumerate(["Étude", "Étude", "Guide"])]
+
+    def counted_after(rows, expected, *options):
+        """Index ``rows``; whether the type counts (the manifest, read from any node) become ``expected``."""
+        source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+        report(rtes("index", source, "--id-field", "id", "--title-field", "title", "--text-field", "text",
+                    "--field", "type=kind", "--cluster", target, "--json", "-q", *options))
+        aliased(local, "counted")
+
+        def counts():
+            with ClusterSearcher(target) as searcher:
+                return searcher.facets()["type"] == expected
+
+        return wait_for(counts, 10, f"the counts {expected}")
+
+    assert counted_after(records, {"Étude": 2, "Guide": 1})
+    records[0]["kind"] = "Guide"
+    assert counted_after(records, {"Guide": 2, "Étude": 1}), "a rewritten document moves its counts"
+    assert counted_after(records[1:], {"Guide": 1, "Étude": 1}, "--prune"), "a deleted one takes its counts away"

@@ -23,7 +23,8 @@ words (``indexer.cluster.vocabulary``), written at the end of each run
 dropped with ``C``.
 
 Typesense 0.24 collections hold no metadata, so the manifest of each
-collection (versions, sources, mapping, build time) is a document of a small
+collection (versions, sources, mapping, build time, and the documents per
+facet value: ``indexer.cluster.facets``) is a document of a small
 collection of its own, ``rtes_search_manifests``, keyed by collection name.
 """
 
@@ -36,6 +37,8 @@ from urllib.parse import quote
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
+from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
+from indexer.cluster.facets import FacetCounts, carried
 from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, WORDS_FIELD, collection_schema, to_cluster
 from indexer.cluster.sender import BatchSender
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_schema
@@ -48,7 +51,7 @@ BATCH_SIZE = 200
 WRITE_DEADLINE = 120.0
 # A batch of large documents can take a while to be indexed and replicated.
 WRITE_TIMEOUT = 60.0
-KNOWN_FIELDS = ("id", "content_hash", "indexed_at", "origin")
+KNOWN_FIELDS = ("id", "content_hash", "indexed_at", "origin", *FACET_FIELDS_READ)
 
 
 class ClusterSink:
@@ -67,6 +70,8 @@ class ClusterSink:
         self.sender: BatchSender | None = None
         self.ids: set[str] = set()
         self.words = WordCounts()
+        self.facets = FacetCounts()
+        self._carried: dict[str, tuple] = {}  # the facets of each known document (an update adjusts the counts)
 
     # -- reading what is there ---------------------------------------------
 
@@ -119,8 +124,12 @@ class ClusterSink:
                 doc = json.loads(line)
                 known[doc["id"]] = KnownDocument(doc.get("content_hash", ""), doc.get("indexed_at", ""),
                                                  doc.get("origin", ""))
+                if not self.fresh:
+                    self._carried[doc["id"]] = carried(doc)
         if not self.fresh:
             self.ids = set(known)
+            for facets in self._carried.values():
+                self.facets.count(facets)
         return known
 
     # -- writing -----------------------------------------------------------
@@ -129,11 +138,18 @@ class ClusterSink:
         document = to_cluster(fields)
         self.pending.append(document)
         self.words.add(document[WORDS_FIELD])
+        self._uncount(fields["id"])
+        self.facets.count(carried(document))
         self.ids.add(fields["id"])
         if len(self.pending) >= BATCH_SIZE:
             self._flush()
 
     replace = add  # an upsert replaces the whole document
+
+    def _uncount(self, doc_id: str) -> None:
+        """Take a known document's facets out of the counts (it is rewritten or deleted)."""
+        if doc_id in self._carried:
+            self.facets.count(self._carried.pop(doc_id), -1)
 
     def delete(self, doc_id: str) -> None:
         """Delete at once: a run never both writes and deletes one id, so order does not matter."""
@@ -143,6 +159,7 @@ class ClusterSink:
             self._write(lambda: self.client.collections[self.target].documents[quote(doc_id, safe="")].delete())
         except ObjectNotFound:
             pass  # already gone: what was asked
+        self._uncount(doc_id)
         self.ids.discard(doc_id)
 
     def _flush(self) -> None:
@@ -189,7 +206,7 @@ class ClusterSink:
         self._write_words(collection)
         built_at = time.time() if self.fresh else self._manifest.get("built_at")
         manifest = dict(manifest, documents=len(self.ids), built_at=built_at, collection=collection,
-                        cluster_schema_version=CLUSTER_SCHEMA_VERSION)
+                        cluster_schema_version=CLUSTER_SCHEMA_VERSION, facets=self.facets.to_dict())
         self._write_manifest(collection, manifest)
         if self.fresh:  # a fresh run wrote every document (the loop refuses to finish with none)
             self._write(lambda: self.client.aliases.upsert(self.alias, {"collection_name": collection}))

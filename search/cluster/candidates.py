@@ -15,6 +15,8 @@ are positions in the fetched list.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 import numpy as np
 
@@ -25,13 +27,21 @@ from search.nodes import Node, leaves
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 
 
-def position_of(index: int, moves) -> int:
-    """The position of the term at ``index``: its index, plus the jumps ``moves`` (``[index, shift]``) up to it.
+class Jumps:
+    """Where positions jump in one field of one document (``moves``: ``[index, shift]`` pairs, by index)."""
 
-    >>> [position_of(i, [[0, 1], [1, -1]]) for i in range(4)]  # coconstruct co construct polit
-    [1, 1, 2, 3]
-    """
-    return index + sum(shift for at, shift in moves or () if at <= index)
+    def __init__(self, moves):
+        self.at = [at for at, _ in moves or ()]
+        self.total = list(accumulate(shift for _, shift in moves or ()))
+
+    def position(self, index: int) -> int:
+        """The position of the term at ``index``: its index plus the jumps up to it.
+
+        >>> [Jumps([[0, 1], [1, -1]]).position(i) for i in range(4)]  # coconstruct co construct polit
+        [1, 1, 2, 3]
+        """
+        before = bisect_right(self.at, index)
+        return index + (self.total[before - 1] if before else 0)
 
 
 def _finder(terms: set[str]) -> re.Pattern:
@@ -73,13 +83,14 @@ class CandidatePostings:
         of spaces before it (counted by ``str.count``, not term by term).
         """
         text = hit.get(ANALYSED_FIELDS[field]) or ""
-        moves = (hit.get(POSITIONS) or {}).get(field)
+        jumps = None
         index, last = 0, 0
         for match in pattern.finditer(text):
             index += text.count(" ", last, match.start())
             last = match.start()
-            position = position_of(index, moves)
-            self._positions.setdefault((field, match.group()), {}).setdefault(doc, []).append(position)
+            jumps = jumps or Jumps((hit.get(POSITIONS) or {}).get(field))
+            found = self._positions.setdefault((field, match.group()), {})
+            found.setdefault(doc, []).append(jumps.position(index))
 
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(docs, tf)``: the fetched documents holding ``term`` in ``field``, and how often."""

@@ -34,7 +34,11 @@ from search.plan import Plan
 
 # Typesense returns at most 250 documents per page: the candidates our ranking re-scores.
 CANDIDATES = 250
-MAX_FACET_VALUES = 10000
+# Facet values Typesense names per facet when it counts more than ``CANDIDATES`` matches: the most
+# frequent ones. Its time grows much faster than their number (101,194 law articles, the 24,129
+# matches of "droit formation professionnelle continue": 30 territories 6 ms, 50 48 ms, 100 401 ms;
+# the 2,703 territories of every article 8.8 s).
+MAX_FACET_VALUES = 30
 # "Drop query words until this many documents are found": always, down to one word.
 DROP_ALL = 1_000_000
 RANKED = ",".join(TERM_FIELDS.values())

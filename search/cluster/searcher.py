@@ -40,6 +40,8 @@ from search.snippets import opening_snippet, snippets_for
 from search.searcher import SORTS, _check_page
 from search.suggest import completions
 
+# Every value of a facet, when the manifest does not hold them.
+ALL_FACET_VALUES = 10000
 APPROXIMATE = ("nombre de résultats et comptes des facettes approchés : une expression exacte ou une exclusion "
                "que le cluster Typesense ne sait pas filtrer (les résultats affichés sont exacts)")
 
@@ -249,18 +251,27 @@ class ClusterSearcher:
 
     # -- the collection ----------------------------------------------------
 
-    def facets(self, include_private: bool = False) -> dict[str, dict[str, int]]:
-        """Every facet value with its count over the resources the caller may see."""
+    def facet_counts(self, include_private: bool) -> dict[str, dict[str, int]]:
+        """Every facet value the caller may see, with its documents: as the writer counted them (its
+        manifest), else (a collection written without them) as Typesense counts them, slowly."""
+        recorded = self.manifest.get("facets", {}).get("all" if include_private else "public")
+        if recorded is not None:
+            return ordered_counts({name: recorded.get(name, {}) for name in FACET_FIELDS})
         request = Request(Plan(), include_private)
-        [answer] = self.reader.search([request.counting(request.condition(), FACET_FIELDS)])
+        params = request.counting(request.condition(), FACET_FIELDS)
+        [answer] = self.reader.search([dict(params, max_facet_values=ALL_FACET_VALUES)])
         counted = _facet_counts(answer)
         return {name: counted.get(name, {}) for name in FACET_FIELDS}
+
+    def facets(self, include_private: bool = False) -> dict[str, dict[str, int]]:
+        """Every facet value with its count over the resources the caller may see."""
+        return self.facet_counts(include_private)
 
     def stats(self, include_private: bool = False) -> dict:
         """Size and provenance of the collection, counting only what the caller may see."""
         request = Request(Plan(), include_private)
-        [answer] = self.reader.search([request.counting(request.condition(), FACET_FIELDS)])
-        counted = _facet_counts(answer)
+        [answer] = self.reader.search([request.counting(request.condition())])
+        counted = self.facet_counts(include_private)
         return {
             "index_dir": self.index_dir,
             "generation": self.reader.collection,

@@ -3,7 +3,8 @@
 Every count is over the documents the caller may see (``private:=false``
 in each filter unless private resources are allowed), so a word only
 private resources hold is never suggested nor corrected to, and a facet
-value only they carry is never resolved.
+value only they carry is never resolved (facet values come from the
+writer's counts of public documents).
 
 The vocabulary is the collection of distinct words the writer keeps
 beside the documents (``indexer.cluster.vocabulary``): Typesense's own
@@ -27,9 +28,8 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from indexer.analysis import fold
 from indexer.cluster.schema import TERM_FIELDS, WORDS_FIELD
 from indexer.cluster.vocabulary import vocabulary_name
-from indexer.schema import FACET_FIELDS, SCHEMA, TEXT_FIELDS
+from indexer.schema import SCHEMA, TEXT_FIELDS
 from search.cluster.expression import Condition, both, either, literal, values
-from search.cluster.fetch import MAX_FACET_VALUES
 from search.compile import Compiler
 from search.query import All, Word
 from search.vocabulary import spelled_like
@@ -94,9 +94,10 @@ class ClusterView:
         return {w: self._counts[w] for w in words}
 
     def facet_values(self, field: str) -> frozenset[str]:
+        """The values the caller may see, as the writer counted them (``ClusterSearcher.facet_counts``)."""
         if self._values is None:
-            answer = self._search(self._visible, facet_by=",".join(FACET_FIELDS), max_facet_values=MAX_FACET_VALUES)
-            self._values = {f["field_name"]: frozenset(c["value"] for c in f["counts"]) for f in answer["facet_counts"]}
+            counts = self._backend.facet_counts(self._include_private)
+            self._values = {name: frozenset(values) for name, values in counts.items()}
         return self._values.get(field, frozenset())
 
     def doc_count(self, word: str, at_most: int = 1000) -> int:
