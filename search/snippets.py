@@ -29,8 +29,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whoosh.query import AndNot, Not, Phrase
-
 from search.results import Snippet
 from search.vocabulary import letters_of
 
@@ -61,35 +59,6 @@ class Highlight:
         """Every term of ``fieldname`` a mark may start from: its terms and the terms of its sequences."""
         runs = self.sequences.get(fieldname, frozenset())
         return self.terms.get(fieldname, frozenset()).union(*runs)
-
-
-def query_terms(query) -> Highlight:
-    """The ``Highlight`` of the positive parts of a Whoosh query: its phrases are sequences."""
-    terms: dict[str, set[str]] = {}
-    sequences: dict[str, set[tuple[str, ...]]] = {}
-    for leaf in _positive_leaves(query):
-        if isinstance(leaf, Phrase) and len(leaf.words) > 1:
-            sequences.setdefault(leaf.fieldname, set()).add(tuple(leaf.words))
-            continue
-        for fieldname, text in leaf.terms(phrases=True):
-            if isinstance(text, bytes):
-                text = text.decode("utf-8", "replace")
-            terms.setdefault(fieldname, set()).add(text)
-    return Highlight(
-        {f: frozenset(t) for f, t in terms.items()}, {f: frozenset(s) for f, s in sequences.items()}
-    )
-
-
-def _positive_leaves(query):
-    if query is None or isinstance(query, Not):
-        return
-    if isinstance(query, AndNot):
-        yield from _positive_leaves(query.a)
-    elif query.is_leaf():
-        yield query
-    else:
-        for child in query.children():
-            yield from _positive_leaves(child)
 
 
 def snippets_for(stored: dict, highlight: Highlight, schema) -> tuple[Snippet, ...]:

@@ -18,8 +18,6 @@ from collections import Counter
 from itertools import islice
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import extract
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
@@ -69,6 +67,9 @@ class LocalView:
         return len(np.unique(np.concatenate(found))) if found else 0
 
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
+        from rapidfuzz.distance import Levenshtein  # only when a word may be a typo
+        from rapidfuzz.process import extract
+
         found = []
         # Levenshtein counts a swap of two letters as two edits; swaps are typos' commonest kind.
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
