@@ -113,6 +113,14 @@ def test_completions_are_the_word_being_typed_as_the_corpus_writes_it(searcher, 
     assert searcher.suggest(typed)[0] == first
 
 
+@pytest.mark.parametrize("typed, never", [
+    ("co-con", {"co-conditions", "co-Connaissances", "co-Conseil"}),   # parts glued to a word being typed
+    ("marchés ré", {"marchés Retrouvez", "marchés Région"}),            # never written after "marchés"
+])
+def test_completions_people_would_not_accept_are_not_offered(searcher, typed, never):
+    assert not never & set(searcher.suggest(typed, limit=10))
+
+
 def test_stop_words_are_never_offered_as_completions(searcher):
     found = searcher.suggest("Les Services d", limit=10)
     assert found and not {s.rsplit(" ", 1)[-1].lower() for s in found} & {"de", "du", "des", "d"}
