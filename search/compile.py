@@ -115,5 +115,6 @@ class Compiler:
             return None
         head, last = " ".join(plain[:-1]), plain[-1]
         found = self.view.prefix_words(last, MAX_EXPANSIONS)
-        expanded = any_of(self.text(f"{head} {w}", node.fields) for w in found)
-        return expanded if expanded is not None else Terms(WORDS_FIELD, (last,))  # no such word: matches nothing
+        if not found:
+            return Terms(WORDS_FIELD, (last,))  # no visible word starts so: matches nothing
+        return any_of(self.text(f"{head} {w}", node.fields) for w in found)  # None: stop words only

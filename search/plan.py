@@ -202,8 +202,8 @@ def _compile(plan: Plan, tree, compiler: Compiler, view: IndexView) -> None:
         plan.clauses, expansions = expand(words, view.analyzer("body"))
         plan.warnings += list(expansions)
         plan.pairs = proximity_pairs(tree, view)
-    elif any(True for _ in _word_nodes(tree)):
-        plan.warnings.append(_nothing_to_search(tree, view))
+    elif any(True for i in positive for _ in _word_nodes(i)):  # "-insertion" alone has nothing to warn about
+        plan.warnings.append(_nothing_to_search(All(tuple(positive)), view))
         plan.searchable = bool(plan.required or plan.excluded is not None or plan.selected)
 
 

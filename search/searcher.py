@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 from indexer.documents import Document
-from indexer.storage import current_generation, read_manifest
-from search.errors import DocumentNotFoundError, IndexNotFoundError, SearchError
+from indexer.errors import IndexDamagedError
+from indexer.storage import find_current, open_current
+from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError, SearchError
 from search.facet_values import normalise_filters
 from search.facets import FacetArrays
 from search.plan import Plan, plan_search
@@ -76,22 +76,32 @@ class Searcher:
         self._open()
 
     def _open(self) -> None:
-        generation = current_generation(self.index_dir)
-        if generation is None:
+        """Open the current generation, checked whole (``indexer.storage``), and swap it in only
+        once everything is open: a failure leaves the searcher as it was."""
+        try:
+            opened = open_current(self.index_dir)
+        except IndexDamagedError as exc:
+            raise DamagedIndexError(str(exc)) from exc
+        if opened is None:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
-        self._index = whoosh_index.open_dir(str(generation))
-        self._searcher = self._index.searcher()
-        self._postings = Postings(self._searcher, K1, B)
-        self._facets = FacetArrays(self._postings)
-        self._evaluator = Evaluator(self._postings, self._facets)
+        generation, index, manifest = opened
+        searcher = index.searcher()
+        postings = Postings(searcher, K1, B)
+        facets = FacetArrays(postings)
+        self._index, self._searcher, self._postings, self._facets = index, searcher, postings, facets
+        self._evaluator = Evaluator(postings, facets)
         self._views: dict[bool, LocalView] = {}
+        self._stats: dict[bool, dict] = {}
         self._date_keys: np.ndarray | None = None
-        self._generation = generation
-        self.manifest = read_manifest(generation)
+        self._generation, self.manifest = generation, manifest
 
     def refresh(self) -> bool:
         """Reopen if a newer generation is current; True when it did."""
-        if current_generation(self.index_dir) == self._generation:
+        try:
+            current = find_current(self.index_dir)
+        except IndexDamagedError as exc:
+            raise DamagedIndexError(str(exc)) from exc
+        if current == self._generation:
             return False
         old = self._searcher
         self._open()
@@ -335,7 +345,15 @@ class Searcher:
         return self._facets.counts(self._facets.visible(include_private))
 
     def stats(self, include_private: bool = False) -> dict:
-        """Size and provenance of the index, counting only what the caller may see."""
+        """Size and provenance of the index, counting only what the caller may see.
+
+        Computed once per generation and caller: ``/health`` asks for it on every probe.
+        """
+        if include_private not in self._stats:
+            self._stats[include_private] = self._measure(include_private)
+        return dict(self._stats[include_private])
+
+    def _measure(self, include_private: bool) -> dict:
         visible = self._facets.visible(include_private)
         size = sum(p.stat().st_size for p in self._generation.iterdir() if p.is_file())
         return {

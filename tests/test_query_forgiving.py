@@ -142,3 +142,22 @@ def test_date_order_is_newest_first_with_ties_by_relevance(searcher):
     assert [h.date for h in dated] == sorted((h.date for h in dated), reverse=True)
     browse = searcher.search("", limit=20).hits
     assert browse[0].id == MARCHES and [h.date for h in browse] == sorted((h.date for h in browse), reverse=True)
+
+
+@pytest.mark.parametrize("query, total", [("-insertion", 8), ("NOT ESS", 1), ("-ESS -insertion", 1)])
+def test_a_query_of_exclusions_only_browses_the_rest_without_warning(searcher, query, total):
+    results = searcher.search(query)
+    assert results.total == total and results.warnings == ()
+
+
+def test_a_prefix_of_stop_words_only_finds_nothing_and_says_why(searcher):
+    results = searcher.search("aux*")
+    assert results.total == 0
+    assert results.warnings == ("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés",)
+
+
+@pytest.mark.parametrize("typed, first", [
+    ("-ins", "-insertion"), ("ESS -ins", "ESS -insertion"), ("(coo", "(coopération"), ("titre:coo", "titre:coopération"),
+])
+def test_completions_keep_what_is_typed_before_the_word(searcher, typed, first):
+    assert first.casefold() in {s.casefold() for s in searcher.suggest(typed, limit=10)}
