@@ -167,6 +167,7 @@ class Searcher:
             suggestion=plan.suggestion,
             warnings=tuple(warnings),
             corrections=tuple(plan.corrections),
+            selected=plan.shown,
         )
 
     def _match(self, plan: Plan, include_private: bool) -> _Matches:
@@ -238,16 +239,16 @@ class Searcher:
         return ranked
 
     def date_keys(self) -> np.ndarray:
-        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither)."""
+        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither).
+
+        Read once per searcher from the two sortable columns, in one pass over the documents.
+        """
         if self._date_keys is None:
-            by_doc = np.full(self._postings.size, "", dtype=object)
-            for name in reversed(DATE_FIELDS):
-                values, docs, ordinals = self._facets.pairs(name)
-                if len(docs):
-                    by_doc[docs] = np.asarray(values, dtype=object)[ordinals]
-            known = sorted(set(by_doc.tolist()) - {""})
-            rank_of = {value: i for i, value in enumerate(known)}
-            self._date_keys = np.fromiter((rank_of.get(v, -1) for v in by_doc), dtype=np.int64, count=len(by_doc))
+            reader = self._searcher.reader()
+            columns = [list(reader.column_reader(name)) if reader.has_column(name) else None for name in DATE_FIELDS]
+            dates = [next((c[doc] for c in columns if c is not None and c[doc]), "") for doc in range(self._postings.size)]
+            rank_of = {value: i for i, value in enumerate(sorted(set(dates) - {""}))}
+            self._date_keys = np.fromiter((rank_of.get(d, -1) for d in dates), dtype=np.int64, count=len(dates))
         return self._date_keys
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:

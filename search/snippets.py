@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from search.compile import WORDS_FIELD
 from search.results import Snippet
 from search.vocabulary import letters_of
 
@@ -36,7 +37,6 @@ FRAGMENT_CHARS = 200
 MAX_FRAGMENTS = 3
 MAX_ANCHORS = 200
 SNIPPET_FIELDS = ("body", "summary", "title")
-WORDS_FIELD = "words"
 PREFIX_LETTERS = 4
 # Windows this close are analysed together, so a sequence split by stop words ("et", "de la") is seen whole.
 SEQUENCE_GAP = 16
@@ -137,15 +137,10 @@ def _places(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
 def _finder(head: str) -> re.Pattern:
     """The places ``head`` may start: as spelled, as an abbreviation the analysis expands
     (``art.`` → ``article``), after a code's letter for a number (``L2113-15`` makes ``2113-15``)."""
-    sources = [_spelled(head)]
-    sources += [_spelled(a) + r"(?![^\W\d_])" for a in ABBREVIATIONS.get(head, ())]
+    sources = [letters_of(head)]
+    sources += [letters_of(a) + r"(?![^\W\d_])" for a in ABBREVIATIONS.get(head, ())]
     sources += [r"[LRDlrd]" + re.escape(head)] if head[:1].isdigit() else []
     return re.compile(r"(?<!\w)(?:%s)" % "|".join(sources))
-
-
-def _spelled(head: str) -> str:
-    """``head`` with any accents and case; digits as themselves (``letters_of("37")`` misses ``3``)."""
-    return "".join(re.escape(c) if c.isdigit() else letters_of(c) for c in head)
 
 
 def _windows(text: str, places: list[tuple[int, int]], gap: int = 0):

@@ -22,12 +22,12 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
 from indexer.schema import TEXT_FIELDS
-from search.compile import Compiler
+from search.compile import WORDS_FIELD as FIELD, Compiler
 from search.query import All, Word
 from search.ranking import rank
 
-FIELD = "words"
 PREFIX_SCAN = 5000
+RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
 MAX_TITLE_WORDS = 8
 
 
@@ -89,7 +89,14 @@ class LocalView:
         words.sort(key=lambda w: -self._reader.doc_frequency(FIELD, w))
         if self._everything:
             return words[:limit]
-        return list(islice((w for w in words if self.doc_count(w, at_most=1)), limit))
+        # Ordered by what the caller may see, so private resources weigh on nothing offered to the public.
+        counted = [(w, self._visible_count(w)) for w in words[:limit * RECOUNTED]]
+        return [w for w, n in sorted(counted, key=lambda c: -c[1]) if n][:limit]
+
+    def _visible_count(self, word: str) -> int:
+        """Visible documents with ``word``, read without keeping its positions in the postings cache."""
+        docs, _ = self._postings.read(FIELD, word)
+        return int(self.visible[docs].sum())
 
     def follows(self, previous: str, word: str) -> int:
         both = np.intersect1d(self.docs(previous), self.docs(word), assume_unique=True)

@@ -157,3 +157,11 @@ def test_a_long_territory_tree_keeps_the_most_counted_and_the_ticked_with_their_
     shown = labels(tree)
     assert len(shown) == TREE_VALUES and shown[:2] == ["Hauts-de-France", "Nord (59)"]  # ticked one included
     assert communes[-1] in shown and tree[0].children[0].children[0].value == communes[-1]
+
+
+def test_a_filter_value_is_ticked_as_the_search_applied_it(client):
+    """``type=conference`` filters "Conférence en ligne": that is the ticked box and the chip, once."""
+    page = BeautifulSoup(client.get("/", params={"type": "conference"}).text, "html.parser")
+    ticked = [box["value"] for box in page.select('input[name="type"][checked]')]
+    assert ticked == ["Conférence en ligne"] and not page.select('input[name="type"][value="conference"]')
+    assert [chip.get_text(" ", strip=True) for chip in page.select(".chips a")][0].startswith("Type : Conférence en ligne")

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from search.csv_export import all_hits, csv_text
 
-from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
+from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
 from search.http.params import (
     QueryParams, SearchParams, Sort, bearer_scheme, private_access, query_params, search_params, shared_searcher,
 )
@@ -69,10 +69,13 @@ def document(request: Request, doc_id: DocId):
 
 @router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),
             summary="Ressources proches d'une ressource")
-def similar(request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10):
-    """Other resources sharing the key terms of ``doc_id``; 404 as for the resource itself."""
+def similar(
+    request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE_DEPTH)] = 1,
+):
+    """Other resources sharing the key terms of ``doc_id``, a page at a time; 404 as for the resource itself."""
     with shared_searcher(request).use() as searcher:
-        results = searcher.similar(doc_id, limit=limit, include_private=private_access(request))
+        results = searcher.similar(doc_id, limit=limit, page=page, include_private=private_access(request))
     return JSONResponse(results.to_dict())
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from indexer.metadata import resolve_territory, territory_parents
+from indexer.metadata import territory_parents
 from search import Results, Snippet
 from search.http.params import DEFAULT_LIMIT, SearchParams
 from search.http.territory_map import MapView, map_view
@@ -153,14 +153,14 @@ def facet_groups(counts: dict[str, dict[str, int]], params: SearchParams) -> lis
 def territory_map(counts: dict[str, dict[str, int]], params: SearchParams, results: Results) -> MapView | None:
     """The map of the territory counts shown beside the facets, zoomed on the région of the ticked territories.
 
-    Ticked territories are read from ``results.filters`` (what the Searcher applied), codes and names
-    turned into labels (``52`` → ``Haute-Marne (52)``).
+    Ticked territories are those the search applied (``params`` holds them resolved by the
+    Searcher: ``52`` is ``Haute-Marne (52)``) and those of a ``territoire:`` prefix in the query.
     """
     def filtered_by(label: str) -> str:
         return page_url(params, filters={**params.filters, "territory": (label,)}, page=1)
 
     others = {name: values for name, values in params.filters.items() if name != "territory"}
-    ticked = tuple(resolve_territory(value) or value for value in results.filters.get("territory", ()))
+    ticked = tuple(results.filters.get("territory", ()))
     return map_view(counts.get("territory", {}), ticked, filtered_by, page_url(params, filters=others, page=1))
 
 
