@@ -35,6 +35,7 @@ from search.vocabulary import LocalView
 
 DEFAULT_INDEX_DIR = "index"
 MAX_LIMIT = 100
+MAX_HITS = 1000   # the most ``hits`` gives at once: an export, not a page
 SORTS = ("relevance", "date")
 # Newest first: the resource's date, else when it was first indexed.
 DATE_FIELDS = ("date", "indexed_at")
@@ -251,6 +252,20 @@ class Searcher:
             self._date_keys = np.fromiter((rank_of.get(d, -1) for d in dates), dtype=np.int64, count=len(dates))
         return self._date_keys
 
+    def hits(
+        self, query: str, filters: dict | None = None, limit: int = MAX_HITS, sort: str = "relevance",
+        include_private: bool = False, strict: bool = False,
+    ) -> tuple[Hit, ...]:
+        """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor
+        facet counts: one ranking for a whole export (CSV), not a search per page."""
+        if not 1 <= limit <= MAX_HITS:
+            raise SearchError(f"limit doit être entre 1 et {MAX_HITS} (reçu {limit})")
+        if sort not in SORTS:
+            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        ranked = self._ranked(self._match(plan, include_private), limit, sort == "date" or plan.browse)
+        return tuple(self._hit(self._searcher.stored_fields(doc), score, (), opening=False) for doc, score in ranked)
+
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits, ranked exactly as ``search`` ranks.
 
@@ -296,12 +311,13 @@ class Searcher:
         _check_page(limit, 1)
         return completions(prefix or "", self.view(include_private), limit)
 
-    def _hit(self, stored: dict, score, snippets) -> Hit:
+    def _hit(self, stored: dict, score, snippets, opening: bool = True) -> Hit:
+        """A hit of ``stored``; without ``snippets``, the opening of its text (unless ``opening`` is off)."""
         return Hit(
             id=stored["id"],
             title=stored.get("title", ""),
             score=score,
-            snippets=snippets or opening_snippet(stored),
+            snippets=snippets or (opening_snippet(stored) if opening else ()),
             type=stored.get("type", ""),
             year=stored.get("year", ""),
             date=stored.get("date", ""),

@@ -13,7 +13,7 @@ from search.cli.group import (
     private_option,
 )
 from search.cli.messages import FrenchCommand
-from search.csv_export import MAX_CSV_ROWS, SEPARATORS, all_hits, csv_text
+from search.csv_export import MAX_CSV_ROWS, SEPARATORS, csv_text
 from search.render import render_results
 from search.searcher import MAX_LIMIT
 
@@ -104,7 +104,7 @@ def search_command(
     with open_searcher(directory) as searcher:
         try:
             if as_csv or csv_sep:
-                hits = all_hits(searcher, query, filters, sort, include_private)
+                hits = searcher.hits(query, filters, MAX_CSV_ROWS, sort, include_private, strict)
                 click.echo(csv_text(hits, csv_sep or ","), nl=False)
                 return
             results = searcher.search(

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from search.csv_export import all_hits, csv_text
+from search.csv_export import MAX_CSV_ROWS, csv_text
 
 from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
 from search.http.params import (
@@ -53,7 +53,8 @@ def search_csv(
 ):
     """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
     with shared_searcher(request).use() as searcher:
-        text = csv_text(all_hits(searcher, query.q, query.filters, sort, private_access(request)), sep)
+        hits = searcher.hits(query.q, query.filters, MAX_CSV_ROWS, sort, private_access(request))
+        text = csv_text(hits, sep)
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
 
