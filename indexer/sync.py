@@ -189,7 +189,9 @@ def synchronise(
         raise
     if not run.seen:
         sink.cancel()
-        raise IndexerError("aucun document indexable dans " + ", ".join(map(str, paths)))
+        why = " ; ".join(e.reason for e in run.errors[:3]) + (" ; …" if len(run.errors) > 3 else "")
+        where = ", ".join(map(str, paths))
+        raise IndexerError(f"aucun document indexable dans {where}" + (f" : {why}" if why else ""))
     sources = paths if prune or sink.fresh else _merged_sources(sink.previous_manifest(), paths)
     manifest = dict(
         manifest, sources=[str(p.resolve()) for p in sources], sources_fingerprint=sources_fingerprint(sources)

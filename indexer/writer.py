@@ -93,7 +93,8 @@ def ensure_index(
 def _mapping_from(data: dict | None) -> FieldMapping | None:
     if not data:
         return None
-    return FieldMapping(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])))
+    return FieldMapping(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])),
+                        data.get("resources_only", False))
 
 
 def _mapping_to(mapping: FieldMapping | None) -> dict | None:
@@ -102,6 +103,7 @@ def _mapping_to(mapping: FieldMapping | None) -> dict | None:
     return {
         "id_field": mapping.id_field, "title_field": mapping.title_field,
         "text_field": mapping.text_field, "fields": [list(f) for f in mapping.fields],
+        "resources_only": mapping.resources_only,
     }
 
 

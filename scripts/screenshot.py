@@ -22,6 +22,7 @@ from local_server import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = "/?q=march%C3%A9s+publics&year=2018&year=2022"
+MAP_STATE = "/?q=collectivit%C3%A9s"
 SHOTS = {"recherche.png": {"width": 1280, "height": 900}, "recherche-mobile.png": {"width": 390, "height": 844}}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
@@ -44,6 +45,10 @@ def main() -> None:
                     page.goto(base + STATE)
                     page.screenshot(path=ROOT / "docs" / name, full_page=name == "recherche.png")
                     print(ROOT / "docs" / name)
+                page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=2, locale="fr-FR")
+                page.goto(base + MAP_STATE)
+                page.locator("figure.map").screenshot(path=ROOT / "docs" / "carte.png")
+                print(ROOT / "docs" / "carte.png")
                 browser.close()
         finally:
             server.terminate()

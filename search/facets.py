@@ -1,143 +1,112 @@
-"""Facet counts and filters from per-value document sets.
+"""Facet filters and counts with arrays, read once per searcher.
 
-For each facet value the set of documents that carry it is read once from
-the postings and cached for the life of the searcher; filtering is an
-intersection of the selected values' sets. Counting takes the cheaper of
-two ways, so that it never costs hits × facet values: a hit set smaller
-than a third of the index is counted document by document from a forward
-map (docnum → its facet values), in time linear in the hits; a larger one
-is intersected with each value's set, in time bounded by the facet
-postings. Multi-valued fields (theme, territory) count a document under
-every value.
+For each facet field, every (document, value) pair of the index is read
+once from the postings into two aligned arrays (``docs``, ``values``: the
+value's ordinal), which serve both jobs:
+
+- a filter is a boolean mask over documents, the OR of its values' pairs
+  (cached per value set);
+- the counts over a set of documents (a boolean mask) are one
+  ``bincount`` of the ordinals of the pairs whose document is in the set,
+  whatever the number of values; multi-valued fields (theme, territory)
+  count a document under each of its values.
+
+The private mask (documents a public caller may not see) is read the same
+way, once, and applied before anything is scored or counted.
 """
 
 from __future__ import annotations
 
-import re
+from collections import OrderedDict
 
-from collections import Counter
-from itertools import chain
-
-from whoosh.query import Term
+import numpy as np
 
 from indexer.schema import FACET_FIELDS
-from search.errors import InvalidFilterError
+
+MASKS_CACHED = 256
 
 
-class FacetIndex:
-    """Per-value document sets of the facet fields, for one open searcher."""
+class FacetArrays:
+    """Per-value document pairs of the facet fields of one open index (``search.postings.Postings``)."""
 
-    def __init__(self, searcher):
-        self._searcher = searcher
-        self._sets: dict[str, dict[str, frozenset[int]]] = {}
-        self._private: frozenset[int] | None = None
-        self._all = frozenset(searcher.reader().all_doc_ids())
-        self._visible: dict[bool, frozenset[int]] = {}
-        self._forward: list[tuple[tuple[str, str], ...]] | None = None
+    def __init__(self, postings):
+        self._postings = postings
+        self.size = postings.size
+        self._fields: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self._masks: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self._visible: dict[bool, np.ndarray] = {}
+        self._values: dict[bool, dict[str, frozenset[str]]] = {}
 
-    def value_sets(self, field: str) -> dict[str, frozenset[int]]:
-        """``{value: docnums}`` for ``field``, read from the postings once."""
-        if field not in self._sets:
-            reader = self._searcher.reader()
-            self._sets[field] = {
-                value: frozenset(reader.postings(field, value).all_ids())
-                for value in reader.field_terms(field)
-            } if field in reader.indexed_field_names() else {}
-        return self._sets[field]
+    def pairs(self, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """``(values, docs, ordinals)``: the field's stored values and one (doc, ordinal) per pair."""
+        if field not in self._fields:
+            reader = self._postings.reader
+            values = sorted(reader.field_terms(field)) if field in reader.indexed_field_names() else []
+            docs, ordinals = [], []
+            for ordinal, value in enumerate(values):
+                found, _ = self._postings.read(field, value)
+                docs.append(found)
+                ordinals.append(np.full(len(found), ordinal, dtype=np.int32))
+            self._fields[field] = (
+                values,
+                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                np.concatenate(ordinals) if ordinals else np.zeros(0, dtype=np.int32),
+            )
+        return self._fields[field]
 
-    def private_docs(self) -> frozenset[int]:
-        if self._private is None:
-            self._private = frozenset(self._searcher.docs_for_query(Term("private", True)))
-        return self._private
+    def mask(self, field: str, values: tuple[str, ...]) -> np.ndarray:
+        """``bool[size]``: the documents carrying one of ``values`` in ``field``."""
+        key = (field, tuple(sorted(values)))
+        found = self._masks.get(key)
+        if found is None:
+            names, docs, ordinals = self.pairs(field)
+            chosen = set(values)
+            wanted = [i for i, name in enumerate(names) if name in chosen]
+            found = np.zeros(self.size, dtype=bool)
+            found[docs[np.isin(ordinals, wanted)]] = True
+            self._masks[key] = found
+            if len(self._masks) > MASKS_CACHED:
+                self._masks.popitem(last=False)
+        else:
+            self._masks.move_to_end(key)
+        return found
 
-    def visible_docs(self, include_private: bool) -> frozenset[int]:
-        """Every document the caller may see, computed once per searcher (not per query)."""
+    def visible(self, include_private: bool) -> np.ndarray:
+        """``bool[size]``: every live document the caller may see, computed once per searcher."""
         if include_private not in self._visible:
-            self._visible[include_private] = self._all if include_private else self._all - self.private_docs()
+            visible = self._postings.live.copy()
+            if not include_private:
+                private, _ = self._postings.read("private", True)
+                visible[private] = False
+            visible.flags.writeable = False
+            self._visible[include_private] = visible
         return self._visible[include_private]
 
-    def allowed(self, filters: dict[str, tuple[str, ...]], include_private: bool) -> frozenset[int]:
-        """Documents the caller may see that pass every filter (values of one facet OR-ed)."""
-        docs = self.visible_docs(include_private)
-        for field, values in filters.items():
-            sets = self.value_sets(field)
-            selected: set[int] = set()
-            for value in values:
-                for stored in _stored_values(field, value, sets):
-                    selected |= sets[stored]
-            docs = docs & selected
-        return docs
+    def visible_values(self, field: str, include_private: bool) -> frozenset[str]:
+        """The values of ``field`` at least one document the caller may see carries."""
+        known = self._values.setdefault(include_private, {})
+        if field not in known:
+            known[field] = frozenset(self.counts(self.visible(include_private), (field,))[field])
+        return known[field]
 
-    def counts(self, docs: frozenset[int] | set[int]) -> dict[str, dict[str, int]]:
-        """``{facet: {value: count}}`` over ``docs``, largest counts first."""
-        if len(docs) * 3 < len(self._all):
-            counted = Counter(chain.from_iterable(map(self.forward().__getitem__, docs)))
-        else:
-            counted = Counter({
-                (field, value): len(members & docs)
-                for field in FACET_FIELDS for value, members in self.value_sets(field).items()
-            })
-        result: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
-        for (field, value), count in sorted(counted.items(), key=_facet_order):
-            if count:
-                result[field][value] = count
+    def counts(self, docs: np.ndarray, fields=FACET_FIELDS) -> dict[str, dict[str, int]]:
+        """``{facet: {value: count}}`` over the documents of mask ``docs``: years newest first,
+        other values by count, largest first, then by name; values counted 0 left out."""
+        result = {}
+        for field in fields:
+            names, pair_docs, ordinals = self.pairs(field)
+            counted = np.bincount(ordinals[docs[pair_docs]], minlength=len(names))
+            present = [(names[i], int(counted[i])) for i in np.flatnonzero(counted)]
+            present.sort(key=_year_order if field == "year" else _count_order)
+            result[field] = dict(present)
         return result
 
-    def forward(self) -> list[tuple[tuple[str, str], ...]]:
-        """For each docnum, its ``(facet, value)`` pairs: the value sets inverted, once."""
-        if self._forward is None:
-            pairs: list[list[tuple[str, str]]] = [[] for _ in range(self._searcher.reader().doc_count_all())]
-            for field in FACET_FIELDS:
-                for value, members in self.value_sets(field).items():
-                    for docnum in members:
-                        pairs[docnum].append((field, value))
-            self._forward = [tuple(p) for p in pairs]
-        return self._forward
+
+def _year_order(item: tuple[str, int]) -> tuple:
+    value, _ = item
+    return (not value.isdigit(), -int(value) if value.isdigit() else 0, value)
 
 
-YEAR_RANGE = re.compile(r"(\d{4})?\.\.(\d{4})?")
-
-
-def _facet_order(item) -> tuple:
-    """Years newest first; other values by count, largest first, then by name."""
-    (field, value), count = item
-    return (field == "year", -int(value) if field == "year" and value.isdigit() else -count, value)
-
-
-def _stored_values(field: str, value: str, sets: dict) -> list[str]:
-    """The stored values a filter value selects: itself; a year range ``2017..2019``
-    (either end may be left out); a territory's code or plain name."""
-    if value in sets:
-        return [value]
-    if field == "year" and (span := YEAR_RANGE.fullmatch(value)):
-        low, high = int(span[1] or 0), int(span[2] or 9999)
-        return [year for year in sets if year.isdigit() and low <= int(year) <= high]
-    if field == "territory":
-        label = _territory_label(value)
-        return [label] if label in sets else []
-    return []
-
-
-def _territory_label(value: str) -> str:
-    """A code or plain name as the stored label: ``59`` → ``Nord (59)``, ``lille`` → ``Lille (59)``.
-
-    The territory table is loaded only for a value that is not a label already.
-    """
-    from indexer.metadata import resolve_territory
-
-    return resolve_territory(value) or value
-
-
-def normalise_filters(filters: dict | None) -> dict[str, tuple[str, ...]]:
-    """Check facet names and turn each value into a tuple of non-empty strings."""
-    clean: dict[str, tuple[str, ...]] = {}
-    for field, value in (filters or {}).items():
-        if field not in FACET_FIELDS:
-            raise InvalidFilterError(
-                f"filtre inconnu : {field!r} (filtres possibles : {', '.join(FACET_FIELDS)})"
-            )
-        values = (value,) if isinstance(value, (str, int)) else tuple(value or ())
-        values = tuple(str(v).strip() for v in values if str(v).strip())
-        if values:
-            clean[field] = values
-    return clean
+def _count_order(item: tuple[str, int]) -> tuple:
+    value, count = item
+    return (-count, value)

@@ -42,8 +42,8 @@ _TOKEN = re.compile(
     r"""(?P<space>\s+)
     |(?P<open>\()|(?P<close>\))
     |(?P<quote>["«“])
-    |(?P<sign>[-+])(?=\S)
-    |(?P<field>[^\W\d_]+):\s*(?=[^\s)])
+    |(?P<sign>[-+])(?=\S|\s*$)
+    |(?P<field>[^\W\d_]+):\s*
     |(?P<word>[^\s()"«“»”]+|[»”])""",
     re.VERBOSE,
 )
@@ -51,12 +51,17 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Word:
-    """A word to find in ``fields`` (None: every text field); ``prefix`` for ``mot*``."""
+    """A word to find in ``fields`` (None: every text field); ``prefix`` for ``mot*``.
+
+    ``literal``: searched exactly as typed, never spell-corrected (an unknown
+    field name such as ``auteur`` in ``auteur:x`` is not a misspelt word).
+    """
 
     text: str
     start: int
     fields: tuple[str, ...] | None = None
     prefix: bool = False
+    literal: bool = False
 
 
 @dataclass(frozen=True)
@@ -269,19 +274,25 @@ class _Parser:
         name = FIELD_NAMES.get(fold(token.text))
         if name is None:
             self.warn(token.start, f"champ inconnu « {token.text} » : cherché comme un mot")
-            node = self.unary(fields)
-            return _join(All, [self.clause(Token("word", token.text, token.start), fields), node])
-        if self.peek() is None or self.peek().kind in ("close", "OR", "AND"):
+            node = self.unary(fields) if self._has_value() else None
+            return _join(All, [self.clause(Token("literal", token.text, token.start), fields), node])
+        if not self._has_value():
             self.warn(token.start, f"champ « {token.text} » sans valeur, ignoré")
             return None
         return self.unary((name,))
 
+    def _has_value(self) -> bool:
+        """Whether a field prefix is followed by something to search (not the end, a parenthesis or an operator)."""
+        return self.peek() is not None and self.peek().kind not in ("close", "OR", "AND")
+
     def leaf(self, token: Token, fields):
-        if token.kind not in ("word", "phrase"):
-            token = Token("word", token.text, token.start)
         if fields and fields[0] in FACET_FIELDS:
             value = token.text.rstrip("*").strip()
             return Facet(fields[0], value, token.start) if value else None
+        if token.kind == "literal":
+            return Word(token.text, token.start, fields, literal=True)
+        if token.kind not in ("word", "phrase"):
+            token = Token("word", token.text, token.start)
         if token.kind == "phrase":
             return Phrase(token.text, token.start, fields) if token.text.strip() else None
         prefix = token.text.endswith("*") and len(token.text.rstrip("*")) > 0

@@ -9,10 +9,11 @@ from __future__ import annotations
 import click
 
 from indexer.documents import Document
+from search.facet_values import FACET_LABELS
 from search.results import Hit, Results, Snippet
 
-FACET_LABELS = {"type": "Type", "year": "Année", "theme": "Thème", "territory": "Territoire"}
 FOOTER_VALUES = 6
+SENTENCE_ENDS = ".!?…»\")"
 
 
 def highlight(snippet: Snippet) -> str:
@@ -26,13 +27,26 @@ def highlight(snippet: Snippet) -> str:
     return "".join(out)
 
 
+def cut_marks(snippet: Snippet) -> tuple[str, str]:
+    """``("… ", " …")`` where the fragment cuts into a sentence: it starts in lower case, or ends unpunctuated.
+
+    Shared by the terminal and the web page; a title is never cut.
+
+    >>> cut_marks(Snippet("body", "point sur les marchés réservés"))
+    ('… ', ' …')
+    >>> cut_marks(Snippet("body", "Le RTES publie ce guide."))
+    ('', '')
+    """
+    if not snippet.text or snippet.field == "title":
+        return "", ""
+    head = "… " if snippet.text[0].islower() else ""
+    tail = "" if snippet.text[-1] in SENTENCE_ENDS else " …"
+    return head, tail
+
+
 def _ellipsis(snippet: Snippet) -> str:
     """The highlighted fragment, with "…" where it cuts into a sentence."""
-    text = snippet.text
-    if not text:
-        return text
-    head = "… " if text[0].islower() and snippet.field != "title" else ""
-    tail = "" if text[-1] in ".!?…»\")" or snippet.field == "title" else " …"
+    head, tail = cut_marks(snippet)
     return head + highlight(snippet) + tail
 
 
@@ -79,17 +93,20 @@ def render_facets(
 def render_results(results: Results) -> str:
     """The whole page for a terminal: header, numbered hits, suggestion, warnings, facet footer."""
     if not results.total:
-        header = f"Aucun résultat pour « {results.query} »."
-    else:
-        header = f"{results.total} résultat(s) pour « {results.query} » — page {results.page}/{results.pages}"
-    return _page(header, results)
+        return _page(f"Aucun résultat pour « {results.query} ».", results)
+    return _page(f"{results.total} résultat(s) pour « {results.query} »{_where(results)}", results)
 
 
 def render_similar(title: str, results: Results) -> str:
     """Resources close to the one titled ``title``."""
     if not results.total:
         return _page(f"Aucune ressource proche de « {title} ».", results)
-    return _page(f"{results.total} ressource(s) proche(s) de « {title} » — page 1/{results.pages}", results)
+    return _page(f"{results.total} ressource(s) proche(s) de « {title} »{_where(results)}", results)
+
+
+def _where(results: Results) -> str:
+    """`` — page 2/3`` (past the last page, the Searcher's warning says which page is the last)."""
+    return f" — page {results.page}/{results.pages}"
 
 
 def _page(header: str, results: Results) -> str:

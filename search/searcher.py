@@ -1,34 +1,44 @@
-"""The Searcher: open an index once, answer many queries.
+"""The Searcher: the local backend, one open index answering many queries.
 
-It resolves the index's current generation, keeps one Whoosh searcher and
-its facet sets for its whole life, and returns frozen Results. ``refresh``
-switches to a newer generation when a build has replaced the index.
+It resolves the index's current generation and keeps, for its whole
+life, one Whoosh searcher (stored fields, positions, the term dictionary)
+and the arrays read from it (``search.postings``, ``search.facets``).
+A search is then: plan (``search.plan``, shared with the cluster backend)
+→ masks of what the caller may see and asked for → array ranking
+(``search.ranking``) → facet counts (one ``bincount`` per facet) → the
+page's hits, whose stored fields and snippets alone are read from Whoosh.
+``refresh`` switches to a newer generation when a build has replaced it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.query import Every
-from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
+import numpy as np
 
 from indexer.documents import Document
-from indexer.storage import current_generation, read_manifest
-from search.errors import DocumentNotFoundError, IndexNotFoundError, SearchError
-from search.facets import FacetIndex, normalise_filters
-from search import ranking
+from indexer.errors import IndexDamagedError
+from indexer.storage import find_current, open_current
+from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError, SearchError
+from search.facet_values import normalise_filters
+from search.facets import FacetArrays
 from search.plan import Plan, plan_search
+from search.postings import Postings
+from search.ranking import B, K1, Evaluator, Ranking, rank
 from search.results import Hit, Results
 from search.similar import similar_query
-from search.snippets import opening_snippet, query_terms, snippets_for
+from search.snippets import opening_snippet, snippets_for
 from search.suggest import completions
-from search.vocabulary import Vocabulary
+from search.vocabulary import LocalView
 
 DEFAULT_INDEX_DIR = "index"
 MAX_LIMIT = 100
+MAX_HITS = 1000   # the most ``hits`` gives at once: an export, not a page
 SORTS = ("relevance", "date")
+# Newest first: the resource's date, else when it was first indexed.
+DATE_FIELDS = ("date", "indexed_at")
 
 
 def default_index_dir() -> Path:
@@ -43,13 +53,19 @@ def _check_page(limit: int, page: int) -> None:
         raise SearchError(f"page doit être supérieure ou égale à 1 (reçu {page})")
 
 
-def _score(hit) -> float:
-    """The relevance of a hit; sorted by date, it is the negated last part of the sort key."""
-    return -hit.score[-1] if isinstance(hit.score, tuple) else float(hit.score or 0.0)
-
-
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split(",") if v)
+
+
+@dataclass
+class _Matches:
+    """The documents a plan matches (``mask``), and before the option filters (``unfiltered``);
+    when it has words, their ``ranking`` and the ``rows`` of it that pass every filter."""
+
+    mask: np.ndarray
+    unfiltered: np.ndarray
+    ranking: Ranking | None = None
+    rows: np.ndarray | None = None
 
 
 class Searcher:
@@ -61,18 +77,32 @@ class Searcher:
         self._open()
 
     def _open(self) -> None:
-        generation = current_generation(self.index_dir)
-        if generation is None:
+        """Open the current generation, checked whole (``indexer.storage``), and swap it in only
+        once everything is open: a failure leaves the searcher as it was."""
+        try:
+            opened = open_current(self.index_dir)
+        except IndexDamagedError as exc:
+            raise DamagedIndexError(str(exc)) from exc
+        if opened is None:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
-        self._index = whoosh_index.open_dir(str(generation))
-        self._searcher = self._index.searcher(weighting=ranking.weighting())
-        self._facets = FacetIndex(self._searcher)
-        self._generation = generation
-        self.manifest = read_manifest(generation)
+        generation, index, manifest = opened
+        searcher = index.searcher()
+        postings = Postings(searcher, K1, B)
+        facets = FacetArrays(postings)
+        self._index, self._searcher, self._postings, self._facets = index, searcher, postings, facets
+        self._evaluator = Evaluator(postings, facets)
+        self._views: dict[bool, LocalView] = {}
+        self._stats: dict[bool, dict] = {}
+        self._date_keys: np.ndarray | None = None
+        self._generation, self.manifest = generation, manifest
 
     def refresh(self) -> bool:
         """Reopen if a newer generation is current; True when it did."""
-        if current_generation(self.index_dir) == self._generation:
+        try:
+            current = find_current(self.index_dir)
+        except IndexDamagedError as exc:
+            raise DamagedIndexError(str(exc)) from exc
+        if current == self._generation:
             return False
         old = self._searcher
         self._open()
@@ -88,6 +118,12 @@ class Searcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def view(self, include_private: bool = False) -> LocalView:
+        """What the planner may know of this index for a caller (``search.plan.IndexView``)."""
+        if include_private not in self._views:
+            self._views[include_private] = LocalView(self._searcher, self._evaluator, include_private)
+        return self._views[include_private]
+
     # -- searching ---------------------------------------------------------
 
     def search(
@@ -99,99 +135,189 @@ class Searcher:
         sort: str = "relevance",
         include_private: bool = False,
         strict: bool = False,
+        disjunctive: bool = False,
     ) -> Results:
         """Rank the resources matching ``query`` within ``filters``; one page of hits.
 
         The query language is described in ``search.query``; what it cannot
-        understand becomes a warning, or a ``QuerySyntaxError`` when ``strict``.
+        understand becomes a warning, or a ``QuerySyntaxError`` when
+        ``strict``. With ``disjunctive``, the counts of a facet that has
+        filter values ignore that facet's own filter (values of one facet
+        are OR-ed: the other values stay on offer with what they would add).
         """
         _check_page(limit, page)
         if sort not in SORTS:
             raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
-        filters = normalise_filters(filters)
-        plan = plan_search(query or "", self._searcher, self._facets, filters, include_private, strict)
-        by_date = sort == "date" or plan.query is None
-        hits = self._page(plan, limit, page, by_date)
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        found = self._match(plan, include_private)
+        by_date = sort == "date" or plan.browse
+        total = int(found.mask.sum())
+        hits = self._page(plan, found, limit, page, by_date)
+        warnings = list(plan.warnings) + _coverage(found)
+        if page > 1 and total and page > -(-total // limit):
+            warnings.append(f"la page {page} est au-delà de la dernière page ({-(-total // limit)})")
         return Results(
             query=query,
-            total=len(plan.matched),
+            total=total,
             page=page,
             limit=limit,
             hits=hits,
-            facets=self._facets.counts(plan.matched),
+            facets=self._counts(plan, found, disjunctive),
             filters=plan.filters,
             sort="date" if by_date else "relevance",
             suggestion=plan.suggestion,
-            warnings=tuple(plan.warnings),
+            warnings=tuple(warnings),
             corrections=tuple(plan.corrections),
+            selected=plan.shown,
         )
 
-    def _ranked(self, plan: Plan, wanted: int, by_date: bool) -> list[tuple[int, float]]:
-        """The first ``wanted`` ``(docnum, score)`` of ``plan``: by score, or newest first.
+    def _match(self, plan: Plan, include_private: bool) -> _Matches:
+        """Every visible document the plan matches, ranked when it has clauses."""
+        base = self._facets.visible(include_private).copy()
+        if not plan.searchable:
+            base[:] = False
+        for node in plan.required:
+            base &= self._mask(self._evaluator.evaluate(node, base).docs)
+        if plan.excluded is not None:
+            base &= ~self._mask(self._evaluator.evaluate(plan.excluded, base).docs)
+        selected = self._selected(plan)
+        if plan.browse:
+            return _Matches(base & selected, base)
+        ranking = rank(self._evaluator, plan.clauses, plan.pairs, base)
+        rows = np.flatnonzero(selected[ranking.docs])
+        return _Matches(self._mask(ranking.docs[rows]), self._mask(ranking.docs), ranking, rows)
 
-        Date order breaks ties by relevance; equal scores keep index order.
-        """
-        if not by_date:
-            return plan.best(wanted)
-        if not plan.matched:  # Whoosh reads an empty filter as no filter at all
-            return []
-        results = self._searcher.search(
-            plan.query if plan.query is not None else Every(),
-            limit=wanted,
-            filter=set(plan.matched),
-            sortedby=MultiFacet([FieldFacet("date", reverse=True), ScoreFacet()]),
-        )
-        return [(results[i].docnum, _score(results[i])) for i in range(results.scored_length())]
+    def _selected(self, plan: Plan, leave_out: str | None = None) -> np.ndarray:
+        """The documents passing every option filter (but ``leave_out``'s)."""
+        selected = np.ones(self._postings.size, dtype=bool)
+        for name, facet in plan.selected.items():
+            if name != leave_out:
+                selected &= self._facets.mask(name, facet.values)
+        return selected
 
-    def _page(self, plan: Plan, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
+    def _mask(self, docs: np.ndarray) -> np.ndarray:
+        mask = np.zeros(self._postings.size, dtype=bool)
+        mask[docs] = True
+        return mask
+
+    def _counts(self, plan: Plan, found: _Matches, disjunctive: bool) -> dict[str, dict[str, int]]:
+        counts = self._facets.counts(found.mask)
+        if not disjunctive:
+            return counts
+        for name in plan.selected:
+            others = found.unfiltered & self._selected(plan, leave_out=name)
+            counts[name] = self._facets.counts(others, (name,))[name]
+        return counts
+
+    def _page(self, plan: Plan, found: _Matches, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
         """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
-        ranked = self._ranked(plan, page * limit, by_date)[(page - 1) * limit:]
-        terms, schema = query_terms(plan.query), self._searcher.schema
+        ranked = self._ranked(found, page * limit, by_date)[(page - 1) * limit:]
+        highlight, schema = plan.highlight(), self._searcher.schema
         hits = []
         for docnum, score in ranked:
             stored = self._searcher.stored_fields(docnum)
-            hits.append(self._hit(stored, score, snippets_for(stored, terms, schema)))
+            hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if plan.clauses else ()))
         return tuple(hits)
+
+    def _ranked(self, found: _Matches, wanted: int, by_date: bool) -> list[tuple[int, float]]:
+        """The first ``wanted`` ``(docnum, score)``: by score, or newest first (ties by score, then index order)."""
+        if found.ranking is None:
+            docs = np.flatnonzero(found.mask)
+            order = np.lexsort((docs, -self.date_keys()[docs]))[:wanted]
+            return [(int(d), 0.0) for d in docs[order]]
+        ranking, rows = found.ranking, found.rows
+        if not by_date:
+            return ranking.best(wanted, rows)
+        keys = self.date_keys()[ranking.docs[rows]]
+        if len(keys) > wanted:  # only the dates that reach the page matter
+            last = np.partition(keys, len(keys) - wanted)[len(keys) - wanted]
+            rows, keys = rows[keys >= last], keys[keys >= last]
+        ranked: list[tuple[int, float]] = []
+        for key in np.unique(keys)[::-1]:
+            ranked += ranking.best(wanted - len(ranked), rows[keys == key])
+            if len(ranked) >= wanted:
+                break
+        return ranked
+
+    def date_keys(self) -> np.ndarray:
+        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither).
+
+        Read once per searcher from the two sortable columns, in one pass over the documents.
+        """
+        if self._date_keys is None:
+            reader = self._searcher.reader()
+            columns = [list(reader.column_reader(name)) if reader.has_column(name) else None for name in DATE_FIELDS]
+            dates = [next((c[doc] for c in columns if c is not None and c[doc]), "") for doc in range(self._postings.size)]
+            rank_of = {value: i for i, value in enumerate(sorted(set(dates) - {""}))}
+            self._date_keys = np.fromiter((rank_of.get(d, -1) for d in dates), dtype=np.int64, count=len(dates))
+        return self._date_keys
+
+    def hits(
+        self, query: str, filters: dict | None = None, limit: int = MAX_HITS, sort: str = "relevance",
+        include_private: bool = False, strict: bool = False,
+    ) -> tuple[Hit, ...]:
+        """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor
+        facet counts: one ranking for a whole export (CSV), not a search per page."""
+        if not 1 <= limit <= MAX_HITS:
+            raise SearchError(f"limit doit être entre 1 et {MAX_HITS} (reçu {limit})")
+        if sort not in SORTS:
+            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        ranked = self._ranked(self._match(plan, include_private), limit, sort == "date" or plan.browse)
+        return tuple(self._hit(self._searcher.stored_fields(doc), score, (), opening=False) for doc, score in ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits, ranked exactly as ``search`` ranks.
 
         For evaluation runs: no snippets, no facet counts.
         """
-        plan = plan_search(query or "", self._searcher, self._facets, {}, include_private, False)
-        ranked = self._ranked(plan, depth, plan.query is None)
+        _, ranked = self.ranked(query, depth, include_private)
         return [(self._searcher.stored_fields(docnum)["id"], score) for docnum, score in ranked]
 
-    def similar(self, doc_id: str, limit: int = 10, include_private: bool = False) -> Results:
+    def ranked(self, query: str, depth: int, include_private: bool = False) -> tuple[Plan, list[tuple[int, float]]]:
+        """The plan of ``query`` and its first ``depth`` ``(docnum, score)``: the ranking alone."""
+        plan = plan_search(query or "", self.view(include_private), {}, False)
+        return plan, self._ranked(self._match(plan, include_private), depth, plan.browse)
+
+    def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
-        _check_page(limit, 1)
+        _check_page(limit, page)
         docnum = self._docnum(doc_id, include_private)
         query = similar_query(self._searcher, self._searcher.stored_fields(docnum))
-        allowed = self._facets.visible_docs(include_private) - {docnum}
-        found = ranking.scores(self._searcher, query) if query is not None else {}
-        plan = Plan(query, frozenset(), scores={d: s for d, s in found.items() if d in allowed})
-        plan.matched = frozenset(plan.scores)
+        plan = Plan(clauses=[query] if query is not None else [], searchable=query is not None)
+        allowed = self._facets.visible(include_private).copy()
+        allowed[docnum] = False
+        found = self._similar(plan, allowed)
+        total = int(found.mask.sum())
         return Results(
             query=doc_id,
-            total=len(plan.matched),
-            page=1,
+            total=total,
+            page=page,
             limit=limit,
-            hits=self._page(plan, limit, 1, False),
-            facets=self._facets.counts(plan.matched),
+            hits=self._page(plan, found, limit, page, False),
+            facets=self._facets.counts(found.mask),
         )
+
+    def _similar(self, plan: Plan, allowed: np.ndarray) -> _Matches:
+        if not plan.clauses:
+            nothing = np.zeros(self._postings.size, dtype=bool)
+            return _Matches(nothing, nothing)
+        ranking = rank(self._evaluator, plan.clauses, [], allowed)
+        mask = self._mask(ranking.docs)
+        return _Matches(mask, mask, ranking, np.arange(len(ranking.docs)))
 
     def suggest(self, prefix: str, limit: int = 10, include_private: bool = False) -> list[str]:
         """Completions of ``prefix`` for a search box: visible words and titles, best first."""
         _check_page(limit, 1)
-        visible = self._facets.visible_docs(include_private)
-        return completions(prefix or "", self._searcher, Vocabulary(self._searcher, visible), visible, limit)
+        return completions(prefix or "", self.view(include_private), limit)
 
-    def _hit(self, stored: dict, score, snippets) -> Hit:
+    def _hit(self, stored: dict, score, snippets, opening: bool = True) -> Hit:
+        """A hit of ``stored``; without ``snippets``, the opening of its text (unless ``opening`` is off)."""
         return Hit(
             id=stored["id"],
             title=stored.get("title", ""),
             score=score,
-            snippets=snippets or opening_snippet(stored),
+            snippets=snippets or (opening_snippet(stored) if opening else ()),
             type=stored.get("type", ""),
             year=stored.get("year", ""),
             date=stored.get("date", ""),
@@ -199,11 +325,13 @@ class Searcher:
             territories=_split(stored.get("territory", "")),
             private=bool(stored.get("private")),
             url=stored.get("url", ""),
+            indexed_at=stored.get("indexed_at", ""),
         )
 
     def _docnum(self, doc_id: str, include_private: bool) -> int:
+        """The document number of a visible ``doc_id``; unknown and hidden ids take the same path."""
         docnum = self._searcher.document_number(id=doc_id) if isinstance(doc_id, str) and doc_id else None
-        if docnum is None or (docnum not in self._facets.visible_docs(include_private)):
+        if docnum is None or not self._facets.visible(include_private)[docnum]:
             raise DocumentNotFoundError(f"aucune ressource avec l'identifiant {doc_id!r}")
         return docnum
 
@@ -211,9 +339,7 @@ class Searcher:
 
     def document(self, doc_id: str, include_private: bool = False) -> Document:
         """The stored resource ``doc_id``; private ones only with ``include_private``."""
-        stored = self._searcher.document(id=doc_id)
-        if stored is None or (stored.get("private") and not include_private):
-            raise DocumentNotFoundError(f"aucune ressource avec l'identifiant {doc_id!r}")
+        stored = self._searcher.stored_fields(self._docnum(doc_id, include_private))
         return Document(
             id=stored["id"],
             title=stored.get("title", ""),
@@ -233,19 +359,40 @@ class Searcher:
 
     def facets(self, include_private: bool = False) -> dict[str, dict[str, int]]:
         """Every facet value with its count over the resources the caller may see."""
-        return self._facets.counts(self._facets.visible_docs(include_private))
+        return self._facets.counts(self._facets.visible(include_private))
 
     def stats(self, include_private: bool = False) -> dict:
-        """Size and provenance of the index, counting only what the caller may see."""
-        visible = self._facets.visible_docs(include_private)
+        """Size and provenance of the index, counting only what the caller may see.
+
+        Computed once per generation and caller: ``/health`` asks for it on every probe.
+        """
+        if include_private not in self._stats:
+            self._stats[include_private] = self._measure(include_private)
+        return dict(self._stats[include_private])
+
+    def _measure(self, include_private: bool) -> dict:
+        visible = self._facets.visible(include_private)
         size = sum(p.stat().st_size for p in self._generation.iterdir() if p.is_file())
         return {
             "index_dir": str(self.index_dir),
             "generation": self._generation.name,
-            "documents": len(visible),
+            "documents": int(visible.sum()),
             "built_at": self.manifest.get("built_at"),
             "analyzer_version": self.manifest.get("analyzer_version"),
             "sources": self.manifest.get("sources", []),
             "size_bytes": size,
             "facet_values": {name: len(values) for name, values in self.facets(include_private).items()},
         }
+
+
+def _coverage(found: _Matches) -> list[str]:
+    """Say when some matched documents lack some words of the query."""
+    if found.ranking is None or found.ranking.clauses < 2:
+        return []
+    counts, n = found.ranking.matched[found.rows], found.ranking.clauses
+    every = int((counts == n).sum())
+    if every == len(counts) or not len(counts):
+        return []
+    if every:
+        return [f"{every} ressource(s) avec tous les termes, {len(counts) - every} avec une partie d'entre eux"]
+    return [f"aucune ressource ne contient tous les termes : au mieux {int(counts.max())} sur {n}"]

@@ -8,9 +8,8 @@ own weight, so resources sharing the most distinctive words rank first.
 
 from __future__ import annotations
 
-from whoosh.query import Or, Query, Term
-
 from indexer.schema import FIELD_BOOSTS, TEXT_FIELDS
+from search.nodes import AnyOf, Node, Terms
 
 KEY_TERMS = 12
 # Numbers (dates, issue numbers) and initials say little about what a resource is about.
@@ -29,9 +28,9 @@ def key_terms(searcher, stored: dict, count: int = KEY_TERMS) -> list[tuple[str,
     return [(t, w) for t, w in terms if len(t) >= MIN_LENGTH and not any(c.isdigit() for c in t)][:count]
 
 
-def similar_query(searcher, stored: dict) -> Query | None:
-    """An OR of the key terms over the text fields; None for a resource without text."""
+def similar_query(searcher, stored: dict) -> Node | None:
+    """Any of the key terms in any text field (``search.nodes``); None for a resource without text."""
     terms = key_terms(searcher, stored)
     if not terms:
         return None
-    return Or([Term(f, t, boost=w * FIELD_BOOSTS[f]) for t, w in terms for f in TEXT_FIELDS])
+    return AnyOf(tuple(Terms(f, (t,), w * FIELD_BOOSTS[f]) for t, w in terms for f in TEXT_FIELDS))

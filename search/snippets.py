@@ -1,29 +1,35 @@
 """Snippets: the best passages of a hit, cut where a reader would cut, with highlight ranges.
 
-The terms to highlight are those of the final Whoosh query (after any
-expansion), negations excepted. The stored text is analysed again with the
-field's own analyzer, so a token is highlighted when it makes one of those
-terms: matches are found through elision, accents and stemming while the
-fragment keeps the characters as written (``economie`` highlights
-``économie``, ``l'article`` highlights ``article``). Exact phrases and
-prefixes searched on the unstemmed ``words`` field are matched with its
-analyzer the same way.
+What to mark is a ``Highlight``: analysed terms, marked wherever they
+occur, and sequences (a phrase, a thesaurus expansion, a legal reference
+such as ``article 37``), marked as one unit only where their terms stand
+at consecutive positions. The stored text is analysed again with the
+field's own analyzer, so matches are found through elision, accents,
+stemming and removed stop words while the fragment keeps the characters as
+written (``economie`` highlights ``économie``, ``l'article 37`` and
+``art. 37`` are one mark each for the sequence ``articl 37``). Exact
+phrases and prefixes searched on the unstemmed ``words`` field are matched
+with its analyzer the same way. A word of a sequence is never marked alone
+unless it is also a term: the expansion "économie sociale et solidaire" of
+``ESS`` does not mark every "sociales".
 
 Up to three fragments of about 200 characters: each starts at the
 beginning of a sentence when one is near, else at a word, and ends at the
-end of a sentence or of a word. The fragments holding the most distinct
-terms win and are shown in text order. The body is used first; the
-summary, then the title, when the body holds none of the terms.
+end of a sentence or of a word. The fragments holding the most whole
+sequences, then the most distinct terms, win and are shown in text order.
+The body is used first; the summary, then the title, when the body holds
+none of the terms.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whoosh.query import AndNot, Not
-
+from search.compile import WORDS_FIELD
 from search.results import Snippet
 from search.vocabulary import letters_of
 
@@ -31,79 +37,123 @@ FRAGMENT_CHARS = 200
 MAX_FRAGMENTS = 3
 MAX_ANCHORS = 200
 SNIPPET_FIELDS = ("body", "summary", "title")
-WORDS_FIELD = "words"
 PREFIX_LETTERS = 4
+# Windows this close are analysed together, so a sequence split by stop words ("et", "de la") is seen whole.
+SEQUENCE_GAP = 16
+# Abbreviations the analysis expands (indexer.analysis.LegalReferenceFilter): a term starting with the key
+# may also be written as the abbreviation ("art. 37" makes "articl"), which its first letters would not find.
+ABBREVIATIONS = {"arti": ("art",), "nume": ("n°", "num")}
 _SPACE = re.compile(r"\s")
 # A sentence ends at . ! ? or … followed by a capital ("art. 37" does not end one), or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ\"«“])|\n")
 
 
-def query_terms(query) -> dict[str, frozenset[str]]:
-    """``{field: terms}`` of the positive parts of a Whoosh query."""
-    found: dict[str, set[str]] = {}
-    for fieldname, text in _positive_terms(query):
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        found.setdefault(fieldname, set()).add(text)
-    return {f: frozenset(t) for f, t in found.items()}
+@dataclass(frozen=True)
+class Highlight:
+    """What to mark in a hit: analysed terms, and runs of terms marked as one unit, per field."""
+
+    terms: Mapping[str, frozenset[str]] = field(default_factory=dict)  # field → terms, marked wherever they occur
+    sequences: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)  # field → runs of terms
+
+    def words(self, fieldname: str) -> frozenset[str]:
+        """Every term of ``fieldname`` a mark may start from: its terms and the terms of its sequences."""
+        runs = self.sequences.get(fieldname, frozenset())
+        return self.terms.get(fieldname, frozenset()).union(*runs)
 
 
-def _positive_terms(query):
-    if query is None or isinstance(query, Not):
-        return
-    if isinstance(query, AndNot):
-        yield from _positive_terms(query.a)
-    elif query.is_leaf():
-        yield from query.terms(phrases=True)
-    else:
-        for child in query.children():
-            yield from _positive_terms(child)
-
-
-def snippets_for(stored: dict, terms: dict[str, frozenset[str]], schema) -> tuple[Snippet, ...]:
-    """Up to three fragments from the first of body, summary and title that holds a term."""
+def snippets_for(stored: dict, highlight: Highlight, schema) -> tuple[Snippet, ...]:
+    """Up to three fragments from the first of body, summary and title that holds a term or sequence."""
     for fieldname in SNIPPET_FIELDS:
         text = stored.get(fieldname) or ""
-        spans = match_spans(text, fieldname, terms, schema) if text else []
+        spans = match_spans(text, fieldname, highlight, schema) if text else []
         if spans:
             return tuple(Snippet(fieldname, *fragment) for fragment in best_fragments(text, spans))
     return ()
 
 
-def match_spans(text: str, fieldname: str, terms, schema) -> list[tuple[int, int, str]]:
-    """``(start, end, term)`` of every token of ``text`` that makes a query term."""
+def match_spans(text: str, fieldname: str, highlight: Highlight, schema) -> list[tuple[int, int, frozenset]]:
+    """``(start, end, units)`` of every mark in ``text``; a unit is a term or a whole sequence."""
     spans = set()
-    for name, wanted in ((fieldname, terms.get(fieldname)), (WORDS_FIELD, terms.get(WORDS_FIELD))):
-        if wanted and name in schema:
-            analyzer = schema[name].analyzer
-            for start, end in _windows(text, _finder(wanted)):
-                for token in analyzer(text[start:end], chars=True, mode="index"):
-                    if token.text in wanted:
-                        spans.add((start + token.startchar, start + token.endchar, token.text))
-    return _drop_nested(sorted(spans))
+    for name in dict.fromkeys((fieldname, WORDS_FIELD)):
+        wanted = highlight.words(name)
+        if not wanted or name not in schema:
+            continue
+        terms, runs = highlight.terms.get(name, frozenset()), highlight.sequences.get(name, frozenset())
+        analyzer = schema[name].analyzer
+        for start, end in _windows(text, _places(text, wanted), SEQUENCE_GAP if runs else 0):
+            found = analyzer(text[start:end], chars=True, positions=True, mode="index")
+            tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in found]  # Whoosh reuses one Token
+            spans.update((start + s, start + e, unit) for s, e, unit in _marks(tokens, terms, runs))
+    return _merge_overlaps(spans)
 
 
-@lru_cache(maxsize=64)
-def _finder(terms: frozenset[str]) -> re.Pattern:
-    """Where a term may start: its first letters, any accents and case.
+def _marks(tokens, terms: frozenset[str], runs: frozenset[tuple[str, ...]]):
+    """``(startchar, endchar, unit)`` of the terms among ``tokens`` and of the runs at consecutive positions.
+
+    ``tokens`` are ``(text, pos, startchar, endchar)``.
+    """
+    at: dict[int, dict[str, tuple[int, int]]] = {}
+    for text, pos, startchar, endchar in tokens:
+        if text in terms:
+            yield startchar, endchar, text
+        at.setdefault(pos, {}).setdefault(text, (startchar, endchar))
+    for run in runs:
+        for pos, texts in at.items():
+            first = texts.get(run[0])
+            if first is None:
+                continue
+            following = [at.get(pos + i, {}).get(word) for i, word in enumerate(run[1:], 1)]
+            if all(following):
+                yield first[0], following[-1][1], run
+
+
+def _merge_overlaps(spans) -> list[tuple[int, int, frozenset]]:
+    """One mark per overlapping group (a sequence swallows its own terms), with every unit it shows."""
+    out: list[tuple[int, int, frozenset]] = []
+    for start, end, unit in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]), out[-1][2] | {unit})
+        else:
+            out.append((start, end, frozenset({unit})))
+    return out
+
+
+def _places(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Where a term may start, in text order: ``(start, end)`` of its first letters, any accents and case.
 
     Analysing a whole long body costs more than everything else in a
     search; only the words around these places are analysed. Four
     letters, because a stem is not always a prefix of the word
-    (``heureuse`` → ``heureux``).
+    (``heureuse`` → ``heureux``). One compiled pattern per head, kept
+    across queries (heads recur: ``trav``, ``cont``…; a pattern over a
+    query's whole set would be compiled again for every query).
     """
-    heads = sorted({t[:PREFIX_LETTERS] for t in terms if t}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:%s)" % "|".join(letters_of(h) for h in heads) if heads else r"(?!)")
+    heads = {t[:PREFIX_LETTERS] for t in terms if t}
+    found = [m.span() for head in heads for m in _finder(head).finditer(text)]
+    return sorted(found)
 
 
-def _windows(text: str, finder: re.Pattern):
-    """``(start, end)`` from the whitespace before each candidate to the whitespace after its word."""
+@lru_cache(maxsize=1024)
+def _finder(head: str) -> re.Pattern:
+    """The places ``head`` may start: as spelled, as an abbreviation the analysis expands
+    (``art.`` → ``article``), after a code's letter for a number (``L2113-15`` makes ``2113-15``)."""
+    sources = [letters_of(head)]
+    sources += [letters_of(a) + r"(?![^\W\d_])" for a in ABBREVIATIONS.get(head, ())]
+    sources += [r"[LRDlrd]" + re.escape(head)] if head[:1].isdigit() else []
+    return re.compile(r"(?<!\w)(?:%s)" % "|".join(sources))
+
+
+def _windows(text: str, places: list[tuple[int, int]], gap: int = 0):
+    """``(start, end)`` from the whitespace before each candidate place to the whitespace after its word.
+
+    Windows that overlap, or that are at most ``gap`` characters apart, are one window.
+    """
     last_start, last_end = -1, -1
-    for match in finder.finditer(text):
-        start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-        found = _SPACE.search(text, match.end())
+    for place_start, place_end in places:
+        start = max(text.rfind(" ", 0, place_start), text.rfind("\n", 0, place_start)) + 1
+        found = _SPACE.search(text, place_end)
         end = found.start() if found else len(text)
-        if start <= last_end:
+        if last_start >= 0 and start <= last_end + gap:
             last_end = max(last_end, end)
             continue
         if last_start >= 0:
@@ -113,15 +163,11 @@ def _windows(text: str, finder: re.Pattern):
         yield last_start, last_end
 
 
-def _drop_nested(spans):
-    out = []
-    for span in spans:
-        if out and span[0] < out[-1][1]:
-            if span[1] > out[-1][1]:
-                out[-1] = (out[-1][0], span[1], out[-1][2])
-            continue
-        out.append(span)
-    return out
+def _weight(inside) -> tuple[int, int, int]:
+    """How well a fragment shows the query: whole sequences, then distinct terms, then marks."""
+    units = frozenset().union(*(u for _, _, u in inside))
+    words = {w for u in units for w in (u if isinstance(u, tuple) else (u,))}
+    return sum(isinstance(u, tuple) for u in units), len(words), len(inside)
 
 
 def best_fragments(text: str, spans) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
@@ -135,7 +181,7 @@ def best_fragments(text: str, spans) -> list[tuple[str, tuple[tuple[int, int], .
         end = fragment_end(text, start, anchor[1])
         inside = spans[bisect_left(starts, start):bisect_right(starts, end)]
         inside = [s for s in inside if s[1] <= end]
-        candidates.append(((len({t for _, _, t in inside}), len(inside), -start), start, end, inside))
+        candidates.append(((*_weight(inside), -start), start, end, inside))
     candidates.sort(key=lambda c: c[0], reverse=True)
     chosen: list = []
     for _, start, end, inside in candidates:

@@ -1,49 +1,78 @@
-"""Completions for a search box: the next words and the titles the typed text leads to.
+"""Completions for a search box: the word being typed, then the titles it leads to.
 
-``"marchés rés"`` gives ``"marchés réservés"`` (the last word completed
-from the visible vocabulary, most frequent first, written as the corpus
-writes it) and the titles of visible resources whose title holds the
-typed words, the last one as a prefix. Word completions come first, up
-to half the list, then titles, then more words if titles run short.
+``"marchés rés"`` gives ``"marchés réservés"``: the word being typed is
+completed as the corpus writes it (``co-con`` → ``co-construction``,
+``l'ess`` → ``l'ESS``, case as written): only the words seen right after
+the previous one when there are some, else the most frequent; stop words are never
+offered (``Les Services d`` does not complete to ``de``); a word typed in
+full is offered as written. Then the titles of visible resources holding
+the typed words, the last one as a prefix, those holding them side by
+side first. Word completions come first, up to half the list, then
+titles, then more words if titles run short. Everything is drawn from the
+caller's view (``search.plan.IndexView``): nothing private is offered to
+the public.
 """
 
 from __future__ import annotations
 
-from search.compile import QueryBuilder
-from search.query import All, Word
+import re
+
+from indexer.analysis import FRENCH_STOP_WORDS, TOKEN_PATTERN, fold
+from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
 MAX_WORDS = 8
+CANDIDATES = 50
+MIN_WHOLE = 3
+_WORD = re.compile(TOKEN_PATTERN)
+_ELISION = re.compile(r"^(?:%s)[%s]" % ("|".join(ELIDED_PREFIXES), APOSTROPHES), re.IGNORECASE)
 
 
-def completions(prefix: str, searcher, vocabulary, visible: frozenset[int], limit: int) -> list[str]:
+def completions(prefix: str, view, limit: int) -> list[str]:
     """Up to ``limit`` distinct completions of ``prefix`` (no duplicates, ignoring case)."""
-    tokens = vocabulary.analyse(prefix[-1000:])[-MAX_WORDS:]
-    if not tokens or prefix[-1:].isspace():
-        words = []
-    else:
-        word, start, _ = tokens[-1]
-        head = prefix[-1000:][:start]
-        found = vocabulary.completions(word, limit, tokens[-2][0] if len(tokens) > 1 else None)
-        words = [head + vocabulary.written(w) for w in found]
-    titles = _titles(searcher, prefix[-1000:], vocabulary, visible, limit)
+    text = prefix[-1000:]
+    tokens = [(t.text, t.startchar) for t in view.analyzer("words")(text, chars=True, mode="query")][-MAX_WORDS:]
+    if not tokens:
+        return []
+    typing = not text[-1:].isspace()
+    words = _words(text, tokens, view, limit) if typing else []
+    titles = view.titles(text, limit)
     half = -(-limit // 2)
-    ordered = words[:half] + titles + words[half:]
-    seen, out = set(), []
-    for text in ordered:
-        if text.casefold() not in seen and len(out) < limit:
-            seen.add(text.casefold())
-            out.append(text)
+    out, seen = [], set()
+    for completion in words[:half] + titles + words[half:]:
+        if completion.casefold() not in seen and len(out) < limit:
+            seen.add(completion.casefold())
+            out.append(completion)
     return out
 
 
-def _titles(searcher, prefix: str, vocabulary, visible: frozenset[int], limit: int) -> list[str]:
-    tokens = vocabulary.analyse(prefix)[-MAX_WORDS:]
-    if not tokens:
+def _words(text: str, tokens, view, limit: int) -> list[str]:
+    """The word being typed, completed: ``head`` + the corpus's spelling of each candidate.
+
+    The word being typed is the last word of ``text`` as the analyzer's tokenizer cuts it,
+    hyphens and apostrophes included (``co-con``, ``l'ess``); whatever precedes it is kept
+    as typed (``-ins`` → ``-insertion``, ``(coo``, ``titre:coo``).
+    """
+    last = None
+    for last in _WORD.finditer(text):
+        pass
+    if last is None or last.end() != len(text):
         return []
-    complete = prefix[-1:].isspace()
-    nodes = [Word(prefix[s:e], s, ("title",), prefix=(i == len(tokens) - 1 and not complete))
-             for i, (_, s, e) in enumerate(tokens)]
-    query = QueryBuilder(searcher, None).build(All(tuple(nodes)) if len(nodes) > 1 else nodes[0])
-    if query is None:
+    start = last.start()
+    surface = text[start:]
+    elided = _ELISION.match(surface)
+    head = text[:start] + (elided.group() if elided else "")
+    key = fold(surface[elided.end() if elided else 0:]).replace("-", "").replace("‐", "")
+    if not key.isalnum():
         return []
-    return [hit["title"] for hit in searcher.search(query, limit=limit, filter=set(visible)) if hit.get("title")]
+    candidates = [w for w in view.prefix_words(key, CANDIDATES) if w not in FRENCH_STOP_WORDS]
+    follows = dict.fromkeys(candidates, 0)
+    before = [word for word, at in tokens if at < start]
+    if before:
+        previous = before[-1]
+        follows = {w: view.follows(previous, w) for w in candidates}
+        if any(follows.values()):  # "marchés ré": réservés, never "marchés Retrouvez"
+            candidates = [w for w in candidates if follows[w]]
+    # Words seen after the previous one first; then a word typed in full (3 letters or more), as written.
+    candidates.sort(key=lambda w: (-follows[w], not (w == key and len(key) >= MIN_WHOLE)))
+    hyphenated = "-" in surface
+    return [head + view.written(w, hyphenated) for w in candidates[:limit]]

@@ -8,7 +8,8 @@ expansion also matches its acronym. Expansion happens at query time only,
 so editing the thesaurus needs no reindexing.
 
 Entries are analyzed with the analyzer of the index's ranked text fields,
-so they meet the query's tokens however those are stemmed and folded.
+so they meet the query's tokens however those are stemmed and folded. It
+rewrites compiled nodes (``search.nodes``), so both backends share it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.query import And, Or, Phrase, Query, Term
-
 from indexer.analysis import THESAURUS_PATH
+from search.nodes import AllOf, AnyOf, Node, Terms, single_term
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,9 @@ def load_entries() -> tuple[Entry, ...]:
         )
 
 
-def _word(node: Query) -> str | None:
-    """The analyzed word a parsed node stands for: a Term, or one term in several fields."""
-    if isinstance(node, Term):
-        return node.text
-    if isinstance(node, Or) and node.subqueries and all(isinstance(s, Term) for s in node.subqueries):
-        texts = {s.text for s in node.subqueries}
-        return texts.pop() if len(texts) == 1 else None
-    return None
-
-
-def _fields(node: Query) -> list[tuple[str, float]]:
-    terms = node.subqueries if isinstance(node, Or) else [node]
-    return [(t.fieldname, t.boost) for t in terms]
+def _fields(node: Node) -> list[tuple[str, float]]:
+    terms = node.children if isinstance(node, AnyOf) else (node,)
+    return [(t.field, t.boost) for t in terms]
 
 
 class Thesaurus:
@@ -77,36 +67,36 @@ class Thesaurus:
     def _expansions_of(self, acronym: str) -> list[tuple[str, ...]]:
         return [words for _, words in self.by_acronym.get(acronym, [])]
 
-    def expand(self, q: Query) -> tuple[Query, tuple[str, ...]]:
-        """``q`` with acronyms and expansions as alternatives, and what matched."""
+    def expand(self, nodes: list[Node]) -> tuple[list[Node], tuple[str, ...]]:
+        """``nodes`` (a sequence of query words) with acronyms and expansions as alternatives, and what matched."""
         found: list[str] = []
-        return self._rewrite(q, found), tuple(dict.fromkeys(found))
+        return self._sequence(list(nodes), found), tuple(dict.fromkeys(found))
 
-    def _rewrite(self, q: Query, found: list[str]) -> Query:
-        if isinstance(q, And):
-            return And(self._sequence(q.subqueries, found), boost=q.boost)
-        if _word(q) is not None:
-            return self._sequence([q], found)[0]
-        if isinstance(q, Or):
-            return Or([self._rewrite(s, found) for s in q.subqueries], boost=q.boost)
-        return q
+    def _rewrite(self, node: Node, found: list[str]) -> Node:
+        if isinstance(node, AllOf):
+            return AllOf(tuple(self._sequence(list(node.children), found)))
+        if single_term(node) is not None:
+            return self._sequence([node], found)[0]
+        if isinstance(node, AnyOf):
+            return AnyOf(tuple(self._rewrite(child, found) for child in node.children))
+        return node
 
-    def _sequence(self, nodes: list[Query], found: list[str]) -> list[Query]:
-        words = [_word(n) for n in nodes]
+    def _sequence(self, nodes: list[Node], found: list[str]) -> list[Node]:
+        words = [single_term(n) for n in nodes]
         out, i = [], 0
         while i < len(nodes):
             length, matches = self._expansion_at(words, i)
             if matches:
                 run = nodes[i:i + length]
-                alternatives = [_any_field(_fields(run[0]), [acronym]) for _, acronym in matches]
-                out.append(Or([And(run) if length > 1 else run[0], *alternatives]))
+                alternatives = [_any_field(_fields(run[0]), (acronym,)) for _, acronym in matches]
+                out.append(AnyOf((AllOf(tuple(run)) if length > 1 else run[0], *alternatives)))
                 found.extend(entry.describe() for entry, _ in matches)
                 i += length
                 continue
             node = nodes[i]
             if words[i] in self.by_acronym:
                 entries = self.by_acronym[words[i]]
-                out.append(Or([node, *(_any_field(_fields(node), w) for _, w in entries)]))
+                out.append(AnyOf((node, *(_any_field(_fields(node), w) for _, w in entries))))
                 found.extend(entry.describe() for entry, _ in entries)
             else:
                 out.append(node if words[i] is not None else self._rewrite(node, found))
@@ -121,11 +111,10 @@ class Thesaurus:
         return 0, []
 
 
-def _any_field(fields: list[tuple[str, float]], words) -> Query:
+def _any_field(fields: list[tuple[str, float]], words: tuple[str, ...]) -> Node:
     """``words`` (one term, or a phrase) in any of ``fields``, with their boosts."""
-    if len(words) == 1:
-        return Or([Term(name, words[0], boost=boost) for name, boost in fields])
-    return Or([Phrase(name, list(words), boost=boost) for name, boost in fields])
+    terms = tuple(Terms(name, tuple(words), boost) for name, boost in fields)
+    return terms[0] if len(terms) == 1 else AnyOf(terms)
 
 
 _built: list[tuple[object, Thesaurus]] = []
@@ -134,16 +123,16 @@ _built: list[tuple[object, Thesaurus]] = []
 def thesaurus_for(analyzer) -> Thesaurus:
     """The thesaurus file analyzed by ``analyzer``, built once per distinct analyzer."""
     for known, thesaurus in _built:
-        if known == analyzer:
+        if known is analyzer or known == analyzer:  # the same object on every query: no deep comparison
             return thesaurus
     thesaurus = Thesaurus(load_entries(), lambda text: tuple(t.text for t in analyzer(text, mode="query")))
     _built.append((analyzer, thesaurus))
     return thesaurus
 
 
-def expand_query(q: Query, schema, field: str = "body") -> tuple[Query, tuple[str, ...]]:
-    """Apply the thesaurus to a parsed query; returns ``(query, expansions that matched)``.
+def expand(nodes: list[Node], analyzer) -> tuple[list[Node], tuple[str, ...]]:
+    """Apply the thesaurus to a sequence of compiled query words; returns ``(nodes, expansions that matched)``.
 
-    Entries are analyzed by ``field``'s analyzer in ``schema`` (the index's own).
+    Entries are analyzed by ``analyzer``, the index's ranked text fields' own.
     """
-    return thesaurus_for(schema[field].analyzer).expand(q)
+    return thesaurus_for(analyzer).expand(nodes)

@@ -7,7 +7,10 @@ that no visible resource contains is searched through its closest visible
 words instead; a word only one resource contains is searched as typed
 *and* through a much more frequent close word, at a lower boost, so exact
 matches rank first. Plural and feminine forms (``réservé``/``réservés``)
-are the same word, not a better spelling.
+are the same word, not a better spelling: a word missing as typed but
+present in another form (``emploi``, written ``emplois`` in the corpus) is
+searched through that form at full weight and is no typo. Field names
+typed by mistake (``auteur:x``) are never corrected.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.query import All, Any, Word
-from search.vocabulary import Vocabulary
 
 MAX_REPLACEMENTS = 3
 RARE_DOCS = 1
@@ -75,12 +77,21 @@ def same_word(a: str, b: str) -> bool:
     )
 
 
-def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
-    """One ``Correction`` per word of ``tree`` that is missing or rare where a better spelling exists."""
-    found, known = [], {}
+@dataclass(frozen=True)
+class Spellings:
+    """What the vocabulary says of a query's words: typos, and other forms of missing words."""
+
+    corrections: list[Correction]
+    forms: dict[int, tuple[str, ...]]   # node start → other written forms, searched at full weight
+
+
+def corrections(tree, view) -> Spellings:
+    """A ``Correction`` per word of ``tree`` that is missing or rare where a better spelling exists;
+    the other forms of the words missing only as typed (``search.plan.IndexView`` ``view``)."""
+    found, forms, known = [], {}, {}
     for node in plain_words(tree):
-        tokens = vocabulary.analyse(node.text)
-        if len(tokens) != 1:
+        tokens = [(t.text, t.startchar, t.endchar) for t in view.analyzer("words")(node.text, chars=True, mode="query")]
+        if len(tokens) != 1 or node.literal:
             continue
         word, start, end = tokens[0]
         # Edits are counted on the word as typed (case tells acronyms) and as folded (what is compared).
@@ -88,26 +99,33 @@ def corrections(tree, vocabulary: Vocabulary) -> list[Correction]:
         if not edits:
             continue
         if word not in known:
-            best, count = _better_spellings(word, edits, vocabulary)
-            known[word] = (best, count, vocabulary.written(best[0]) if best else "")
-        best, count, written = known[word]
-        if best:
+            known[word] = _better_spellings(word, edits, view)
+        best, count, inflected = known[word]
+        if inflected:
+            forms[node.start] = best
+        elif best:
+            written = view.written(best[0])
             found.append(Correction(
                 node.text[start:end], node.start + start, node.start + end, node.start, best, written, not count,
             ))
-    return found
+    return Spellings(found, forms)
 
 
-def _better_spellings(word: str, edits: int, vocabulary: Vocabulary) -> tuple[tuple[str, ...], int]:
-    """Close visible words worth searching for ``word``, and how many visible documents have ``word``."""
+def _better_spellings(word: str, edits: int, view) -> tuple[tuple[str, ...], int, bool]:
+    """Close visible words worth searching for ``word``, how many visible documents have ``word``,
+    and whether those words are other forms of it (``emploi`` → ``emplois``) rather than typos."""
     # A word found only through its stem (entreprise → entreprises) is no typo either.
-    count = vocabulary.doc_count(word) or vocabulary.ranked_doc_count(word)
+    count = view.doc_count(word) or view.ranked_doc_count(word)
     if count > RARE_DOCS:
-        return (), count
-    close = vocabulary.neighbours(word, edits)
-    if count:
+        return (), count, False
+    close = view.neighbours(word, edits)
+    if not count:
+        inflections = [n[0] for n in close if same_word(word, n[0])]
+        if inflections:
+            return tuple(inflections[:MAX_REPLACEMENTS]), count, True
+    else:
         close = [n for n in close if n[2] >= MORE_FREQUENT * count and not same_word(word, n[0])]
-    return tuple(n[0] for n in close[:MAX_REPLACEMENTS]), count
+    return tuple(n[0] for n in close[:MAX_REPLACEMENTS]), count, False
 
 
 def suggestion(query: str, found: list[Correction]) -> str | None:

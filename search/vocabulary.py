@@ -1,12 +1,14 @@
-"""The words a caller may see: the ``words`` field restricted to visible documents.
+"""What the planner knows of the local index for one caller: the ``IndexView`` of ``search.plan``.
 
-Typo corrections, "did you mean" and completions all draw on this
-vocabulary. The ``words`` field is folded but not stemmed and keeps stop
-words, so its terms are real words (ENGINE-NOTES, pitfalls 5 and 6). A
-term counts only through the documents the caller may see, so a word that
-appears only in private resources never comes out of a suggestion. Words
-are shown as the corpus writes them (``enercoop`` → ``Enercoop``,
-``reserves`` → ``réservés``), read from one visible document.
+Typo corrections, "did you mean", prefixes and completions all draw on
+the ``words`` field: folded but not stemmed, stop words kept, so its terms
+are real words (ENGINE-NOTES, pitfalls 5 and 6). A term counts only
+through the documents the caller may see (``visible``, a boolean mask),
+so a word that appears only in private resources never comes out of a
+suggestion, and a facet value only a private resource carries is never
+resolved nor echoed. Words are shown as the corpus writes them
+(``enercoop`` → ``Enercoop``, ``reserves`` → ``réservés``), read from one
+visible document.
 """
 
 from __future__ import annotations
@@ -15,71 +17,65 @@ import re
 from collections import Counter
 from itertools import islice
 
-from whoosh.query import Phrase
+import numpy as np
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
 from indexer.schema import TEXT_FIELDS
+from search.compile import WORDS_FIELD as FIELD, Compiler
+from search.query import All, Word
+from search.ranking import rank
 
-FIELD = "words"
 PREFIX_SCAN = 5000
-CANDIDATES = 30
-RANK_CAP = 1000
+RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
+MAX_TITLE_WORDS = 8
 
 
-class Vocabulary:
-    """Visible words of one open searcher, for one caller (public or with private access)."""
+class LocalView:
+    """One caller's view of an open local index: ``postings`` arrays, ``facets`` and the caller's ``visible`` mask."""
 
-    def __init__(self, searcher, visible: frozenset[int]):
+    def __init__(self, searcher, evaluator, include_private: bool):
         self._searcher = searcher
         self._reader = searcher.reader()
-        self._visible = visible
-        self._everything = len(visible) == self._reader.doc_count_all()
+        self._evaluator = evaluator
+        self._postings = postings = evaluator.postings
+        self._facets = facets = evaluator.facets
+        self._include_private = include_private
+        self.visible = facets.visible(include_private)
+        self._everything = bool(self.visible.all())
 
-    def analyse(self, text: str):
-        """Folded tokens of ``text`` with their character ranges: ``[(word, start, end)]``."""
-        analyzer = self._searcher.schema[FIELD].analyzer
-        return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query")]
+    def analyzer(self, field: str):
+        return self._searcher.schema[field].analyzer
 
-    def doc_count(self, word: str, at_most: int = RANK_CAP) -> int:
-        """How many visible documents contain ``word``, counting no further than ``at_most``.
+    def facet_values(self, field: str) -> frozenset[str]:
+        return self._facets.visible_values(field, self._include_private)
 
-        The cap keeps a frequent word cheap on a large index: callers only
-        need "none", "one" or "many" and an order among close words.
-        """
+    def docs(self, word: str, field: str = FIELD) -> np.ndarray:
+        """The visible documents with ``word`` in ``field`` (sorted document numbers)."""
+        docs, _ = self._postings.get(field, word)
+        return docs if self._everything else docs[self.visible[docs]]
+
+    def doc_count(self, word: str, at_most: int = 1000) -> int:
         if self._everything:
             return min(self._reader.doc_frequency(FIELD, word), at_most)
-        if (FIELD, word) not in self._reader:
-            return 0
-        count = 0
-        for docnum in self._reader.postings(FIELD, word).all_ids():
-            count += docnum in self._visible
-            if count >= at_most:
-                break
-        return count
+        return min(len(self.docs(word)), at_most)
 
     def ranked_doc_count(self, text: str) -> int:
-        """How many visible documents match ``text`` in the ranked text fields.
-
-        Those fields are stemmed: ``entreprise`` is not in ``words`` but
-        matches ``entreprises`` there, so it is no typo.
-        """
-        docs: set[int] = set()
-        for name in TEXT_FIELDS:
-            for token in self._searcher.schema[name].analyzer(text, mode="query"):
-                if (name, token.text) in self._reader:
-                    docs.update(self._reader.postings(name, token.text).all_ids())
-        return len(docs & self._visible)
+        """Visible documents matching ``text`` in the ranked fields: ``entreprise`` is not in ``words``
+        but matches ``entreprises`` there, so it is no typo."""
+        found = [self.docs(t.text, name) for name in TEXT_FIELDS for t in self.analyzer(name)(text, mode="query")]
+        return len(np.unique(np.concatenate(found))) if found else 0
 
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
-        """Visible words within ``edits`` (Damerau-Levenshtein) of ``word``, sharing its first letter.
+        from rapidfuzz.distance import Levenshtein  # only when a word may be a typo
+        from rapidfuzz.process import extract
 
-        Returns ``[(word, distance, doc_count)]``, closest then most frequent first.
-        """
         found = []
-        # Whoosh's automaton counts a swap of two letters as two edits; swaps are typos' commonest kind.
+        # Levenshtein counts a swap of two letters as two edits; swaps are typos' commonest kind.
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
-        others = set(self._reader.terms_within(FIELD, word, edits, prefix=1))
+        endings = self._postings.vocabulary(FIELD).get(word[:1], [])
+        close = extract(word[1:], endings, scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
+        others = {word[:1] + ending for ending, _, _ in close}
         others |= {w for w in swaps if (FIELD, w) in self._reader}
         for other in others - {word}:
             count = self.doc_count(other)
@@ -88,33 +84,48 @@ class Vocabulary:
         found.sort(key=lambda f: (f[1], -f[2], f[0]))
         return found
 
-    def completions(self, prefix: str, limit: int, previous: str | None = None) -> list[str]:
-        """Visible words starting with ``prefix``, most frequent first.
-
-        After a ``previous`` word, words found right after it come first
-        (``marchés rés`` completes to ``réservés`` before ``réseau``).
-        """
+    def prefix_words(self, prefix: str, limit: int) -> list[str]:
         words = [b.decode("utf-8") for b in islice(self._reader.expand_prefix(FIELD, prefix), PREFIX_SCAN)]
         words.sort(key=lambda w: -self._reader.doc_frequency(FIELD, w))
-        visible = [w for w in words[:CANDIDATES] if w != prefix and self.doc_count(w, at_most=1)]
-        if previous is not None:
-            visible.sort(key=lambda w: -self._follows(previous, w))
-        return visible[:limit]
+        if self._everything:
+            return words[:limit]
+        # Ordered by what the caller may see, so private resources weigh on nothing offered to the public.
+        counted = [(w, self._visible_count(w)) for w in words[:limit * RECOUNTED]]
+        return [w for w, n in sorted(counted, key=lambda c: -c[1]) if n][:limit]
 
-    def _follows(self, previous: str, word: str) -> int:
-        """In how many visible documents ``word`` comes right after ``previous``."""
-        return len(self._visible.intersection(self._searcher.docs_for_query(Phrase(FIELD, [previous, word]))))
+    def _visible_count(self, word: str) -> int:
+        """Visible documents with ``word``, read without keeping its positions in the postings cache."""
+        docs, _ = self._postings.read(FIELD, word)
+        return int(self.visible[docs].sum())
 
-    def written(self, word: str) -> str:
-        """``word`` as the corpus most often writes it, read from one visible document."""
-        if (FIELD, word) not in self._reader:
+    def follows(self, previous: str, word: str) -> int:
+        both = np.intersect1d(self.docs(previous), self.docs(word), assume_unique=True)
+        return len(self._postings.phrase_docs(FIELD, (previous, word), both)) if len(both) else 0
+
+    def titles(self, text: str, limit: int) -> list[str]:
+        tokens = [(t.startchar, t.endchar) for t in self.analyzer(FIELD)(text, chars=True, mode="query")]
+        if not tokens:
+            return []
+        typing = not text[-1:].isspace()
+        words = [Word(text[s:e], s, ("title",), prefix=typing and i == len(tokens) - 1)
+                 for i, (s, e) in enumerate(tokens[-MAX_TITLE_WORDS:])]
+        node = Compiler(self).build(All(tuple(words)) if len(words) > 1 else words[0])
+        if node is None:
+            return []
+        ranked = rank(self._evaluator, [node], [], self.visible).best(limit * 2)
+        titles = [t for t in (self._searcher.stored_fields(d).get("title") for d, _ in ranked) if t]
+        typed = fold(text.strip())
+        return sorted(titles, key=lambda t: typed not in fold(t))[:limit]
+
+    def written(self, word: str, hyphenated: bool = False) -> str:
+        docs = self.docs(word) if (FIELD, word) in self._reader else ()
+        if not len(docs):
             return word
-        docnum = next((d for d in self._reader.postings(FIELD, word).all_ids() if d in self._visible), None)
-        if docnum is None:
-            return word
-        stored = self._searcher.stored_fields(docnum)
-        pattern = spelled_like(word)
+        stored = self._searcher.stored_fields(int(docs[0]))
+        pattern = spelled_like(word, hyphens=hyphenated)
         forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
+        if hyphenated and any("-" in form for form in forms):
+            forms = Counter({form: n for form, n in forms.items() if "-" in form})
         return forms.most_common(1)[0][0] if forms else word
 
 
@@ -124,7 +135,7 @@ def _variants() -> dict[str, str]:
     for code in list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + list(range(0xC0, 0x250)):
         char = chr(code)
         folded = fold(char)
-        if len(folded) == 1 and folded.isalnum():
+        if len(folded) == 1 and folded.isalpha():  # digits stay digits ("Ǝ" folds to "3")
             groups[folded] = groups.get(folded, "") + char
     return groups
 
@@ -132,13 +143,17 @@ def _variants() -> dict[str, str]:
 _VARIANTS = _variants()
 
 
-def spelled_like(word: str) -> re.Pattern:
-    """A pattern for the written forms of a folded word: ``reserves`` finds ``Réservés``.
+def spelled_like(word: str, hyphens: bool = False) -> re.Pattern:
+    """A pattern for the written forms of a folded word: ``reserves`` finds ``Réservés``;
+    with ``hyphens``, also with hyphens between its letters (``coconstruction``: ``co-construction``).
 
     >>> spelled_like("reserves").findall("marchés réservés")
     ['réservés']
+    >>> spelled_like("coconstruction", hyphens=True).findall("la Co-construction")
+    ['Co-construction']
     """
-    return re.compile(rf"(?<!\w){letters_of(word)}(?!\w)")
+    letters = [letters_of(c) for c in word]
+    return re.compile(rf"(?<![\w-])" + ("-?" if hyphens else "").join(letters) + r"(?![\w-])")
 
 
 def letters_of(word: str) -> str:

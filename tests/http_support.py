@@ -1,7 +1,13 @@
-"""Helpers shared by the HTTP, fuzzing and browser tests: an app over the corpus index."""
+"""Helpers shared by the HTTP, fuzzing and browser tests: an app over the corpus index, or a real server."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from search.http import Settings, create_app
@@ -17,3 +23,27 @@ def make_app(index_dir: Path, **settings):
     values = {"index_dir": Path(index_dir), "token_hashes": frozenset({hash_token(TOKEN)}), "rate_limit": 0}
     values.update(settings)
     return create_app(Settings(**values))
+
+
+@contextmanager
+def served(index_dir: Path, *serve_args: str) -> Iterator[str]:
+    """A real ``rtes-search serve`` process on a free loopback port: its base URL; stopped on exit."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rtes = Path(sys.executable).with_name("rtes-search")
+    server = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", str(index_dir), *serve_args],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            assert server.poll() is None, server.stderr.read().decode()
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -103,9 +103,8 @@ def test_change_page_then_follow_a_result(page):
 def test_suggestions_as_you_type_and_did_you_mean(page):
     page.goto("/")
     page.get_by_label("Rechercher une ressource").press_sequentially("march", delay=30)
-    options = page.locator("datalist#suggestions option")
-    expect(options.first).to_be_attached()
-    assert "Marchés" in [options.nth(i).get_attribute("value") for i in range(options.count())]
+    # The list is replaced as each letter arrives: wait for the completion, never index a list that may change.
+    expect(page.locator('datalist#suggestions option[value="Marchés"]')).to_be_attached()
     page.goto("/?q=marches resreves")
     page.get_by_role("link", name="marches réservés").click()
     page.wait_for_url("**q=marches+r*")
@@ -149,4 +148,34 @@ def test_readable_on_a_phone(browser, base_url):
     assert overflow <= 0
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.snippet')).fontSize)")
     assert font >= 14
+    context.close()
+
+
+def test_map_counts_match_the_facets_and_a_click_filters(page):
+    page.goto("/?q=collectivités")
+    drawn = page.locator("figure.map svg")
+    expect(drawn).to_be_visible()
+    assert drawn.bounding_box()["width"] > 200
+    areas = page.locator("figure.map svg a").evaluate_all(
+        "links => links.map(a => [a.dataset.territory, a.dataset.count, a.querySelector('title').textContent])")
+    facet_counts = page.locator("fieldset[data-facet=territory] label").evaluate_all(
+        "labels => labels.map(l => [l.querySelector('input').value, l.querySelector('.n').textContent])")
+    counted = {label: count for label, count, _ in areas if count != "0"}
+    drawn_labels = {label for label, _, _ in areas}
+    assert counted and counted == {label: n for label, n in facet_counts if label in drawn_labels}
+    assert ["Bretagne", "1", "Bretagne : 1 ressource"] in areas
+    page.locator('figure.map svg a[data-territory="Bretagne"] path').first.click()
+    page.wait_for_url("**territory=Bretagne*")
+    expect(page.get_by_role("link", name="Retirer le filtre Territoire : Bretagne")).to_be_visible()
+    expect(page.locator("figure.map figcaption")).to_have_text("Bretagne : ressources par département")
+    expect(page.locator("#resultats-titre")).to_have_text("1 résultat pour « collectivités »")
+
+
+def test_map_is_under_the_facets_on_a_phone(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/?q=collectivités")
+    last_facet = page.locator("fieldset.facet").last.bounding_box()
+    drawn = page.locator("figure.map").bounding_box()
+    assert drawn["y"] > last_facet["y"] + last_facet["height"] and drawn["width"] > 250
     context.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
+from search.cli.group import COMMAND_MODULES
 
 from conftest import CORPUS
 
@@ -108,7 +110,7 @@ def test_facets_and_stats(run):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["search"], 2, "Erreur : argument manquant : QUERY"),
+        (["search"], 2, "Erreur : argument manquant : REQUÊTE"),
         (["search", "ess", "--bogus"], 2, "Erreur : option inconnue : --bogus"),
         (["search", "ess", "--limit", "0"], 2, "Erreur : valeur invalide pour '--limit' : 0 n'est pas dans l'intervalle"),
         (["index", "/nonexistent/path"], 2, "le chemin « /nonexistent/path » n'existe pas"),
@@ -160,3 +162,41 @@ def test_a_command_loads_only_its_own_module(corpus_index):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "['search.cli.search_cmd']"
     assert WEBINAR in done.stdout
+
+
+# What click writes in English unless told otherwise.
+CLICK_ENGLISH = re.compile(
+    r"Usage:|Options:|Commands:|Show this message|Show the version|\[default|\[required|env var"
+    r"|\b(?:INTEGER|TEXT|FLOAT|RANGE|DIRECTORY|FILE|PATH|BOOLEAN|COMMAND|ARGS)\b"
+)
+
+
+def test_bare_command_prints_the_french_help_not_an_error():
+    result = CliRunner().invoke(cli, [], prog_name="rtes-search")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Utilisation : rtes-search [OPTIONS] COMMANDE [ARGUMENTS]...")
+    assert "Commandes :" in result.stdout and "Afficher cette aide et quitter." in result.stdout
+    assert "Erreur" not in result.output and not CLICK_ENGLISH.search(result.output)
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in sorted(COMMAND_MODULES))], ids=lambda c: " ".join(c) or "group")
+def test_help_pages_are_french(command):
+    result = CliRunner().invoke(cli, [*command, "--help"], prog_name="rtes-search")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Utilisation : rtes-search") and "Options :" in result.stdout
+    assert not CLICK_ENGLISH.search(result.stdout), CLICK_ENGLISH.search(result.stdout).group()
+
+
+def test_search_help_shows_french_defaults_and_types():
+    text = CliRunner().invoke(cli, ["search", "--help"]).stdout
+    assert re.search(r"--limit ENTIER +Résultats par page\. +\[défaut : 10 ; 1<=x<=100\]", text)
+    assert "-h, --help" in text and "Afficher cette aide et quitter." in text
+
+
+def test_docstring_examples_of_the_cli_helpers():
+    import doctest
+
+    from search.cli import messages, search_cmd
+
+    for module in (messages, search_cmd):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -18,9 +18,10 @@ from indexer.crawl.crawler import crawl
 from indexer.crawl.fetcher import USER_AGENT
 from indexer.crawl import fetcher as fetcher_module
 from indexer.crawl import links as links_module
-from indexer.crawl.state import CrawlState
+from indexer.crawl.state import CrawlState, Entry
 from indexer import report as report_module
 from indexer.ingest import html_text
+from indexer.ingest import site as site_module
 from search import Searcher
 from search.cli import cli
 
@@ -34,10 +35,10 @@ CO_CONSTRUCTION = "point-de-reperess-co-construction-des-politiques-publiques"
 RESOURCES = 17  # resource pages of the fixture site with a body (one has none)
 EXPECTED_ERRORS = {
     "boucle-a": "boucle de redirections (plus de 5)",
-    "page-supprimee": "HTTP 404 Not Found",
-    "erreur-serveur": "HTTP 500 Internal Server Error",
+    "page-supprimee": "HTTP 404 (page introuvable)",
+    "erreur-serveur": "HTTP 500 (erreur du serveur)",
     "page-lente": f"délai dépassé ({TIMEOUT:g} s)",
-    "sites/default/files/introuvable.docx": "HTTP 404 Not Found",
+    "sites/default/files/introuvable.docx": "HTTP 404 (page introuvable)",
 }
 
 
@@ -170,7 +171,7 @@ def test_crawl_rejects_a_non_http_url():
     assert result.exit_code == 2 and "URL http(s) attendue" in result.stderr
 
 
-@pytest.mark.parametrize("module", [links_module, html_text, report_module])
+@pytest.mark.parametrize("module", [links_module, html_text, report_module, site_module])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
 
@@ -212,3 +213,85 @@ def test_a_crawl_killed_midway_resumes_from_its_saved_state(site, tmp_path):
     assert report.pending == 0 and CrawlState.load(out).finished
     stored = [e for e in CrawlState.load(out).entries.values() if e.file]
     assert len(stored) == 28
+
+
+PLAIN = SITE / "plain"  # a small site of another kind: no "Type de ressource" field anywhere
+PLAIN_DOCUMENTS = {
+    "actualites-atelier-reparation-velos", "actualites-collecte-textile-printemps", "actualites-bilan-annuel-2023",
+    "actualites-chantier-insertion", "qui-sommes-nous",
+}
+
+
+@pytest.fixture()
+def plain_site(tmp_path):
+    root = tmp_path / "plain-www"
+    shutil.copytree(PLAIN, root)
+    with SiteServer(root) as server:
+        yield server
+
+
+def crawl_and_index(site, tmp_path, crawl_options=(), index_options=()):
+    out, index = tmp_path / "crawl", tmp_path / "index"
+    crawled = cli_run("crawl", site.url, "--out", out, "--delay", 0, "--timeout", TIMEOUT, "-q", *crawl_options)
+    assert crawled.exit_code == 0, crawled.output
+    return cli_run("index", out, "--index-dir", index, "-q", *index_options), index
+
+
+def test_any_site_pages_of_real_text_are_documents(plain_site, tmp_path):
+    indexed, index = crawl_and_index(plain_site, tmp_path)
+    assert indexed.exit_code == 0, indexed.output
+    assert indexed.stdout == f"added {len(PLAIN_DOCUMENTS)}, updated 0, deleted 0, unchanged 0, skipped 0\n"
+    with Searcher(index) as searcher:
+        assert {h.id for h in searcher.search("", limit=20).hits} == PLAIN_DOCUMENTS  # no home, listing, contact
+        hit = searcher.search("réparation de vélos").hits[0]
+        assert (hit.id, hit.date) == ("actualites-atelier-reparation-velos", "2024-03-03")
+        assert hit.url == plain_site.url + "actualites/atelier-reparation-velos"
+        assert searcher.search("chantier d'insertion conseillère").hits[0].id == "actualites-chantier-insertion"
+
+
+@pytest.mark.parametrize("option", ["crawl", "index"])
+def test_resources_only_keeps_the_strict_rule_and_says_why_nothing_is_indexed(plain_site, tmp_path, option):
+    options = {"crawl_options": ["--resources-only"]} if option == "crawl" else {"index_options": ["--resources-only"]}
+    indexed, _ = crawl_and_index(plain_site, tmp_path, **options)
+    assert indexed.exit_code == 1
+    assert indexed.stderr.strip() == (
+        f"Erreur : aucun document indexable dans {tmp_path / 'crawl'} : 10 page(s) HTML, aucune n'est un document : "
+        "10 sans champ « Type de ressource » (--resources-only)"
+    )
+
+
+def test_the_message_says_why_each_kind_of_page_was_left_out(plain_site, tmp_path):
+    out = tmp_path / "crawl"
+    crawl(plain_site.url, out, delay=0, timeout=TIMEOUT, max_pages=1)  # the home page only
+    indexed = cli_run("index", out, "--index-dir", tmp_path / "index", "-q")
+    assert indexed.exit_code == 1
+    assert indexed.stderr.endswith(": 1 page(s) HTML, aucune n'est un document : 1 page d'accueil\n")
+    state = CrawlState.load(out)  # as if the crawl had also stored two listings and two short pages
+    for path in ("actualites", "plan-du-site", "contact", "mentions-legales"):
+        url = plain_site.url + path
+        stored = state.store(url, (PLAIN / "pages" / f"{path}.html").read_bytes(), ".html")
+        state.entries[url] = Entry(url, file=stored, status=200, content_type="text/html")
+    state.save()
+    again = cli_run("index", out, "--index-dir", tmp_path / "index", "-q")
+    assert again.stderr.endswith(
+        ": 5 page(s) HTML, aucune n'est un document : 2 liste(s) de liens, 2 avec moins de 40 mots de texte, "
+        "1 page d'accueil\n"
+    )
+
+
+def test_resources_only_on_the_rtes_site_indexes_the_same_resources(site, tmp_path):
+    indexed, index = crawl_and_index(site, tmp_path, crawl_options=["--resources-only"])
+    assert indexed.stdout == f"added {RESOURCES + 1}, updated 0, deleted 0, unchanged 0, skipped 1 (errors)\n"
+    assert CrawlState.load(tmp_path / "crawl").resources_only
+
+
+def test_fetch_errors_are_said_in_french():
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on once this socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    fetch = fetcher_module.Fetcher(delay=0, timeout=TIMEOUT).get(f"http://127.0.0.1:{port}/")
+    assert fetch.error == "connexion impossible (serveur injoignable ou refus)"
+    assert [fetcher_module.http_error(s) for s in (403, 410, 418)] == [
+        "HTTP 403 (accès interdit)", "HTTP 410 (page supprimée)", "HTTP 418"]

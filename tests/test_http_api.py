@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 
 import pytest
 from click.testing import CliRunner
@@ -122,7 +123,7 @@ def test_body_too_large_and_wrong_method(client):
 
 def test_private_resource_is_absent_without_a_valid_token(client):
     query = {"q": "services d'intérêt économique général"}
-    for headers in ({}, {"Authorization": "Bearer mauvais-jeton"}, {"Authorization": TOKEN}):
+    for headers in ({}, {"Authorization": TOKEN}, {"Authorization": "Basic cHJveHk6c2VjcmV0"}):  # no bearer: public
         hits = client.get("/api/v1/search", params=query, headers=headers).json()["hits"]
         assert SIEG not in [h["id"] for h in hits]
         assert sum(client.get("/api/v1/facets", headers=headers).json()["year"].values()) == 9
@@ -187,16 +188,54 @@ def test_cors_only_for_configured_origins(corpus_index, client):
 def test_answers_vary_with_the_token_and_load_nothing_from_elsewhere(client):
     for url in ("/api/v1/search?q=ess", "/", "/api/v1/documents/inconnue"):
         headers = client.get(url).headers
-        assert "Authorization" in headers.get_list("vary")
+        assert "Authorization" in ", ".join(headers.get_list("vary"))
         assert headers["content-security-policy"] == "default-src 'self'"
 
 
 def test_openapi_document_lists_the_api(client):
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/documents/{doc_id}/similar", "/api/v1/suggest",
-        "/api/v1/facets", "/health",
+        "/api/v1/search", "/api/v1/search.csv", "/api/v1/documents/{doc_id}", "/api/v1/documents/{doc_id}/similar", "/api/v1/suggest",
+        "/api/v1/facets", "/health", "/feed",
     }
     assert "/" not in spec["paths"]
     limit = next(p for p in spec["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 100
+
+
+def test_a_wrong_bearer_token_is_refused_not_taken_for_public_access(client):
+    for url in ("/api/v1/search?q=ess", "/api/v1/facets", "/health", "/feed", f"/api/v1/documents/{WEBINAR}"):
+        refused = client.get(url, headers={"Authorization": "Bearer mauvais-jeton"})
+        assert refused.status_code == 401, url
+        assert refused.headers["www-authenticate"] == 'Bearer realm="rtes-search", error="invalid_token"'
+        assert refused.json()["error"]["message"].startswith("jeton d'accès invalide")
+    page = client.get("/?q=ess", headers={"Authorization": "Bearer mauvais-jeton"})
+    assert page.status_code == 401 and page.headers["content-type"].startswith("text/html")
+    assert "Accès refusé" in page.text and "Jeton d'accès invalide" in unescape(page.text)
+    assert client.get("/api/v1/search?q=ess", headers={"Authorization": "Bearer "}).status_code == 401
+
+
+def test_openapi_declares_the_optional_bearer_token(client):
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["jeton"] == {
+        "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["jeton"]["description"]}
+    operation = spec["paths"]["/api/v1/search"]["get"]
+    assert operation["security"] == [{}, {"jeton": []}] and "401" in operation["responses"]
+
+
+def test_completions_have_their_own_budget_and_pages_refuse_in_french(corpus_index):
+    with TestClient(make_app(corpus_index, rate_limit=2, rate_window=60.0)) as client:
+        typed = [client.get("/api/v1/suggest", params={"q": "marchés"[:n]}).status_code for n in range(2, 8)]
+        assert typed == [200] * 6    # 6 completions: more than the pages' 2, within their own 10
+        assert [client.get("/", params={"q": "ess"}).status_code for _ in range(2)] == [200, 200]
+        refused = client.get("/", params={"q": "ess"})
+        assert refused.status_code == 429 and refused.headers["content-type"].startswith("text/html")
+        assert "Trop de requêtes" in refused.text and "réessayez dans" in refused.text
+        assert int(refused.headers["retry-after"]) >= 1
+        assert client.get("/api/v1/search?q=ess").json()["error"]["status"] == 429
+
+
+def test_no_redirect_is_built_from_the_host_header(client):
+    for path in ("/static", "/api/v1/search/", "/documents/"):
+        answer = client.get(path, headers={"Host": "pirate.example"}, follow_redirects=False)
+        assert answer.status_code == 404 and "location" not in answer.headers, path

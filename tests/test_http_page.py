@@ -27,7 +27,7 @@ def test_results_with_highlights_and_metadata(client):
     assert page.status_code == 200 and '<html lang="fr">' in page.text
     assert "4 résultats pour « marchés réservés »" in page.text
     assert f'href="/documents/{WEBINAR}"' in page.text
-    assert "<mark>marchés</mark> <mark>réservés</mark>" in page.text.lower()
+    assert "<mark>marchés réservés</mark>" in page.text.lower()  # words side by side: one mark
     assert "Conférence en ligne · 2018 · Grand Est" in page.text
 
 
@@ -105,3 +105,63 @@ def test_everything_is_served_by_the_app(client):
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', page)
     assert assets == ["/static/style.css", "/static/app.js"]
     assert all(client.get(a).status_code == 200 for a in assets)
+
+
+def test_snippet_fragments_are_marked_with_an_ellipsis_at_each_cut(client):
+    page = BeautifulSoup(client.get("/", params={"q": "marchés réservés"}).text, "html.parser")
+    webinar = page.find("a", href=f"/documents/{WEBINAR}").find_parent("li")
+    snippet = webinar.select_one("p.snippet").get_text()
+    assert len(webinar.select("p.snippet")) == 1
+    assert snippet.startswith("… point sur une des dispositions de la réforme des marchés publics de 2016")
+    assert "défavorisés (art. … mais invite à une" in snippet and snippet.endswith(" …")
+    guide = page.find("a", href="/documents/points-de-reperess-du-rtes-marches-publics-ess").find_parent("li")
+    text = guide.select_one("p.snippet").get_text()
+    assert text.startswith("Marchés réservés") and "responsable. … Téléchargez" in text
+
+
+def test_a_page_beyond_the_last_offers_the_last_page(client):
+    page = client.get("/", params={"q": "marchés réservés", "limit": 2, "page": 9}).text
+    assert "La page 9 est au-delà de la dernière." in page
+    links = re.findall(r'<a href="([^"]*)">Aller à la dernière page \(2\)</a>', page)
+    assert list(map(unescape, links)) == ["/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&limit=2&page=2"]
+    assert '<a rel="prev" href="/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&amp;limit=2&amp;page=2">' in page
+
+
+def test_an_unexpected_failure_is_a_french_page_without_traceback(corpus_index, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("détail interne à ne pas montrer")
+
+    monkeypatch.setattr("search.Searcher.search", broken)
+    with TestClient(make_app(corpus_index), raise_server_exceptions=False) as client:
+        page = client.get("/", params={"q": "ess"})
+        api = client.get("/api/v1/search", params={"q": "ess"})
+    assert page.status_code == 500 and "Service indisponible" in page.text and "Erreur interne du serveur" in page.text
+    assert "détail interne" not in page.text and "Traceback" not in page.text
+    assert api.status_code == 500 and api.json()["error"]["message"] == "erreur interne du serveur"
+
+
+def test_a_long_territory_tree_keeps_the_most_counted_and_the_ticked_with_their_parents():
+    """Law articles name 1,300 places: the tree keeps ``TREE_VALUES`` of them, parents included."""
+    from indexer.metadata.gazetteer import gazetteer
+    from search.http.view import TREE_VALUES, FacetValue, territory_tree
+
+    communes = sorted(label for label, t in gazetteer().by_label.items() if t.level == "C" and label.endswith("(59)"))
+    items = [FacetValue("Hauts-de-France", 500, False), FacetValue("Nord (59)", 400, False)]
+    items += [FacetValue(label, 300 - n % 300, False) for n, label in enumerate(communes[:400])]
+    ticked = FacetValue(communes[-1], 1, True)
+    tree = territory_tree([ticked] + items)
+
+    def labels(nodes):
+        return [n.value for n in nodes] + [v for n in nodes for v in labels(n.children)]
+
+    shown = labels(tree)
+    assert len(shown) == TREE_VALUES and shown[:2] == ["Hauts-de-France", "Nord (59)"]  # ticked one included
+    assert communes[-1] in shown and tree[0].children[0].children[0].value == communes[-1]
+
+
+def test_a_filter_value_is_ticked_as_the_search_applied_it(client):
+    """``type=conference`` filters "Conférence en ligne": that is the ticked box and the chip, once."""
+    page = BeautifulSoup(client.get("/", params={"type": "conference"}).text, "html.parser")
+    ticked = [box["value"] for box in page.select('input[name="type"][checked]')]
+    assert ticked == ["Conférence en ligne"] and not page.select('input[name="type"][value="conference"]')
+    assert [chip.get_text(" ", strip=True) for chip in page.select(".chips a")][0].startswith("Type : Conférence en ligne")

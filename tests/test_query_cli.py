@@ -35,7 +35,7 @@ def test_human_output_numbers_hits_and_shows_meta_snippet_footer(run):
 def test_colour_only_on_a_terminal(run):
     coloured = run("search", "marchés réservés", color=True).stdout
     assert ' 1. \x1b[1mRetour sur la conférence en ligne "Marchés réservés" du 5 juin 2018\x1b[0m' in coloured
-    assert "\x1b[33m\x1b[1mmarchés\x1b[0m \x1b[33m\x1b[1mréservés\x1b[0m" in coloured
+    assert "\x1b[33m\x1b[1mmarchés réservés\x1b[0m" in coloured
 
 
 def test_suggestion_and_correction_are_shown(run):
@@ -84,3 +84,47 @@ def test_similar_unknown_or_private_id_is_a_runtime_error(run):
     result = run("similar", SIEG)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Erreur : aucune ressource avec l'identifiant '{SIEG}'"
+
+
+def test_a_query_starting_with_a_dash_is_a_query_not_an_option(run):
+    """``-mot`` excludes a word: ``search "-insertion ESS"`` once failed with "option inconnue : -i"."""
+    everything = json.loads(run("search", "ESS", "--json").stdout)
+    dashed = run("search", "-insertion ESS", "--json")
+    assert dashed.exit_code == 0, dashed.output
+    data = json.loads(dashed.stdout)
+    assert data["query"] == "-insertion ESS"
+    assert 0 < data["total"] < everything["total"]
+    words = json.loads(run("search", "ESS", "-insertion", "--json").stdout)  # unquoted words are one query
+    assert (words["query"], words["total"]) == ("ESS -insertion", data["total"])
+    assert run("search", "-insertion ESS").stdout.startswith(f"{data['total']} résultat(s) pour « -insertion ESS »")
+
+
+def test_unknown_long_options_stay_usage_errors(run):
+    result = run("search", "ESS", "--limt", "3")
+    assert result.exit_code == 2
+    assert "Erreur : option inconnue : --limt (vouliez-vous dire : '--limit'" in result.stderr
+
+
+def test_search_help_says_what_the_engine_does(run):
+    text = " ".join(CliRunner().invoke(cli, ["search", "--help"]).stdout.split())
+    assert "tous requis" not in text
+    assert "au moins un des mots est trouvée" in text and "côte à côte, viennent en premier" in text
+
+
+def test_a_page_past_the_last_says_so_and_names_the_last(run):
+    result = run("search", "ESS", "--limit", "3", "--page", "99")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "8 résultat(s) pour « ESS » — page 99/3"
+    assert "Attention : la page 99 est au-delà de la dernière page (3)" in result.stdout
+    assert result.stdout.count("dernière page") == 1 and " 1. " not in result.stdout
+
+
+def test_similar_pages_like_search(run):
+    first = json.loads(run("similar", WEBINAR, "--limit", "2", "--json").stdout)
+    second = run("similar", WEBINAR, "--limit", "2", "--page", "2", "--json")
+    assert second.exit_code == 0, second.output
+    data = json.loads(second.stdout)
+    assert (data["page"], data["total"]) == (2, first["total"])
+    assert not {h["id"] for h in data["hits"]} & {h["id"] for h in first["hits"]}
+    text = run("similar", WEBINAR, "--limit", "2", "--page", "2").stdout
+    assert text.splitlines()[0].endswith(f"— page 2/{first['pages']}") and " 3. " in text

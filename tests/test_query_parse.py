@@ -93,7 +93,9 @@ def test_empty_query_is_no_tree():
     ("OU insertion", 0, "opérateur « OU » sans terme à gauche"),
     ("insertion OU", 10, "opérateur « OU » sans terme à droite"),
     ("auteur:Fraisse", 0, "champ inconnu « auteur »"),
-    ("titre: ", 0, None),
+    ("titre: ", 0, "champ « titre » sans valeur, ignoré"),
+    ("type:", 0, "champ « type » sans valeur, ignoré"),
+    ("-", 0, "signe ou opérateur sans terme à droite, ignoré"),
 ])
 def test_what_is_not_understood_is_a_warning_or_a_strict_error(text, position, message):
     parsed, warnings = parse(text)
@@ -109,7 +111,7 @@ def test_what_is_not_understood_is_a_warning_or_a_strict_error(text, position, m
 
 def test_lenient_parse_keeps_the_words():
     assert tree('"marchés réservés') == All((Word("marchés", 1), Word("réservés", 9)))
-    assert tree("auteur:Fraisse") == All((Word("auteur", 0), Word("Fraisse", 7)))
+    assert tree("auteur:Fraisse") == All((Word("auteur", 0, literal=True), Word("Fraisse", 7)))
 
 
 def test_long_and_deep_queries_are_cut_with_a_warning():

@@ -1,40 +1,153 @@
-"""The scoring model (``search.ranking``): coordination, proximity, and scores equal to Whoosh's."""
+"""The array ranker (``search.ranking``) against the plain reference (Whoosh's own matchers).
+
+Random small French collections and random queries (words, phrases,
+``OU``, negations, prefixes, typos, acronyms of the thesaurus): the array
+path and ``tests/reference_ranking.py`` must return the same ids in the
+same order with scores equal to 1e-9 relative, for the public and for a
+caller with private access. Then the model's parts on the real corpus.
+"""
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 import pytest
-from whoosh.query import Or, Term
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.schema import SCHEMA
-from search import ranking
+from indexer import FieldMapping, build_index, update_index
+from search import Searcher
+from search.nodes import AnyOf, Terms
+from search.plan import plan_search
+
+from reference_ranking import reference_order, reference_ranking
+
+WORDS = (
+    "marchés réservés article 37 art. insertion emploi emplois économie sociale et solidaire ESS SCIC "
+    "coopérative co-construction collectivités Lille Enercoop commande publique de la les des du travail "
+    "travailleurs handicapés contrat salarié préavis absence congé l'ESS d'intérêt général politiques"
+).split()
+QUERY_PIECES = WORDS + ["OU", "-insertion", "constru*", "march*", '"marchés réservés"', '"économie sociale"', "Enercop"]
+
+KINDS = ["Étude", "Guide", "Conférence en ligne"]
+documents = st.lists(
+    st.fixed_dictionaries({
+        "title": st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join),
+        "text": st.lists(st.sampled_from(WORDS), min_size=0, max_size=60).map(" ".join),
+        "private": st.sampled_from(["", "", "", "Oui"]),
+        "kind": st.sampled_from(KINDS),
+        "date": st.sampled_from(["", "2017", "2018-06", "2018-06-05", "2022-07"]),
+    }),
+    min_size=3, max_size=25,
+)
+queries = st.lists(st.lists(st.sampled_from(QUERY_PIECES), min_size=1, max_size=4).map(" ".join), min_size=1, max_size=8)
+searches = st.tuples(
+    st.lists(st.sampled_from(QUERY_PIECES), min_size=1, max_size=3).map(" ".join),
+    st.lists(st.sampled_from(KINDS), max_size=2), st.integers(1, 3), st.sampled_from(["relevance", "date"]),
+)
+MAPPING = FieldMapping(
+    "id", "title", "text", (("private", "private"), ("type", "kind"), ("date", "date"), ("year", "year")),
+)
 
 
-def test_coordination_keeps_the_share_of_words_present():
-    scores, matched = ranking.combine([{1: 2.0, 2: 3.0}, {1: 1.0}], [])
-    assert scores == {1: 3.0, 2: 1.5}
-    assert matched == {1: 2, 2: 1}
+def _write(docs: list[dict], source: Path) -> Path:
+    """The JSONL of ``docs``; a mapped date is kept with its year (the metadata step keeps a given year)."""
+    with source.open("w", encoding="utf-8") as f:
+        for number, doc in enumerate(docs):
+            record = {"id": f"d{number}", **doc, "year": doc.get("date", "")[:4]}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return source
 
 
-def test_proximity_adds_only_to_documents_that_have_a_word():
-    scores, _ = ranking.combine([{1: 1.0}, {1: 1.0, 2: 1.0}], [{1: 0.5, 3: 9.0}])
-    assert scores == {1: 2.0 + ranking.PROXIMITY * 0.5, 2: 0.5}
+def _index(docs: list[dict], where: Path) -> Path:
+    build_index([_write(docs, where / "docs.jsonl")], where / "index", mapping=MAPPING)
+    return where / "index"
 
 
-def test_proximity_pairs_are_adjacent_distinct_words_in_each_text_field():
-    queries = ranking.proximity_queries(["abandon", "post", "post", "chomag"], SCHEMA)
-    assert [(q.fieldname, q.words) for q in queries] == [
+def _updated(docs: list[dict], where: Path) -> Path:
+    """An index of ``docs`` in two segments with deletions: built, then a third of them changed or removed."""
+    index_dir = _index(docs, where)
+    changed = [{**d, "text": d["text"] + " travail"} if n % 3 == 1 else d for n, d in enumerate(docs) if n % 3 != 2]
+    update_index([_write(changed, where / "docs.jsonl")], index_dir, mapping=MAPPING, prune=True)
+    return index_dir
+
+
+def _same(found: list[tuple[str, float]], expected: list[tuple[str, float]]) -> None:
+    """Same scores in the same order; ids equal, except among scores equal to 1e-9 (summation order)."""
+    assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-9)
+    for (found_id, score), (expected_id, _) in zip(found, expected):
+        ties = {i for i, s in expected if s == pytest.approx(score, rel=1e-9)}
+        assert found_id == expected_id or found_id in ties
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docs=documents, texts=queries, private=st.booleans())
+def test_array_ranking_equals_the_reference(docs, texts, private):
+    with tempfile.TemporaryDirectory() as tmp, Searcher(_index(docs, Path(tmp))) as searcher:
+        for text in texts:
+            if plan_search(text, searcher.view(private), {}).browse:
+                continue
+            _same(searcher.ranking(text, depth=30, include_private=private),
+                  reference_ranking(searcher, text, 30, private))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docs=documents, asked=st.lists(searches, min_size=1, max_size=6), private=st.booleans())
+def test_pages_filters_and_date_order_on_segments_with_deletions_equal_the_reference(docs, asked, private):
+    with tempfile.TemporaryDirectory() as tmp, Searcher(_updated(docs, Path(tmp))) as searcher:
+        assert len(searcher._postings.segments) >= 1
+        for text, kinds, page, sort in asked:
+            if plan_search(text, searcher.view(private), {}).browse:
+                continue
+            filters = {"type": kinds} if kinds else {}
+            results = searcher.search(text, filters=filters, limit=3, page=page, sort=sort, include_private=private)
+            order = reference_order(searcher, text, filters, private, by_date=sort == "date")
+            expected = [(searcher._searcher.stored_fields(d)["id"], s) for d, s in order[(page - 1) * 3:page * 3]]
+            assert results.total == len(order)
+            _same([(h.id, h.score) for h in results.hits], expected)
+
+
+def test_equal_scores_keep_index_order(tmp_path):
+    """Five copies of one resource score alike: they come in index order, on every page."""
+    docs = [{"title": "marchés réservés", "text": "article 37", "private": "", "kind": "Guide", "date": ""}] * 5
+    with Searcher(_index(docs, tmp_path)) as searcher:
+        pages = [[h.id for h in searcher.search("marchés article", limit=2, page=p).hits] for p in (1, 2, 3)]
+        assert pages == [["d0", "d1"], ["d2", "d3"], ["d4"]]
+
+
+@pytest.mark.parametrize("text", [
+    "marchés réservés article 37", "art 37 marches reserves", "économie sociale et solidaire", "ESS",
+    "coconstruction", "co-construction des politiques", "Enercop", '"marchés réservés" SAUF insertion',
+    "(SCIC OU coopérative) Clermont", "constru*", "insertion par l'activité économique", "titre:SCIC emploi",
+])
+@pytest.mark.parametrize("private", [False, True])
+def test_the_real_corpus_ranks_as_the_reference(searcher, text, private):
+    _same(searcher.ranking(text, depth=100, include_private=private), reference_ranking(searcher, text, 100, private))
+
+
+def test_coordination_keeps_the_share_of_words_present(searcher):
+    """A resource with one of two words keeps half its score (``matched / n``)."""
+    both = dict(searcher.ranking("ESS Enercoop"))
+    alone = dict(searcher.ranking("ESS"))
+    lille = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"  # the only one with Enercoop
+    others = [d for d in alone if d != lille]
+    assert len(others) >= 5 and all(both[d] == pytest.approx(alone[d] / 2, rel=1e-12) for d in others)
+
+
+def test_proximity_pairs_are_adjacent_distinct_words_in_each_text_field(searcher):
+    plan = plan_search("abandon de poste poste chômage", searcher.view(), {})
+    assert [(p.field, p.terms) for p in plan.pairs] == [
         (field, pair)
-        for pair in (["abandon", "post"], ["post", "chomag"])
+        for pair in (("abandon", "post"), ("post", "chomag"))
         for field in ("title", "summary", "body")
     ]
 
 
-@pytest.mark.parametrize("word", ["march", "reserv", "insert"])  # marchés, réservés, insertion
-def test_scores_are_whooshs_own(searcher, word):
-    whoosh = searcher._searcher
-    query = Or([Term("title", word, boost=3.0), Term("body", word)])
-    expected = {hit.docnum: hit.score for hit in whoosh.search(query, limit=None)}
-    assert expected and ranking.scores(whoosh, query) == pytest.approx(expected)
+def test_a_word_is_searched_in_each_text_field_with_its_boost(searcher):
+    plan = plan_search("insertion", searcher.view(), {})
+    assert plan.clauses == [AnyOf((Terms("title", ("insert",), 3.0), Terms("summary", ("insert",), 1.5),
+                                   Terms("body", ("insert",), 1.0)))]
 
 
 def test_words_side_by_side_rank_first(searcher):

@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import pytest
-from whoosh import index as whoosh_index
-from whoosh.query import And, Phrase, Term
 
-from indexer.storage import current_generation
-from search.compile import QueryBuilder
-from search.facets import FacetIndex
-from search.query import parse
-from search.thesaurus import load_entries, expand_query
+from search.compile import Compiler
+from search.nodes import AllOf, Terms, leaves
+from search.query import All, parse
+from search.thesaurus import expand, load_entries
 
 WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
 LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
 SCIC_MEETING = "1ere-rencontre-auvergne-rhone-alpes-des-collectivites-autour-de-l-ess-clermont-f"
 
 
-@pytest.fixture(scope="module")
-def whoosh_searcher(corpus_index):
-    with whoosh_index.open_dir(str(current_generation(corpus_index))).searcher() as s:
-        yield s
-
-
-def built(text: str, whoosh_searcher):
-    """The query the product builds from ``text`` (parse → build), before the thesaurus."""
+def built(text: str, view) -> list:
+    """The nodes the product compiles from ``text``, one per word, before the thesaurus."""
     tree, _ = parse(text)
-    return QueryBuilder(whoosh_searcher, FacetIndex(whoosh_searcher)).build(tree)
+    compiler = Compiler(view)
+    return [n for n in (compiler.build(i) for i in (tree.items if isinstance(tree, All) else (tree,))) if n]
 
 
 @pytest.fixture()
-def expanded(whoosh_searcher):
-    return lambda text: expand_query(built(text, whoosh_searcher), whoosh_searcher.schema)
+def expanded(searcher):
+    view = searcher.view()
+    return lambda text: expand(built(text, view), view.analyzer("body"))
+
+
+def _leaves(nodes) -> list[Terms]:
+    return [t for n in nodes for t in leaves(n)]
 
 
 def test_the_data_file_has_the_field_acronyms():
@@ -42,17 +39,18 @@ def test_the_data_file_has_the_field_acronyms():
 
 
 def test_acronym_also_matches_its_expansion_as_a_phrase(expanded):
-    q, found = expanded("MAPA")
+    nodes, found = expanded("MAPA")
     assert found == ("synonyme : MAPA = marché à procédure adaptée",)
-    phrases = [s for s in q.leaves() if isinstance(s, Phrase)]
-    assert {p.fieldname for p in phrases} == {"title", "summary", "body"}
-    assert phrases[0].words == ["march", "procedur", "adapte"]
+    phrases = [t for t in _leaves(nodes) if t.is_phrase]
+    assert {(p.field, p.boost) for p in phrases} == {("title", 3.0), ("summary", 1.5), ("body", 1.0)}
+    assert phrases[0].terms == ("march", "procedur", "adapte")
 
 
 def test_expansion_words_also_match_the_acronym(expanded):
-    q, found = expanded("le développement de l'économie sociale et solidaire")
+    nodes, found = expanded("le développement de l'économie sociale et solidaire")
     assert found == ("synonyme : ESS = économie sociale et solidaire",)
-    assert Term("body", "ess") in list(q.leaves())
+    assert Terms("body", ("ess",)) in _leaves(nodes)
+    assert len(nodes) == 2  # développement, and the expansion's three words as one clause
 
 
 def test_longest_expansion_wins(expanded):
@@ -60,15 +58,15 @@ def test_longest_expansion_wins(expanded):
     assert found == ("synonyme : SIAE = structure d'insertion par l'activité économique",)
 
 
-def test_words_that_spell_no_expansion_are_left_alone(expanded, whoosh_searcher):
-    q, found = expanded("marchés réservés")
+def test_words_that_spell_no_expansion_are_left_alone(expanded, searcher):
+    nodes, found = expanded("marchés réservés")
     assert found == ()
-    assert q == built("marchés réservés", whoosh_searcher)
+    assert nodes == built("marchés réservés", searcher.view())
 
 
 def test_phrase_queries_pass_through(expanded):
-    q, found = expanded('"économie sociale et solidaire"')
-    assert found == () and isinstance(q, And)
+    nodes, found = expanded('"économie sociale et solidaire"')
+    assert found == () and len(nodes) == 1 and isinstance(nodes[0], AllOf)
 
 
 def test_searcher_reports_expansions_and_finds_through_them(searcher):

@@ -53,9 +53,13 @@ class CrawlReport:
 class Crawl:
     """One crawl run over a crawl folder's state."""
 
-    def __init__(self, start_url: str, out_dir: Path, fetcher: Fetcher, progress: CrawlProgress | None = None):
+    def __init__(
+        self, start_url: str, out_dir: Path, fetcher: Fetcher, progress: CrawlProgress | None = None,
+        resources_only: bool = False,
+    ):
         self.start = normalise(start_url)
         self.state = CrawlState.load(Path(out_dir))
+        self.state.resources_only = resources_only
         self.fetcher, self.progress = fetcher, progress
         self.report = CrawlReport(out_dir=str(out_dir))
         if self.state.finished or self.state.start_url != self.start:
@@ -159,6 +163,12 @@ def crawl(
     delay: float = 1.0,
     timeout: float = 10.0,
     progress: CrawlProgress | None = None,
+    resources_only: bool = False,
 ) -> CrawlReport:
-    """Crawl the site of ``start_url`` into ``out_dir`` (see the module docstring)."""
-    return Crawl(start_url, out_dir, Fetcher(delay=delay, timeout=timeout), progress).run(max_pages)
+    """Crawl the site of ``start_url`` into ``out_dir`` (see the module docstring).
+
+    ``resources_only`` is recorded in the folder: indexing it then keeps only
+    the site's resource pages ("Type de ressource"), not every page of text.
+    """
+    fetcher = Fetcher(delay=delay, timeout=timeout)
+    return Crawl(start_url, out_dir, fetcher, progress, resources_only).run(max_pages)

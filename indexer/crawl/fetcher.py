@@ -22,6 +22,12 @@ import requests
 USER_AGENT = "rtes-search-crawler/0.1 (+https://www.rtes.fr ; moteur de recherche de la bibliothèque)"
 MAX_BYTES = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
+# What an HTTP status means, said in French (servers give their reason phrase in English).
+HTTP_REASONS = {
+    400: "requête invalide", 401: "authentification requise", 403: "accès interdit", 404: "page introuvable",
+    410: "page supprimée", 429: "trop de requêtes", 500: "erreur du serveur", 502: "passerelle en erreur",
+    503: "service indisponible", 504: "passerelle hors délai",
+}
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class Fetcher:
             return Fetch(url, error=f"boucle de redirections (plus de {MAX_REDIRECTS})")
         except requests.Timeout:
             return Fetch(url, error=f"délai dépassé ({self.timeout:g} s)")
+        except requests.ConnectionError:
+            return Fetch(url, error="connexion impossible (serveur injoignable ou refus)")
         except requests.RequestException as exc:
             return Fetch(url, error=f"échec de la requête : {type(exc).__name__}")
 
@@ -97,10 +105,15 @@ class Fetcher:
         if response.status_code == 304:
             return Fetch(**common)
         if response.status_code != 200:
-            return Fetch(**common, error=f"HTTP {response.status_code} {response.reason or ''}".strip())
+            return Fetch(**common, error=http_error(response.status_code))
         body = bytearray()
         for chunk in response.iter_content(64 * 1024):
             body.extend(chunk)
             if len(body) > MAX_BYTES:
                 return Fetch(**common, error=f"fichier trop gros (plus de {MAX_BYTES // 2**20} Mo)")
         return Fetch(**common, body=bytes(body))
+
+
+def http_error(status: int) -> str:
+    """An HTTP error status for a person: ``HTTP 404 (page introuvable)``, or just ``HTTP 418``."""
+    return f"HTTP {status} ({HTTP_REASONS[status]})" if status in HTTP_REASONS else f"HTTP {status}"

@@ -8,7 +8,9 @@ frontier of the current run is saved after every request, so a crawl
 killed midway resumes where it stopped.
 
 ``crawl.json`` is also what ``rtes-search index`` reads: the crawl folder is
-one source (see ``indexer.ingest.site``).
+one source (see ``indexer.ingest.site``). ``resources_only`` says that only
+the site's resource pages (its "Type de ressource" field) are documents, as
+``crawl --resources-only`` asked for the RTES site.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class CrawlState:
     frontier: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
     finished: bool = True
+    resources_only: bool = False
 
     @classmethod
     def load(cls, root: Path) -> "CrawlState":
@@ -71,7 +74,7 @@ class CrawlState:
         entries = {url: Entry(**values) for url, values in data.get("entries", {}).items()}
         return cls(
             Path(root), data.get("start_url", ""), entries, data.get("frontier", []),
-            data.get("visited", []), data.get("finished", True),
+            data.get("visited", []), data.get("finished", True), data.get("resources_only", False),
         )
 
     def save(self) -> None:
@@ -80,6 +83,7 @@ class CrawlState:
         data = {
             "start_url": self.start_url,
             "finished": self.finished,
+            "resources_only": self.resources_only,
             "frontier": self.frontier,
             "visited": self.visited,
             "entries": {url: asdict(entry) for url, entry in sorted(self.entries.items())},

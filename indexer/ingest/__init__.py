@@ -2,7 +2,7 @@
 
 ``iter_documents`` walks files and folders and picks the ingester by file
 name; files of no known format (a README, an image) are ignored. Table
-formats (JSONL, CSV) take a ``FieldMapping``; the others ignore it. A
+formats (JSONL, CSV) and crawl folders take a ``FieldMapping``; the others ignore it. A
 folder written by the crawler is read through its ``crawl.json`` only: the
 pages and PDFs under it are its parts, not sources of their own.
 
@@ -37,7 +37,7 @@ INGESTERS: dict[str, str] = {
     ".pdf": "pdf:ingest_pdf",
     STATE_FILE: "site:ingest_site",
 }
-MAPPED = frozenset({"records:ingest_jsonl", "records:ingest_csv"})
+MAPPED = frozenset({"records:ingest_jsonl", "records:ingest_csv", "site:ingest_site"})
 
 
 def _ending(path: Path) -> str | None:

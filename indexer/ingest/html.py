@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from indexer.documents import Document, IngestError
-from indexer.ingest.html_text import BLOCKS, element_paragraphs, label_of, page_date
+from indexer.ingest.html_text import BLOCKS, element_paragraphs, label_of, link_profile, page_date
 from indexer.ingest.rtes_export import PRIVATE_VALUES, slugify
 
 LABELS = {
@@ -38,15 +38,25 @@ LABELS = {
 MULTI = frozenset({"themes", "territories", "keywords"})
 NOISE = "nav, header, footer, aside, script, style, noscript, form, iframe, template, .menu, .breadcrumb, .tabs"
 MAIN = ("main", "[role=main]", "article", "#content", ".region-content", "body")
+# A page whose main content has this many titles that are links lists other pages (teasers).
+LISTING_HEADINGS = 3
 FILE_LINK = re.compile(r"\.(pdf|docx?|odt)(\?.*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Page:
-    """A parsed page: its Document (without attachment text) and whether it is a resource."""
+    """A parsed page: its Document (without attachment text), whether it is a resource, and its text.
+
+    ``words`` counts the words of the main content outside links; ``listing``
+    is true when that content is mostly links (a pager's page, a site map)
+    or a list of linked titles (teasers): what a crawl of any site needs to
+    tell a page of real text from a page that only leads to others.
+    """
 
     document: Document
     is_resource: bool
+    words: int = 0
+    listing: bool = False
 
 
 def parse_page(
@@ -61,6 +71,7 @@ def parse_page(
         noise.decompose()
     fields = _labelled_fields(main)
     body = element_paragraphs(main)
+    words, link_words, linked_headings = link_profile(main)
     if not title:
         return IngestError(source, 0, "page sans titre (ni <h1> ni <title>)")
     if not body and not fields.get("summary"):
@@ -74,7 +85,8 @@ def parse_page(
         private=PRIVATE_VALUES.get(private, False), year=year, date=date, lang=_language(soup),
         fetched_at=fetched_at, attachments=tuple(_file_links(main, url)), **fields,
     )
-    return Page(doc, "collection" in fields)
+    listing = link_words >= words or linked_headings >= LISTING_HEADINGS
+    return Page(doc, "collection" in fields, words, listing)
 
 
 def page_id(address: str) -> str:

@@ -2,7 +2,8 @@
 
 Kept apart from ``html.py`` (which knows the site's layout) because these
 are plain HTML rules: a block element ends a paragraph, ``<br>`` ends a
-line, a label is a short text like "Type de ressource :".
+line, a label is a short text like "Type de ressource :", a listing is
+mostly links.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ BLOCKS = frozenset({
     "address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
 })
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SKIPPED = (Comment, Declaration, Doctype, ProcessingInstruction)
 MAX_LABEL_CHARS = 40
 DATE_METAS = ("article:published_time", "dcterms.date", "dc.date", "date", "article:modified_time")
@@ -58,6 +60,23 @@ def element_paragraphs(element: Tag) -> str:
         if text:
             paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+def link_profile(element: Tag) -> tuple[int, int, int]:
+    """``(words outside links, words inside links, headings that are links)`` of ``element``.
+
+    What tells a listing of links (a pager's page, a site map, a list of
+    teasers under linked titles) from a page of real text.
+
+    >>> from bs4 import BeautifulSoup
+    >>> html = "<h2><a href='/a'>Un titre</a></h2><p>Un texte <a href='/b'>lié</a>.</p>"
+    >>> link_profile(BeautifulSoup(html, "html.parser"))
+    (3, 3, 1)
+    """
+    link_words = sum(len(a.get_text(" ").split()) for a in element.find_all("a", href=True))
+    words = len(element.get_text(" ").split())
+    linked_headings = sum(1 for h in element.find_all(HEADINGS) if h.find("a", href=True) is not None)
+    return words - link_words, link_words, linked_headings
 
 
 def label_of(text: str) -> str:

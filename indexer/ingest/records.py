@@ -29,12 +29,17 @@ TRUE_VALUES = frozenset({"1", "true", "oui", "yes", "vrai", "o", "y"})
 
 @dataclass(frozen=True)
 class FieldMapping:
-    """Which source column fills which Document field."""
+    """Which source column fills which Document field; and, for a crawl folder, which pages are documents.
+
+    ``resources_only``: only the pages with the RTES "Type de ressource" field
+    (``index --resources-only``), not every page of real text.
+    """
 
     id_field: str = "id"
     title_field: str = "title"
     text_field: str = "text"
     fields: tuple[tuple[str, str], ...] = field(default=())
+    resources_only: bool = False
 
     @classmethod
     def parse_fields(cls, specs: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:

@@ -11,13 +11,13 @@ from search.render import render_document, render_facets, render_stats
 
 
 @cli.command("show")
-@click.argument("doc_id")
+@click.argument("doc_id", metavar="ID")
 @index_dir_option
 @private_option
 @json_option
 @click.option("--explain", is_flag=True, help="Dire quelle règle et quel passage ont produit chaque métadonnée.")
 def show_command(doc_id, index_dir, include_private, as_json, explain):
-    """Afficher la ressource DOC_ID et ses métadonnées."""
+    """Afficher la ressource ID et ses métadonnées."""
     with open_searcher(index_dir_path(index_dir)) as searcher:
         try:
             doc = searcher.document(doc_id, include_private=include_private)

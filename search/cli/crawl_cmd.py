@@ -34,21 +34,28 @@ def _progress(quiet: bool):
               help="Secondes d'attente entre deux requêtes.")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
               help="Délai maximal d'une requête (s).")
+@click.option("--resources-only", is_flag=True,
+              help="À l'indexation, seulement les fiches de ressources du RTES (champ « Type de ressource »).")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de journal des requêtes sur stderr.")
 @json_option
-def crawl_command(url, out_dir, max_pages, delay, timeout, quiet, as_json):
+def crawl_command(url, out_dir, max_pages, delay, timeout, resources_only, quiet, as_json):
     """Explorer le site de URL (sans le quitter) et enregistrer pages et PDF.
 
     Respecte robots.txt et rel="nofollow", attend entre les requêtes, ne
     retélécharge que ce qui a changé (ETag / Last-Modified), reprend un
     crawl interrompu. Ensuite : rtes-search index corpus/site/
 
+    Sont indexées les pages dont le contenu principal est un vrai texte (ni
+    l'accueil, ni une liste de liens) ; avec --resources-only, seulement les
+    fiches de ressources du RTES.
+
     Exemple : rtes-search crawl https://www.rtes.fr/ --max-pages 200 --delay 2
     """
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise click.BadParameter(f"URL http(s) attendue (reçu {url!r})", param_hint="URL")
     try:
-        report = crawl(url, out_dir, max_pages=max_pages, delay=delay, timeout=timeout, progress=_progress(quiet))
+        report = crawl(url, out_dir, max_pages=max_pages, delay=delay, timeout=timeout, progress=_progress(quiet),
+                       resources_only=resources_only)
     except OSError as exc:
         raise click.ClickException(f"impossible d'écrire le crawl dans {out_dir} : {exc.strerror or exc}") from exc
     if as_json:

@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "facets": "search.cli.browse_cmd",
     "stats": "search.cli.browse_cmd",
     "serve": "search.cli.serve_cmd",
+    "cluster": "search.cli.cluster_cmd",
 }
 
 
@@ -51,11 +52,30 @@ def cli():
 
 
 index_dir_option = click.option(
-    "--index-dir", metavar="DIR", help="Dossier de l'index (défaut : $RTES_SEARCH_INDEX, sinon index/)."
+    "--index-dir", metavar="DOSSIER", help="Dossier de l'index (défaut : $RTES_SEARCH_INDEX, sinon index/)."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Sortie JSON (un objet).")
 nl_option = click.option("--nl", "as_nl", is_flag=True, help="Une ligne JSON par résultat (NDJSON), pour enchaîner.")
 private_option = click.option("--include-private", is_flag=True, help="Inclure les ressources privées.")
+
+
+def _check_cluster(ctx, param, value: str | None) -> str | None:
+    """Refuse a malformed cluster address as a usage error (exit 2), before anything runs."""
+    if value:
+        from indexer.cluster import ClusterAddressError, parse_cluster_url
+
+        try:
+            parse_cluster_url(value)
+        except ClusterAddressError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+    return value or None
+
+
+cluster_option = click.option(
+    "--cluster", metavar="URL", envvar="RTES_SEARCH_CLUSTER", callback=_check_cluster,
+    help="Cluster Typesense typesense://CLÉ@HÔTE:PORT[,HÔTE:PORT…]/COLLECTION au lieu de l'index local "
+    "(défaut : $RTES_SEARCH_CLUSTER).",
+)
 
 
 def index_dir_path(value: str | None) -> Path:

@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from indexer import FieldMapping, IndexerError, IndexProgress, build_index, update_index
-from search.cli.group import DEFAULT_CORPUS, cli, echo_json, index_dir_path, index_dir_option, json_option
+from search.cli.group import (
+    DEFAULT_CORPUS, cli, cluster_option, echo_json, index_dir_path, index_dir_option, json_option,
+)
 
 # Seconds between two progress lines on a terminal (rewritten in place), and
 # in a log (one line each): often enough to see it move, rarely enough to cost nothing.
@@ -54,9 +56,15 @@ def _progress(quiet: bool, tty: bool):
 @click.option("--text-field", default="text", show_default=True, help="JSONL/CSV : colonne du texte.")
 @click.option("--field", "fields", multiple=True, metavar="CHAMP=COLONNE",
               help="JSONL/CSV : colonne d'un autre champ (type, year, theme, territory, summary, url, private…).")
+@click.option("--resources-only", is_flag=True,
+              help="Crawl : seulement les fiches de ressources (champ « Type de ressource »), "
+                   "pas toute page de texte.")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de progression sur stderr.")
+@cluster_option
 @json_option
-def index_command(paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, quiet, as_json):
+def index_command(
+    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, cluster, as_json
+):
     """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
     met à jour ceux dont le contenu a changé, ne touche pas aux autres.
 
@@ -66,14 +74,18 @@ def index_command(paths, index_dir, rebuild, prune, id_field, title_field, text_
     Exemple : rtes-search index data.jsonl.gz --id-field doc_id --index-dir /tmp/ix
     """
     try:
-        mapping = FieldMapping(id_field, title_field, text_field, FieldMapping.parse_fields(fields))
+        mapping = FieldMapping(id_field, title_field, text_field, FieldMapping.parse_fields(fields), resources_only)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--field") from exc
     paths = list(paths) or [Path(DEFAULT_CORPUS)]
     tty = sys.stderr.isatty()
     directory, progress = index_dir_path(index_dir), _progress(quiet, tty)
     try:
-        if rebuild:
+        if cluster:
+            from indexer.cluster import index_cluster, parse_cluster_url
+
+            report = index_cluster(paths, parse_cluster_url(cluster), progress, mapping, prune=prune, rebuild=rebuild)
+        elif rebuild:
             report = build_index(paths, directory, progress=progress, mapping=mapping)
         else:
             report = update_index(paths, directory, progress=progress, mapping=mapping, prune=prune)

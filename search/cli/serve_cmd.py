@@ -14,7 +14,7 @@ from indexer import IndexerError, ensure_index
 from search.cli.group import DEFAULT_CORPUS, cli, index_dir_option, index_dir_path
 
 
-def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...]):
+def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...], proxies: tuple[str, ...]):
     try:
         from search.http import Settings, create_app
         from search.http.settings import parse_rate
@@ -25,10 +25,10 @@ def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...]):
     try:
         rate_limit, window = parse_rate(rate) if rate else (None, None)
         settings = Settings.from_env(index_dir=index_dir, rate_limit=rate_limit, rate_window=window,
-                                     cors_origins=cors or None)
+                                     cors_origins=cors or None, trusted_proxies=proxies or None)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    return create_app(settings)
+    return create_app(settings), settings
 
 
 @cli.command("serve")
@@ -40,11 +40,18 @@ def _create_app(index_dir: Path, rate: str | None, cors: tuple[str, ...]):
               help="Requêtes permises par client (défaut : $RTES_SEARCH_RATE_LIMIT, sinon 120/60 ; 0 : sans limite).")
 @click.option("--cors-origin", "cors", multiple=True, metavar="ORIGINE",
               help="Origine autorisée à appeler l'API depuis un navigateur (répétable ; * pour toutes).")
-def serve_command(host, port, index_dir, build, rate_limit, cors):
+@click.option("--trusted-proxy", "proxies", multiple=True, metavar="ADRESSE",
+              help="Proxy dont on croit l'en-tête X-Forwarded-For (répétable ; défaut : "
+                   "$RTES_SEARCH_TRUSTED_PROXIES, sinon aucun).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Processus serveurs (chacun son index ouvert et sa limite de débit).")
+def serve_command(host, port, index_dir, build, rate_limit, cors, proxies, workers):
     """Servir la page de recherche (/) et l'API JSON (/api/v1, /openapi.json).
 
     Jetons d'accès aux ressources privées : $RTES_SEARCH_TOKENS (séparés par des
     virgules) ou $RTES_SEARCH_TOKENS_FILE (un jeton ou « sha256:<hex> » par ligne).
+    Derrière un proxy inverse, nommez-le avec --trusted-proxy pour que la limite de
+    débit compte l'adresse du client plutôt que celle du proxy.
 
     Exemple : rtes-search serve --port 8000 --index-dir index
     """
@@ -54,8 +61,8 @@ def serve_command(host, port, index_dir, build, rate_limit, cors):
             ensure_index(directory, [Path(DEFAULT_CORPUS)])
         except IndexerError as exc:
             raise click.ClickException(str(exc)) from exc
-    app = _create_app(directory, rate_limit, cors)
-    import uvicorn
+    app, settings = _create_app(directory, rate_limit, cors, proxies)
+    from search.http.server import serve
 
     click.echo(f"rtes-search : http://{host}:{port}/ (Ctrl-C pour arrêter)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    serve(app, settings, host, port, workers)

@@ -13,20 +13,21 @@ from search.searcher import MAX_LIMIT
 
 
 @cli.command("similar")
-@click.argument("doc_id")
+@click.argument("doc_id", metavar="ID")
 @index_dir_option
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Nombre de résultats.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Résultats par page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Numéro de page.")
 @private_option
 @json_option
 @nl_option
-def similar_command(doc_id, index_dir, limit, include_private, as_json, as_nl):
-    """Lister les ressources proches de DOC_ID (mêmes termes clés).
+def similar_command(doc_id, index_dir, limit, page, include_private, as_json, as_nl):
+    """Lister les ressources proches de ID (mêmes termes clés), les plus proches d'abord.
 
     Exemple : rtes-search similar fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop --limit 3
     """
     with open_searcher(index_dir_path(index_dir)) as searcher:
         try:
-            results = searcher.similar(doc_id, limit=limit, include_private=include_private)
+            results = searcher.similar(doc_id, limit=limit, page=page, include_private=include_private)
             title = searcher.document(doc_id, include_private=include_private).title
         except DocumentNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc

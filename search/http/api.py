@@ -8,17 +8,22 @@ method under the shared searcher's lock, and returns the API's own
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
-from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
-from search.http.params import SearchParams, private_access, search_params, shared_searcher
+from search.csv_export import MAX_CSV_ROWS, csv_text
+
+from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
+from search.http.params import (
+    QueryParams, SearchParams, Sort, bearer_scheme, private_access, query_params, search_params, shared_searcher,
+)
 from search.http.schemas import DocumentModel, Facets, HealthModel, SearchResponse, SuggestResponse, errors
 
-router = APIRouter(prefix="/api/v1", tags=["API"], responses=errors(400, 413, 414, 429, 503))
-health_router = APIRouter(tags=["API"])
+ERRORS = errors(400, 401, 413, 414, 429, 503)
+router = APIRouter(prefix="/api/v1", tags=["API"], responses=ERRORS, dependencies=[Depends(bearer_scheme)])
+health_router = APIRouter(tags=["API"], dependencies=[Depends(bearer_scheme)])
 DocId = Annotated[str, Path(max_length=500, description="Identifiant de la ressource.")]
 
 
@@ -37,6 +42,23 @@ def search(
     return JSONResponse(results.to_dict())
 
 
+@router.get("/search.csv", response_class=Response, summary="Résultats en CSV pour un tableur",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "Une ligne par résultat, en-tête compris (UTF-8 avec BOM)."}})
+def search_csv(
+    request: Request,
+    query: Annotated[QueryParams, Depends(query_params)],
+    sort: Sort = "relevance",
+    sep: Annotated[Literal[",", ";"], Query(description="Séparateur (; pour Excel en français).")] = ",",
+):
+    """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
+    with shared_searcher(request).use() as searcher:
+        hits = searcher.hits(query.q, query.filters, MAX_CSV_ROWS, sort, private_access(request))
+        text = csv_text(hits, sep)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
+
+
 @router.get("/documents/{doc_id}", response_model=DocumentModel, responses=errors(404),
             summary="Une ressource et ses métadonnées")
 def document(request: Request, doc_id: DocId):
@@ -48,10 +70,13 @@ def document(request: Request, doc_id: DocId):
 
 @router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),
             summary="Ressources proches d'une ressource")
-def similar(request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10):
-    """Other resources sharing the key terms of ``doc_id``; 404 as for the resource itself."""
+def similar(
+    request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE_DEPTH)] = 1,
+):
+    """Other resources sharing the key terms of ``doc_id``, a page at a time; 404 as for the resource itself."""
     with shared_searcher(request).use() as searcher:
-        results = searcher.similar(doc_id, limit=limit, include_private=private_access(request))
+        results = searcher.similar(doc_id, limit=limit, page=page, include_private=private_access(request))
     return JSONResponse(results.to_dict())
 
 
@@ -73,7 +98,7 @@ def facets(request: Request):
         return JSONResponse(searcher.facets(include_private=private_access(request)))
 
 
-@health_router.get("/health", response_model=HealthModel, responses=errors(429, 503), summary="État du service")
+@health_router.get("/health", response_model=HealthModel, responses=errors(401, 429, 503), summary="État du service")
 def health(request: Request):
     """Whether an index is loaded, how many resources it holds and how old it is (503 without index)."""
     with shared_searcher(request).use() as searcher:

@@ -4,8 +4,11 @@ The server keeps only SHA-256 digests of the tokens (read from
 ``RTES_SEARCH_TOKENS``, comma-separated, and/or the file named by
 ``RTES_SEARCH_TOKENS_FILE``, one token or ``sha256:<hex>`` digest a line),
 and compares digests in constant time, so neither memory nor timing gives a
-token away. A missing or wrong token simply means public access: private
-resources are then absent, exactly as if they did not exist.
+token away. No token means public access: private resources are then
+absent, exactly as if they did not exist. A wrong ``Bearer`` token is
+refused (401), so a client with an expired token learns it at once instead
+of silently getting public results; other schemes (a proxy's ``Basic``) are
+not ours and count as no token.
 """
 
 from __future__ import annotations
@@ -45,6 +48,15 @@ def load_token_hashes(environ) -> frozenset[str]:
         except OSError as exc:
             raise ValueError(f"fichier de jetons illisible : {path} ({exc.strerror})") from exc
     return frozenset(d for d in map(_digest_of_line, lines) if d)
+
+
+def is_bearer(authorization: str | None) -> bool:
+    """Whether the header presents a bearer token at all (valid or not).
+
+    >>> is_bearer("Bearer x"), is_bearer("Basic dXNlcg=="), is_bearer(None)
+    (True, False, False)
+    """
+    return (authorization or "").partition(" ")[0].lower() == "bearer"
 
 
 def bearer_allows(authorization: str | None, digests: frozenset[str]) -> bool:

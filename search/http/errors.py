@@ -2,7 +2,7 @@
 
 Every error body is ``{"error": {"status": 400, "message": "…", "param": "limit"}}``
 (``param`` is null when no single parameter is at fault). Pages (paths
-outside ``/api/`` and ``/health``) get the same message as an HTML page.
+outside ``/api/``, ``/health`` and ``/feed``) get the same message as an HTML page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from search import DocumentNotFoundError, IndexNotFoundError, QuerySyntaxError, SearchError
 
+JSON_PATHS = ("/health", "/openapi.json", "/feed")   # machines read these: errors in JSON, as under /api/
 STATUS_OF = ((IndexNotFoundError, 503), (DocumentNotFoundError, 404), (SearchError, 400))
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
 REASONS = {
@@ -31,9 +32,10 @@ REASONS = {
 class ApiError(Exception):
     """An error the endpoints raise themselves (e.g. a page beyond the depth limit)."""
 
-    def __init__(self, status: int, message: str, param: str | None = None):
+    def __init__(self, status: int, message: str, param: str | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.param = status, message, param
+        self.headers = headers or {}
 
 
 def error_body(status: int, message: str, param: str | None = None) -> dict:
@@ -54,13 +56,13 @@ def from_search_error(exc: SearchError) -> ApiError:
     return ApiError(status, str(exc), "q" if isinstance(exc, QuerySyntaxError) else None)
 
 
-def install_error_handlers(app: FastAPI, render_page) -> None:
-    """Register handlers turning every known failure into ``ApiError``, rendered by path."""
+def install_error_handlers(app: FastAPI, render_page):
+    """Register handlers turning every known failure into ``ApiError``, rendered by path; return the renderer."""
 
     def respond(request: Request, error: ApiError):
         path = request.url.path
-        if path.startswith("/api/") or path == "/health" or path == "/openapi.json":
-            return JSONResponse(error_body(error.status, error.message, error.param), error.status)
+        if path.startswith("/api/") or path in JSON_PATHS:
+            return JSONResponse(error_body(error.status, error.message, error.param), error.status, error.headers)
         return render_page(request, error)
 
     app.add_exception_handler(ApiError, respond)
@@ -70,3 +72,6 @@ def install_error_handlers(app: FastAPI, render_page) -> None:
         StarletteHTTPException,
         lambda r, e: respond(r, ApiError(e.status_code, HTTP_MESSAGES.get(e.status_code, str(e.detail)))),
     )
+    # Anything else is a bug: a French message, never a traceback (the server still logs it).
+    app.add_exception_handler(Exception, lambda r, e: respond(r, ApiError(500, "erreur interne du serveur")))
+    return respond

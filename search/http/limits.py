@@ -2,16 +2,22 @@
 
 Parameter limits (``MAX_LIMIT``, ``MAX_PAGE_DEPTH``, ``MAX_QUERY_CHARS``) are
 declared on the endpoints, so they appear in the OpenAPI document. Here:
-an over-long URL (414), a request body (413: the API reads only the URL)
-and the per-client rate (429 with ``Retry-After``), all answered before any
-search work is done. Static files are not rate-limited.
+an over-long URL (414), a request body (413: the API reads only the URL,
+so a body announced by ``Content-Length`` over ``MAX_BODY_BYTES`` or sent
+chunked, whose size nobody announces, is refused unread) and the
+per-client rate (429 with ``Retry-After``), all answered before any search
+work is done. Completions (``/api/v1/suggest``, one request per pause in
+typing) have their own budget, ``SUGGEST_RATE_FACTOR`` times the pages'
+one, so typing never locks a person out of the results. Static files are
+not rate-limited. Refusals are rendered like every other error: JSON for
+the API, a French page for pages.
 """
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
 
-from search.http.errors import error_body
+from search.http.errors import ApiError
 from search.http.ratelimit import RateLimiter
 from search.searcher import MAX_LIMIT
 
@@ -21,42 +27,49 @@ MAX_FILTER_CHARS = 200     # one filter value
 MAX_SUGGEST_CHARS = 100    # what a search box completes
 MAX_URL_CHARS = 4096       # path + query string → 414
 MAX_BODY_BYTES = 16384     # declared body size → 413
+SUGGEST_PATH = "/api/v1/suggest"
+SUGGEST_RATE_FACTOR = 5    # completions may come this many times as often as other requests
 
 __all__ = ["GuardMiddleware", "MAX_FILTER_CHARS", "MAX_LIMIT", "MAX_PAGE_DEPTH", "MAX_QUERY_CHARS", "MAX_SUGGEST_CHARS"]
 
 
-def _content_length(scope) -> int:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            return int(value) if value.isdigit() else MAX_BODY_BYTES + 1
-    return 0
+def _body_size(scope) -> int:
+    """The announced body size; a chunked body (size unknown until read) counts as too large."""
+    headers = dict(scope.get("headers", ()))
+    if b"transfer-encoding" in headers:
+        return MAX_BODY_BYTES + 1
+    value = headers.get(b"content-length", b"0")
+    return int(value) if value.isdigit() else MAX_BODY_BYTES + 1
 
 
 class GuardMiddleware:
-    """Reject too-large or too-frequent requests with a JSON error, cheaply."""
+    """Reject too-large or too-frequent requests, cheaply, rendered by ``respond(request, ApiError)``."""
 
-    def __init__(self, app, limiter: RateLimiter | None):
+    def __init__(self, app, limiter: RateLimiter | None, respond):
         self.app = app
         self.limiter = limiter
+        self.suggest_limiter = limiter and RateLimiter(limiter.limit * SUGGEST_RATE_FACTOR, limiter.window)
+        self.respond = respond
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
             refusal = self._refusal(scope)
             if refusal is not None:
-                await refusal(scope, receive, send)
+                await self.respond(Request(scope), refusal)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    def _refusal(self, scope) -> JSONResponse | None:
+    def _refusal(self, scope) -> ApiError | None:
         if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > MAX_URL_CHARS:
-            return JSONResponse(error_body(414, f"adresse trop longue (au plus {MAX_URL_CHARS} caractères)"), 414)
-        if _content_length(scope) > MAX_BODY_BYTES:
-            return JSONResponse(error_body(413, f"requête trop volumineuse (au plus {MAX_BODY_BYTES} octets)"), 413)
+            return ApiError(414, f"adresse trop longue (au plus {MAX_URL_CHARS} caractères)")
+        if _body_size(scope) > MAX_BODY_BYTES:
+            return ApiError(413, f"requête trop volumineuse (au plus {MAX_BODY_BYTES} octets)")
         if self.limiter is None or scope["path"].startswith("/static/"):
             return None
+        limiter = self.suggest_limiter if scope["path"] == SUGGEST_PATH else self.limiter
         client = (scope.get("client") or ("inconnu", 0))[0]
-        allowed, wait = self.limiter.check(client)
+        allowed, wait = limiter.check(client)
         if allowed:
             return None
-        message = f"trop de requêtes : au plus {self.limiter.limit} par période, réessayez dans {wait} s"
-        return JSONResponse(error_body(429, message), 429, headers={"Retry-After": str(wait)})
+        message = f"trop de requêtes : au plus {limiter.limit} par période, réessayez dans {wait} s"
+        return ApiError(429, message, headers={"Retry-After": str(wait)})

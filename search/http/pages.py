@@ -7,50 +7,46 @@ only adds conveniences (applying a ticked filter at once).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.templating import Jinja2Templates
 
-from search import Searcher
 from search.http.api import DocId
 from search.http.errors import ApiError
 from search.http.limits import MAX_PAGE_DEPTH
 from search.http.params import SearchParams, private_access, search_params, shared_searcher
-from search.http.view import chips, facet_groups, highlight, page_url, pagination
+from search.http.view import (
+    chips, csv_url, facet_groups, feed_url, page_url, pagination, snippets_html, territory_map,
+)
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["highlight"] = highlight
+templates.env.filters["snippets_html"] = snippets_html
 router = APIRouter(include_in_schema=False)
 SIMILAR_SHOWN = 5
-
-
-def facet_counts(searcher: Searcher, params: SearchParams, include_private: bool, counts: dict) -> dict:
-    """Counts of a facet that has ticked values ignore that facet's own filter.
-
-    Values of one facet are OR-ed, so ticking "2018" must leave "2019" on
-    offer with the number it would add; the other facets still apply.
-    """
-    counts = dict(counts)
-    for name in params.filters:
-        others = {n: v for n, v in params.filters.items() if n != name}
-        counts[name] = searcher.search(params.q, filters=others, limit=1, include_private=include_private).facets[name]
-    return counts
 
 
 @router.get("/")
 def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]):
     include_private = private_access(request)
     with shared_searcher(request).use() as searcher:
+        # Disjunctive counts: ticking "2018" leaves "2019" on offer with the number it would add.
         results = searcher.search(params.q, filters=params.filters, limit=params.limit, page=params.page,
-                                  sort=params.sort, include_private=include_private)
-        counts = facet_counts(searcher, params, include_private, results.facets)
+                                  sort=params.sort, include_private=include_private, disjunctive=True)
+        counts = results.facets
+    # The page's state is what the search applied: type=conference is ticked as "Conférence en ligne".
+    params = replace(params, filters={name: values for name, values in results.selected.items() if values})
     context = {
         "params": params, "results": results, "first_rank": (params.page - 1) * params.limit + 1,
         "facets": facet_groups(counts, params), "chips": chips(params),
+        "map": territory_map(counts, params, results),
         "pagination": pagination(results, params, MAX_PAGE_DEPTH // params.limit),
-        "clear_url": page_url(params, filters={}, page=1),
+        "clear_url": page_url(params, filters={}, page=1), "feed_url": feed_url(params),
+        "csv_url": csv_url(params),
+        "last_page_url": page_url(params, page=results.pages) if params.page > results.pages and results.total
+        else None,
         "suggestion_url": page_url(params, q=results.suggestion, page=1) if results.suggestion else None,
     }
     return templates.TemplateResponse(request, "search.html", context)
@@ -69,4 +65,5 @@ def document_page(request: Request, doc_id: DocId):
 
 def error_page(request: Request, error: ApiError):
     """An error as a French page with the same status as the API would give."""
-    return templates.TemplateResponse(request, "error.html", {"error": error}, status_code=error.status)
+    return templates.TemplateResponse(request, "error.html", {"error": error}, status_code=error.status,
+                                      headers=error.headers)

@@ -25,7 +25,7 @@ class RateLimiter:
     """
 
     def __init__(self, limit: int, window: float):
-        self.limit = limit
+        self.limit, self.window = limit, window
         self.per_second = limit / window
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()

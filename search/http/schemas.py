@@ -31,6 +31,7 @@ class HitModel(BaseModel):
     territories: list[str]
     private: bool
     url: str
+    indexed_at: str
 
 
 class SearchResponse(BaseModel):

@@ -32,6 +32,10 @@ def parse_rate(text: str) -> tuple[int, float]:
     return rate
 
 
+def _listed(env, name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Server settings an operator chooses (the request limits are constants of ``search.http.limits``)."""
@@ -41,16 +45,17 @@ class Settings:
     rate_limit: int = 120          # requests per client per window; 0 = unlimited
     rate_window: float = 60.0
     cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()   # addresses whose X-Forwarded-For is believed; none by default
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
         """Settings from ``RTES_SEARCH_*`` variables, then ``overrides`` (None values ignored)."""
         env = os.environ if environ is None else environ
         rate, window = parse_rate(env.get("RTES_SEARCH_RATE_LIMIT") or DEFAULT_RATE)
-        origins = tuple(o.strip() for o in env.get("RTES_SEARCH_CORS_ORIGINS", "").split(",") if o.strip())
         values = {
             "token_hashes": load_token_hashes(env), "rate_limit": rate, "rate_window": window,
-            "cors_origins": origins,
+            "cors_origins": _listed(env, "RTES_SEARCH_CORS_ORIGINS"),
+            "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
         }
         if env.get("RTES_SEARCH_INDEX"):
             values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])

@@ -1,0 +1,97 @@
+"""A straightforward reference for the array ranker: the same plan, scored by Whoosh's own matchers.
+
+Each plan node becomes the Whoosh query it stands for (``Terms`` → ``Term``
+or ``Phrase`` with its boost, ``AnyOf`` → ``Or``, ``AllOf`` → ``And``,
+``Without`` → ``AndNot``), every matching document is scored by walking
+the matchers one document at a time, and the formula of ``search.ranking``
+is applied with Python dicts: the sum of the clauses, plus ``PROXIMITY``
+times each adjacent pair's phrase score, times the share of clauses
+matched. This is how the engine ranked before it used arrays; the tests
+check that both give the same documents in the same order with the same
+scores.
+"""
+
+from __future__ import annotations
+
+from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Term
+
+from search.nodes import AllOf, AnyOf, Everything, FacetIs, Terms, Without
+from search.plan import plan_search
+from search.ranking import PROXIMITY
+
+
+def whoosh_query(node):
+    """The Whoosh query a plan node stands for."""
+    if isinstance(node, Terms):
+        if node.is_phrase:
+            return Phrase(node.field, list(node.terms), boost=node.boost)
+        return Term(node.field, node.terms[0], boost=node.boost)
+    if isinstance(node, AnyOf):
+        return Or([whoosh_query(c) for c in node.children])
+    if isinstance(node, AllOf):
+        return And([whoosh_query(c) for c in node.children])
+    if isinstance(node, Without):
+        return AndNot(whoosh_query(node.positive), whoosh_query(node.negative))
+    if isinstance(node, FacetIs):
+        return Or([Term(node.field, v) for v in node.values]) if node.values else NullQuery
+    if isinstance(node, Everything):
+        return Every()
+    raise TypeError(node)
+
+
+def scores(whoosh, query) -> dict[int, float]:
+    """``{docnum: score}`` of every document ``query`` matches, walking matchers segment by segment."""
+    found: dict[int, float] = {}
+    context = whoosh.context()
+    for subsearcher, offset in whoosh.leaf_searchers():
+        matcher = query.matcher(subsearcher, context)
+        while matcher.is_active():
+            found[offset + matcher.id()] = matcher.score()
+            matcher.next()
+    return found
+
+
+def reference_ranking(searcher, text: str, depth: int, include_private: bool = False) -> list[tuple[str, float]]:
+    """``Searcher.ranking`` computed the plain way, from the same plan."""
+    whoosh = searcher._searcher
+    order = reference_order(searcher, text, {}, include_private, by_date=False)[:depth]
+    return [(whoosh.stored_fields(doc)["id"], score) for doc, score in order]
+
+
+def reference_order(searcher, text: str, filters: dict, include_private: bool, by_date: bool) -> list[tuple[int, float]]:
+    """Every matching ``(docnum, score)`` of ``Searcher.search``, in its order: by score, or newest
+    first (the resource's date, else when it was first indexed; ties by score), ties by docnum."""
+    whoosh = searcher._searcher
+    plan = plan_search(text, searcher.view(include_private), filters, False)
+    if plan.browse:
+        raise ValueError("the reference ranks queries with words only")
+    allowed = {d for d in range(whoosh.doc_count_all()) if not whoosh.reader().is_deleted(d)}
+    if not include_private:
+        allowed -= set(scores(whoosh, Term("private", True)))
+    for node in [*plan.required, *plan.selected.values()]:
+        allowed &= set(scores(whoosh, whoosh_query(node)))
+    if plan.excluded is not None:
+        allowed -= set(scores(whoosh, whoosh_query(plan.excluded)))
+    total: dict[int, float] = {}
+    matched: dict[int, int] = {}
+    for clause in plan.clauses:
+        for doc, score in scores(whoosh, whoosh_query(clause)).items():
+            if doc in allowed:
+                total[doc] = total.get(doc, 0.0) + score
+                matched[doc] = matched.get(doc, 0) + 1
+    for pair in plan.pairs:
+        for doc, score in scores(whoosh, whoosh_query(pair)).items():
+            if doc in total:
+                total[doc] += PROXIMITY * score
+    n = len(plan.clauses)
+    final = {doc: score * matched[doc] / n for doc, score in total.items()}
+    if not by_date:
+        return sorted(final.items(), key=lambda item: (-item[1], item[0]))
+    dates = {doc: _date(whoosh.stored_fields(doc)) for doc in final}
+    newest = sorted(set(dates.values()) - {""}, reverse=True)
+    rank = {date: i for i, date in enumerate(newest)}
+    return sorted(final.items(), key=lambda item: (rank.get(dates[item[0]], len(rank)), -item[1], item[0]))
+
+
+def _date(stored: dict) -> str:
+    return stored.get("date") or stored.get("indexed_at") or ""
