@@ -204,3 +204,26 @@ def test_indexed_at_is_the_first_indexing_time_kept_by_updates_and_rebuilds(corp
     times = _indexed_at(tmp_path / "ix")
     assert times.pop("nouvelle") == "2025-06-07T08:09:10Z"
     assert set(times.values()) == {"2024-01-02T03:04:05Z"}, "updated and rebuilt documents keep their first time"
+
+
+def test_a_renamed_resource_replaces_its_old_version_without_prune(corpus_copy, tmp_path):
+    """The export's title is the resource's identity: renamed, it has a new id; the file read
+    again is the truth for what it holds, so the old id goes, with no --prune."""
+    index(corpus_copy, "--index-dir", tmp_path / "ix")
+    export = corpus_copy / "rtes.txt"
+    renamed = export.read_text(encoding="utf-8").replace("Ville de Lille / Enercoop", "Ville de Lille / Enercoop SCIC")
+    export.write_text(renamed, encoding="utf-8")
+    report = json.loads(index(corpus_copy, "--index-dir", tmp_path / "ix", "--json").stdout)
+    assert {k: report[k] for k in ("added", "updated", "deleted", "unchanged")} == {
+        "added": 1, "updated": 0, "deleted": 1, "unchanged": 9}
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.search("", include_private=True).total == 10
+        assert [h.title[-30:] for h in searcher.search("Enercoop").hits] == ["Ville de Lille / Enercoop SCIC"]
+
+
+def test_an_unreadable_file_keeps_its_documents(corpus_copy, tmp_path):
+    index(corpus_copy, "--index-dir", tmp_path / "ix")
+    (corpus_copy / "rtes.txt").write_bytes(b"\xff\xfe not an export \x00")
+    result = CliRunner().invoke(cli, ["index", str(corpus_copy), "--index-dir", str(tmp_path / "ix"), "-q"])
+    assert result.exit_code == 1 and "aucun document indexable" in result.stderr
+    assert Searcher(tmp_path / "ix").search("", include_private=True).total == 10
