@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from indexer import IndexerError, ensure_index
+from indexer.errors import IndexOutOfDateError
 from search import InvalidFilterError, QuerySyntaxError, SearchError
 from search.cli.group import (
     DEFAULT_CORPUS, cli, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher,
@@ -15,7 +16,7 @@ from search.cli.group import (
 from search.cli.messages import FrenchCommand
 from search.csv_export import MAX_CSV_ROWS, SEPARATORS, csv_text
 from search.render import render_results
-from search.searcher import MAX_LIMIT
+from search.searcher import DEFAULT_INDEX_DIR, MAX_LIMIT
 
 
 class QueryCommand(FrenchCommand):
@@ -94,8 +95,11 @@ def search_command(
     """
     query = " ".join(words)
     directory = index_dir_path(index_dir)
-    try:
-        report = ensure_index(directory, [Path(DEFAULT_CORPUS)])
+    try:  # only the default index of the default corpus is built on demand
+        report = ensure_index(directory, [Path(DEFAULT_CORPUS)], build_missing=directory == Path(DEFAULT_INDEX_DIR))
+    except IndexOutOfDateError as exc:  # a read-only folder: search what is there
+        click.echo(f"Attention : {exc}", err=True)
+        report = None
     except IndexerError as exc:
         raise click.ClickException(str(exc)) from exc
     if report:
