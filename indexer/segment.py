@@ -24,7 +24,7 @@ from pickle import dumps
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.writing import SegmentWriter
 
 # One term's postings while the segment is written: [ids, weights, values, finished blocks];
@@ -82,19 +82,30 @@ def _array(typecode: str, data: bytes) -> array:
     return values
 
 
-def _term_info(blocks: list) -> W3TermInfo:
-    """The term info ``W3TermInfo.add_block`` accumulates over ``blocks``."""
-    info = W3TermInfo()
-    for _, _, (count, weight, minlength, maxlength, maxweight, first, last) in blocks:
-        info._weight += weight
-        info._df += count
-        info._minlength = minlength if info._minlength is None else min(info._minlength, minlength)
-        info._maxlength = max(info._maxlength, maxlength)
-        info._maxweight = max(info._maxweight, maxweight)
-        if info._minid is None:
-            info._minid = first
-        info._maxid = last
-    return info
+def _postings_bytes(blocks: list) -> bytes:
+    """A posting list as ``W3PostingsWriter`` writes it: the header, then each block's length
+    (negative for the last), info and data."""
+    parts = [WHOOSH3_HEADER_MAGIC]
+    for info, data, _ in blocks:
+        parts += [pack_int(len(info) + len(data)), info, data]
+    parts[-3] = pack_int(-(len(blocks[-1][0]) + len(blocks[-1][1])))
+    return b"".join(parts)
+
+
+def _term_info_bytes(blocks: list, offset: int, length: int) -> bytes:
+    """``W3TermInfo.to_bytes`` of the term info ``add_block`` accumulates over ``blocks``."""
+    weight = df = maxlength = maxweight = 0
+    minlength = None
+    for _, _, (count, block_weight, block_min, block_max, block_maxweight, _, _) in blocks:
+        weight += block_weight
+        df += count
+        minlength = block_min if minlength is None else min(minlength, block_min)
+        maxlength = max(maxlength, block_max)
+        maxweight = max(maxweight, block_maxweight)
+    first, last = blocks[0][2][5], blocks[-1][2][6]
+    minlength = 0 if minlength is None else length_to_byte(minlength)
+    packed = W3TermInfo._struct.pack(False, weight, df, minlength, length_to_byte(maxlength), maxweight, first, last)
+    return packed + pack_long(offset) + pack_int(length)
 
 
 class PreparedSegmentWriter(SegmentWriter):
@@ -173,6 +184,7 @@ class PreparedSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
+        offset = postfile.tell()
         for name in sorted(self._terms):
             fieldwriter.start_field(name, self.schema[name])
             prefix = pack_ushort(fieldwriter._fieldid)
@@ -183,15 +195,9 @@ class PreparedSegmentWriter(SegmentWriter):
                 if ids:
                     field_lengths = [lengths[d] if d < len(lengths) else 0 for d in ids] if lengths else []
                     blocks.append(encode_block(ids, weights, values, field_lengths, fixedsize, self._compression))
-                start = postfile.tell()
-                postfile.write(WHOOSH3_HEADER_MAGIC)
-                for i, (info, data, _) in enumerate(blocks):
-                    size = len(info) + len(data)
-                    postfile.write_int(-size if i == len(blocks) - 1 else size)
-                    postfile.write(info)
-                    postfile.write(data)
-                terminfo = _term_info(blocks)
-                terminfo.set_extent(start, postfile.tell() - start)
-                tindex.add(prefix + tbytes, terminfo.to_bytes())
+                data = _postings_bytes(blocks)
+                postfile.write(data)
+                tindex.add(prefix + tbytes, _term_info_bytes(blocks, offset, len(data)))
+                offset += len(data)
             fieldwriter.finish_field()
         fieldwriter.close()
