@@ -19,13 +19,14 @@ from array import array
 from pickle import dumps
 from typing import NamedTuple
 
-from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
-from whoosh.formats import Positions
+from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer
+from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
 from indexer.analysis.cache import WordCache
 
 OTHER_VALUES = 50_000  # distinct (field, value) pairs of non-text fields remembered
+SHORT, ENCODED_LISTS = 3, 500_000  # position lists of up to SHORT positions are remembered, so many
 
 
 class FieldPostings(NamedTuple):
@@ -99,9 +100,16 @@ class Preparer:
 
     def __init__(self, schema):
         self.schema = schema
-        self._single: dict[int, bytes] = {}  # position → encoding of a term found once, at that position
+        # Positions → their encoding, for the short lists that repeat (most terms occur
+        # once or twice in a field): a dict lookup instead of a pickle.
+        self._encoded: dict = {}
         self._other: dict[tuple, tuple[int, list]] = {}  # (field, value) → postings of a non-text field
         self._caches: dict[int, WordCache] = {}
+        # Fields whose one term is the value itself (an id: no analysis, one term, no positions).
+        self._verbatim = {
+            name for name in schema.names()
+            if type(schema[name].format) is Existence and type(schema[name].analyzer) is IDTokenizer
+        }
         for name in schema.names():
             field = schema[name]
             if field.separate_spelling() or field.vector:
@@ -138,15 +146,18 @@ class Preparer:
             for term, weight, vbytes in items:
                 _add(terms, term, docnum, weight, vbytes)
             return length
-        boost, single, length = field.format.field_boost, self._single, 0
+        boost, encoded, length = field.format.field_boost, self._encoded, 0
         for term, poses in cache.positions([value]).items():
             count = len(poses)
-            if count == 1:  # most terms occur once in a field: their encodings repeat
-                vbytes = single.get(poses[0])
-                if vbytes is None:
-                    vbytes = single[poses[0]] = encode_positions(poses)
-            else:
+            if count > SHORT:
                 vbytes = encode_positions(poses)
+            else:
+                key = poses[0] if count == 1 else tuple(poses)
+                vbytes = encoded.get(key)
+                if vbytes is None:
+                    vbytes = encode_positions(poses)
+                    if len(encoded) < ENCODED_LISTS:
+                        encoded[key] = vbytes
             length += count
             postings = terms.get(term)  # _add, inlined: this runs for every posting
             if postings is None:
@@ -159,6 +170,8 @@ class Preparer:
 
     def _other_items(self, name: str, field, value) -> tuple[int, list]:
         """Keywords, ids, booleans: through the field itself, remembered for values that repeat."""
+        if name in self._verbatim and isinstance(value, str):
+            return 0, [(value.encode("utf-8"), field.format.field_boost, b"")]
         key = (name, value) if isinstance(value, (str, bool)) else None
         known = self._other.get(key) if key else None
         if known is None:
