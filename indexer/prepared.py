@@ -24,9 +24,10 @@ from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
 from indexer.analysis.cache import WordCache
+from indexer.schema import WORDS_PARTS
 
 OTHER_VALUES = 50_000  # distinct (field, value) pairs of non-text fields remembered
-SHORT, ENCODED_LISTS = 3, 500_000  # position lists of up to SHORT positions are remembered, so many
+SHORT, ENCODED_LISTS = 3, 200_000  # position lists of up to SHORT positions are remembered, so many
 
 
 class FieldPostings(NamedTuple):
@@ -98,8 +99,13 @@ def _add(terms: dict, term: bytes, docnum: int, weight: float, vbytes: bytes) ->
 class Preparer:
     """Analyse documents for ``schema``, with one word cache per analyzer."""
 
-    def __init__(self, schema):
+    def __init__(self, schema, parts: dict | None = None):
+        """``parts``: a field whose value is other fields joined by newlines → those fields
+        (``indexer.schema.WORDS_PARTS`` for ``words``), so that their words are split once."""
         self.schema = schema
+        self._parts = {"words": WORDS_PARTS} if parts is None else parts
+        self._fields: dict = {}
+        self._split: dict[str, list[str]] = {}
         # Positions → their encoding, for the short lists that repeat (most terms occur
         # once or twice in a field): a dict lookup instead of a pickle.
         self._encoded: dict = {}
@@ -116,13 +122,16 @@ class Preparer:
                 raise ValueError(f"field {name!r}: spelling or vector fields are not supported here")
             if _cacheable(field) and id(field.analyzer) not in self._caches:
                 self._caches[id(field.analyzer)] = WordCache(field.analyzer)
+        patterns = {cache.analyzer.items[0].expression.pattern for cache in self._caches.values()}
+        self._shared_split = len(patterns) == 1  # one tokenizer for every text field: split each text once
+        self._splitter = next(iter(self._caches.values())).split if self._caches else None
 
     def prepare(self, batch: list[dict], first: int) -> PreparedBatch:
         """What ``add_document(**fields)`` computes before writing, for each of ``batch``
         (no ``_boost`` keys), numbered from ``first``."""
         schema, postings, documents = self.schema, {}, []
         for docnum, fields in enumerate(batch, first):
-            perdoc = []
+            perdoc, self._split, self._fields = [], {}, fields
             for name in sorted(fields):
                 value = fields[name]
                 if value is None:
@@ -147,7 +156,7 @@ class Preparer:
                 _add(terms, term, docnum, weight, vbytes)
             return length
         boost, encoded, length = field.format.field_boost, self._encoded, 0
-        for term, poses in cache.positions([value]).items():
+        for term, poses in self._positions(name, cache, value).items():
             count = len(poses)
             if count > SHORT:
                 vbytes = encode_positions(poses)
@@ -167,6 +176,23 @@ class Preparer:
                 postings[1].append(float(count) * boost)
                 postings[2].append(vbytes)
         return length if field.scorable else 0
+
+    def _positions(self, name: str, cache: WordCache, value: str) -> dict[bytes, list[int]]:
+        """The positions of each term of ``value``; a text is split into words once for all
+        fields (``words`` is made of the others: ``WORDS_PARTS``)."""
+        if self._shared_split:
+            parts = self._parts.get(name, ())
+            texts = [self._fields.get(part) or "" for part in parts]
+            if not parts or value != "\n".join(texts):
+                texts = [value]
+            return cache.positions(texts, [self._split_once(text) for text in texts])
+        return cache.positions([value])
+
+    def _split_once(self, text: str) -> list[str]:
+        words = self._split.get(text)
+        if words is None:
+            words = self._split[text] = self._splitter(text)
+        return words
 
     def _other_items(self, name: str, field, value) -> tuple[int, list]:
         """Keywords, ids, booleans: through the field itself, remembered for values that repeat."""

@@ -19,6 +19,9 @@ SCHEMA_VERSION = 4
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
+# The "words" field is these fields again, joined by newlines (see build_schema).
+WORDS_PARTS = ("title", "summary", "body")
+
 # Facet fields; theme and territory hold several values each.
 FACET_FIELDS = ("type", "year", "theme", "territory")
 MULTI_VALUED = frozenset({"theme", "territory"})

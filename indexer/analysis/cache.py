@@ -96,28 +96,33 @@ class WordCache:
     def _missing(self, words: list[str], known: dict) -> None:
         self._probe(list(dict.fromkeys(w for w in words if w not in known)))
 
-    def positions(self, texts: Iterable[str]) -> dict[bytes, list[int]]:
+    def split(self, text: str) -> list[str]:
+        """The surface words of ``text``, as the analyzer's tokenizer finds them."""
+        return self._findall(text)
+
+    def positions(self, texts: Iterable[str], split: list[list[str]] | None = None) -> dict[bytes, list[int]]:
         """Term (UTF-8 bytes) → its positions, over ``texts`` analysed as one text joined by newlines.
 
         What the analyzer's tokens give for indexing (``Positions.word_values``);
         joining by newlines is safe because no token spans a line break.
+        ``split``, when given, is ``[self.split(text) for text in texts]``,
+        computed once for several analyzers of the same tokenizer.
         """
         texts = list(texts)
         try:
-            return self._positions(texts)
+            return self._positions(split if split is not None else [self._findall(text) for text in texts])
         except _Uncacheable:
             found: dict[bytes, list[int]] = {}
             for text, pos, _, _ in self._analyse("\n".join(texts)):
                 found.setdefault(text.encode("utf-8"), []).append(pos)
             return found
 
-    def _positions(self, texts: list[str]) -> dict[bytes, list[int]]:
+    def _positions(self, split: list[list[str]]) -> dict[bytes, list[int]]:
         # The hot loop of indexing: one dict lookup per word.
         found: dict[bytes, list[int]] = {}
-        terms, findall = self._terms, self._findall
+        terms = self._terms
         pos, kept = 0, False
-        for text in texts:
-            words = findall(text)
+        for words in split:
             for word in words:
                 entry = terms.get(word, False)
                 if entry is False:
