@@ -14,9 +14,7 @@ from whoosh import qparser, sorting
 from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from indexer import FieldMapping, iter_documents
-from indexer.documents import Document
-from indexer.metadata import extract_metadata
+from bench.corpus import documents
 
 LIMIT = 10
 FACETS = ("type", "year", "theme", "territory")
@@ -40,14 +38,11 @@ def build(source: Path, index_dir: Path, mapping_args: tuple) -> int:
     index_dir.mkdir(parents=True, exist_ok=True)
     writer = whoosh_index.create_in(str(index_dir), schema()).writer()
     count = 0
-    for doc in iter_documents([source], FieldMapping(*mapping_args[:3], mapping_args[3])):
-        if isinstance(doc, Document):
-            doc = extract_metadata(doc)
-            writer.add_document(
-                id=doc.id, title=doc.title, body=doc.body, type=doc.type, year=doc.year,
-                theme=",".join(doc.themes), territory=",".join(doc.territories),
-            )
-            count += 1
+    for count, doc in enumerate(documents(source, mapping_args), 1):
+        writer.add_document(
+            id=doc.id, title=doc.title, body=doc.body, type=doc.type, year=doc.year,
+            theme=",".join(doc.themes), territory=",".join(doc.territories),
+        )
     writer.commit()
     return count
 

@@ -20,6 +20,18 @@ RTES_CORPUS = ROOT / "corpus"
 MAPPING_ARGS = ("doc_id", "title", "text", (("type", "code"), ("collection", "status")))
 
 
+def documents(source: Path, mapping_args: tuple):
+    """The documents of ``source`` with their metadata, as our indexer sees them: the
+    baselines index the same documents with the same facet values."""
+    from indexer import FieldMapping, iter_documents
+    from indexer.documents import Document
+    from indexer.metadata import extract_metadata
+
+    for doc in iter_documents([source], FieldMapping(*mapping_args[:3], mapping_args[3])):
+        if isinstance(doc, Document):
+            yield extract_metadata(doc)
+
+
 def law_lines() -> list[bytes]:
     """Every JSON line of the law corpus."""
     with gzip.open(LAW_CORPUS, "rb") as handle:
@@ -36,10 +48,21 @@ def write_sample(lines: list[bytes], size: int, path: Path) -> Path:
     return path
 
 
-def load_queries(count: int, warmup: int) -> tuple[list[str], list[str]]:
-    """``(measured, warm_up)`` query strings, evenly spaced over the file, disjoint."""
+QUERY_ORDERS = ("spread", "first")
+
+
+def load_queries(count: int, warmup: int, order: str = "spread") -> tuple[list[str], list[str]]:
+    """``(measured, warm_up)`` query strings.
+
+    ``spread`` (the default): evenly spaced over the file, disjoint.
+    ``first``: issue 12's protocol "measured from outside": the first
+    ``warmup`` lines of the file warm up, then the first ``count`` are
+    measured (the warm-up ones among them).
+    """
     with open(QUERIES, encoding="utf-8", newline="") as handle:
         rows = [row["query"] for row in csv.DictReader(handle, delimiter="\t") if row["query"].strip()]
+    if order == "first":
+        return rows[:count], rows[:warmup]
     if count + warmup > len(rows):
         raise ValueError(f"{count} + {warmup} queries asked, {len(rows)} available")
     step = len(rows) / (count + warmup)

@@ -2,13 +2,16 @@
 
 Each (run, size, engine) builds its index in a temporary directory in a
 worker process, then a second worker opens it and answers every query in
-every mode; the index is removed before the next one. Results are the
-median of ``--runs`` runs.
+every mode; the index is removed before the next one. At the largest size,
+our index is also served by ``rtes-search serve`` and loaded over HTTP
+(``scripts/loadtest.py``) before it goes. Results are the median of
+``--runs`` runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -18,13 +21,14 @@ import time
 from pathlib import Path
 
 from bench import cold_start
-from bench.corpus import LAW_CORPUS, law_lines, load_queries, write_sample
+from bench.corpus import LAW_CORPUS, QUERY_ORDERS, ROOT, law_lines, load_queries, write_sample
 from bench.report import markdown
 from bench.stats import median_of_runs, percentiles
 
 FULL_SIZE = 101_194
 DEFAULT_SIZES = (1_000, 10_000, FULL_SIZE)
 RESULTS = Path(__file__).resolve().parent / "results"
+HTTP_CLIENTS = "1,10"
 
 
 def worker(args: list, profile: Path | None = None) -> dict:
@@ -32,26 +36,41 @@ def worker(args: list, profile: Path | None = None) -> dict:
     command = [sys.executable, "-m", "bench.worker", *map(str, args)]
     if profile:
         command += ["--profile", str(profile)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"bench worker failed: {' '.join(command)}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path | None) -> dict:
-    """Index then search with one engine; the summary of this one run."""
+def http_load(index_dir: Path, requests: int) -> list[dict]:
+    """Requests/s and latencies of ``rtes-search serve`` on ``index_dir`` at 1 and 10 clients."""
+    command = [sys.executable, str(ROOT / "scripts" / "loadtest.py"), "--index-dir", str(index_dir),
+               "--requests", str(requests), "--concurrency", HTTP_CLIENTS, "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"load test failed: {' '.join(command)}\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path | None, http: int = 0) -> dict:
+    """Index then search with one engine (then load it over HTTP if ``http`` requests); this run's summary."""
     index_dir = work / f"index-{engine}"
     tag = f"{engine}-{source.stem}"
     built = worker(["index", engine, source, index_dir], profiles and profiles / f"index-{tag}.txt")
     searched = worker(["search", engine, index_dir, queries], profiles and profiles / f"search-{tag}.txt")
+    served = http_load(index_dir, http) if http else None
     shutil.rmtree(index_dir, ignore_errors=True)
-    return {
+    result = {
         "index": built,
         "search": {mode: percentiles(values) for mode, values in searched["latencies_ms"].items()}
         | {f"{mode}_cpu": percentiles(values) for mode, values in searched["cpu_latencies_ms"].items()}
-        | {"open_s": searched["open_s"], "peak_rss_bytes": searched["peak_rss_bytes"]},
+        | {"open_s": searched["open_s"], "peak_rss_bytes": searched["peak_rss_bytes"],
+           "load_average": searched["load_average"]},
         "slowest_queries_ms": searched["slowest"],
     }
+    if served:
+        result["http"] = {str(level["concurrency"]): level for level in served}
+    return result
 
 
 def source_for(size: int, lines: list[bytes] | None, work: Path) -> Path:
@@ -61,20 +80,31 @@ def source_for(size: int, lines: list[bytes] | None, work: Path) -> Path:
     return write_sample(lines, size, work / f"law-{size}.jsonl")
 
 
+def engines(options) -> list[str]:
+    """Ours, plain Whoosh unless ``--no-baseline``, tantivy unless ``--no-native`` or not installed."""
+    names = ["ours"] + ([] if options.no_baseline else ["whoosh"])
+    if not options.no_native:
+        if importlib.util.find_spec("tantivy") is None:
+            log("tantivy is not installed (pip install -e '.[bench]'): no native reference")
+        else:
+            names.append("tantivy")
+    return names
+
+
 def run_all(options, work: Path) -> dict:
-    measured, warmup = load_queries(options.queries, options.warmup)
+    measured, warmup = load_queries(options.queries, options.warmup, options.query_order)
     queries = work / "queries.json"
     queries.write_text(json.dumps({"measured": measured, "warmup": warmup}, ensure_ascii=False), encoding="utf-8")
     lines = law_lines() if any(size != FULL_SIZE for size in options.sizes) else None
-    engines = ["ours"] + ([] if options.no_baseline else ["whoosh"])
-    runs = []
+    largest, runs, names = max(options.sizes), [], engines(options)
     for run in range(options.runs):
         sizes = {}
         for size in options.sizes:
-            source = source_for(size, lines, work)
+            source, profiles = source_for(size, lines, work), options.profile_dir if run == 0 else None
             sizes[str(size)] = {
-                engine: measure(engine, source, work, queries, options.profile_dir if run == 0 else None)
-                for engine in engines
+                engine: measure(engine, source, work, queries, profiles,
+                                options.http_requests if engine == "ours" and size == largest else 0)
+                for engine in names
             }
             log(f"run {run + 1}/{options.runs}, {size} documents: done")
         runs.append(sizes)
@@ -91,8 +121,13 @@ def parse_args(argv):
                         type=lambda s: [int(v) for v in s.split(",")], help="index sizes (documents)")
     parser.add_argument("--queries", type=int, default=500, help="measured queries per mode")
     parser.add_argument("--warmup", type=int, default=50, help="warm-up queries per mode")
+    parser.add_argument("--query-order", choices=QUERY_ORDERS, default="spread",
+                        help="spread: evenly spaced over the file; first: the first lines (issue 12's protocol)")
     parser.add_argument("--runs", type=int, default=1, help="runs; results are their medians")
     parser.add_argument("--no-baseline", action="store_true", help="skip plain Whoosh")
+    parser.add_argument("--no-native", action="store_true", help="skip tantivy")
+    parser.add_argument("--http-requests", type=int, default=500,
+                        help="requests per HTTP load level (1 and 10 clients) at the largest size; 0: none")
     parser.add_argument("--profile", action="store_true", help="write cProfile summaries (first run)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory of bench.json and bench.md")
     parser.add_argument("--cold-runs", type=int, default=5, help="CLI cold starts to time")
@@ -109,6 +144,7 @@ def main(argv=None) -> None:
         result["cli_cold_start"] = cold_start.measure(Path(tmp), options.cold_runs)
     result["settings"] = {
         "sizes": options.sizes, "queries": options.queries, "warmup": options.warmup, "runs": options.runs,
+        "query_order": options.query_order, "http_requests": options.http_requests,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "wall_s": round(time.time() - started, 1),
     }

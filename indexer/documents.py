@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,15 @@ class Document:
     attachments: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
-        """Every field, tuples as lists: the JSON form of a resource."""
-        data = asdict(self)
-        for name in ("themes", "territories", "attachments"):
-            data[name] = list(getattr(self, name))
-        return data
+        """Every field, tuples as lists: the JSON form of a resource.
+
+        Built field by field: ``dataclasses.asdict`` deep-copies recursively,
+        and this runs twice per document when indexing (the content hash).
+        """
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in ((f.name, getattr(self, f.name)) for f in _FIELDS)
+        }
 
     def content_hash(self) -> str:
         """A digest of everything ingested about the resource except where it sits.
@@ -60,6 +64,9 @@ class Document:
     def with_metadata(self, **values) -> "Document":
         """Return a copy with the given metadata fields set (documents are frozen)."""
         return replace(self, **values)
+
+
+_FIELDS = fields(Document)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 A run that changes something writes a new generation beside the current
 one: from scratch when it is fresh (a rebuild, a first build, or a previous
-index written by other versions), else from hard links to the current one's
-files (Whoosh never rewrites a segment file). ``finish`` commits and
+index written by other versions), analysed and written by two more
+processes (``indexer.pipeline``); else from hard links to the current one's
+files (Whoosh never rewrites a segment file), through Whoosh's own writer. ``finish`` commits and
 switches ``current``; a run that wrote nothing only refreshes the current
 manifest. The previous generation is opened once, checked whole, and read
 for what it holds (``known``) from its columns, not its stored documents.
@@ -18,6 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import IndexDamagedError
+from indexer.pipeline import FreshSegment
 from indexer.schema import SCHEMA
 from indexer.storage import clone_generation, damaged, new_generation, open_current, switch_to, write_manifest
 from indexer.sync import KnownDocument
@@ -66,7 +68,10 @@ class GenerationSink:
             raise damaged(self.index_dir, f"documents illisibles dans {self.previous.name}") from exc
 
     def add(self, fields: dict) -> None:
-        self._writer().add_document(**fields)
+        if self.fresh:
+            self._fresh_segment().add(fields)
+        else:
+            self._writer().add_document(**fields)
 
     def replace(self, fields: dict) -> None:
         self._writer().update_document(**fields)
@@ -74,20 +79,25 @@ class GenerationSink:
     def delete(self, doc_id: str) -> None:
         self._writer().delete_by_term("id", doc_id)
 
-    def _writer(self):
-        """The Whoosh writer of this run's generation, opened on first use.
+    def _fresh_segment(self) -> FreshSegment:
+        """The one segment of a fresh generation (``indexer.pipeline``).
 
-        Segments are written as separate files, not one compound file: Whoosh
-        reads a compound file wholly into memory when a searcher opens it
-        (bench/README.md: 85 → 42 MiB peak at 5,000 documents, +5 % CPU).
+        Segments are written as separate files, not one compound file (here
+        and in ``_writer``): Whoosh reads a compound file wholly into memory
+        when a searcher opens it (bench/README.md: 85 → 42 MiB peak at 5,000
+        documents, +5 % CPU).
         """
         if self.writer is None:
-            if self.fresh:
-                self.generation = new_generation(self.index_dir)
-                self.writer = whoosh_index.create_in(str(self.generation), self.schema).writer(compound=False)
-            else:
-                self.generation = clone_generation(self.index_dir, self.previous)
-                self.writer = whoosh_index.open_dir(str(self.generation)).writer(compound=False)
+            self.generation = new_generation(self.index_dir)
+            whoosh_index.create_in(str(self.generation), self.schema)
+            self.writer = FreshSegment(self.generation)
+        return self.writer
+
+    def _writer(self):
+        """The Whoosh writer updating a clone of the previous generation, opened on first use."""
+        if self.writer is None:
+            self.generation = clone_generation(self.index_dir, self.previous)
+            self.writer = whoosh_index.open_dir(str(self.generation)).writer(compound=False)
         return self.writer
 
     def cancel(self) -> None:
@@ -103,8 +113,11 @@ class GenerationSink:
             documents = self._index.doc_count()
             write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")))
             return documents
-        self.writer.commit(optimize=self.fresh)
-        documents = whoosh_index.open_dir(str(self.generation)).doc_count()
+        if self.fresh:
+            documents = self.writer.commit()
+        else:
+            self.writer.commit()
+            documents = whoosh_index.open_dir(str(self.generation)).doc_count()
         write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()))
         switch_to(self.index_dir, self.generation)
         return documents

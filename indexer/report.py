@@ -66,12 +66,16 @@ class IndexReport:
         return bool(self.added or self.updated or self.deleted)
 
     def summary(self) -> str:
-        """``added N, updated N, deleted N, unchanged N, skipped N`` (+ ``(errors)`` when some failed)."""
+        """The one line a person reads, in French (the JSON keys stay English).
+
+        >>> IndexReport(added=10, errors=(IngestError("a.txt", 3, "vide"),)).summary()
+        'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)'
+        """
         line = (
-            f"added {self.added}, updated {self.updated}, deleted {self.deleted}, "
-            f"unchanged {self.unchanged}, skipped {self.skipped}"
+            f"ajoutés {self.added}, mis à jour {self.updated}, supprimés {self.deleted}, "
+            f"inchangés {self.unchanged}, ignorés {self.skipped}"
         )
-        return line + " (errors)" if self.errors else line
+        return line + " (avec erreurs)" if self.errors else line
 
     def to_dict(self) -> dict:
         return {

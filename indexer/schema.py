@@ -6,21 +6,43 @@ from the opened index and never builds another one.
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import STEMMER, french_analyzer, plain_analyzer
 
 # Bumped whenever a field is added, removed or changes its type or options:
 # an index written with another schema is rebuilt, never half-updated.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Ranking weight of each text field (BM25F): title above summary above body.
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
+# The "words" field is these fields again, joined by newlines (see build_schema).
+WORDS_PARTS = ("title", "summary", "body")
+
 # Facet fields; theme and territory hold several values each.
 FACET_FIELDS = ("type", "year", "theme", "territory")
 MULTI_VALUED = frozenset({"theme", "territory"})
+
+
+class TextColumn(COLUMN):
+    """A string kept in a per-document column only: read for every document at once, never searched.
+
+    Not indexed, so it adds no term per document: the content hashes of
+    101,194 documents were 101,194 terms of one posting each, a fifth of
+    the terms the end of a build writes one by one.
+    """
+
+    def __init__(self):
+        super().__init__(VarBytesColumn())
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> str:
+        return value.decode("utf-8")
 
 
 def _facet(multi: bool):
@@ -33,7 +55,7 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
     """Build the schema; called by the indexer only (and the stemmer benchmark)."""
     analyzer = french_analyzer(stemmer)
     fields = {
-        # Sortable (a column): incremental runs read id, hash and first-indexing
+        # Columns: incremental runs read id, hash, origin and first-indexing
         # time from columns instead of unpickling every stored document.
         "id": ID(stored=True, unique=True, sortable=True),
         "title": TEXT(analyzer=analyzer, stored=True, phrase=True),
@@ -48,11 +70,11 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
         "source": STORED(),
         # The resolved path of the source file, read by incremental runs: a
         # file read again is the truth for the documents it produced.
-        "origin": ID(sortable=True),
+        "origin": TextColumn(),
         "line": STORED(),
         "url": STORED(),
         # Incremental indexing compares this digest with the ingested document's.
-        "content_hash": ID(stored=True, sortable=True),
+        "content_hash": TextColumn(),
         # When the resource was first indexed (ISO 8601 UTC, to the second),
         # kept across updates and rebuilds: the date of a resource without one.
         "indexed_at": ID(stored=True, sortable=True),

@@ -37,10 +37,10 @@ from typing import Iterable, NamedTuple, Protocol
 
 from indexer.documents import Document, IngestError
 from indexer.errors import IndexerError
-from indexer.ingest import FieldMapping, iter_documents
+from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
-from indexer.schema import FACET_FIELDS
+from indexer.schema import FACET_FIELDS, WORDS_PARTS
 from indexer.versions import sources_fingerprint
 
 
@@ -86,7 +86,7 @@ def document_fields(doc: Document, content_hash: str, indexed_at: str, origin: s
         "title": doc.title,
         "summary": doc.summary,
         "body": doc.body,
-        "words": "\n".join((doc.title, doc.summary, doc.body)),
+        "words": "\n".join(getattr(doc, part) for part in WORDS_PARTS),
         "collection": doc.collection,
         "private": doc.private,
         "date": doc.date,
@@ -124,6 +124,7 @@ class _Run:
         self.now = utc_now()  # the first-indexing time of the documents this run adds
         self.origins = _Origins()
         self.seen: set[str] = set()
+        self._sources: set[str] = set()  # the ``source`` of every document yielded
         self.errors: list[IngestError] = []
         self.counts = dict.fromkeys(("added", "updated", "deleted", "unchanged"), 0)
 
@@ -136,6 +137,7 @@ class _Run:
             self.errors.append(IngestError(item.source, item.line, f"identifiant en double : {item.id}"))
             return
         self.seen.add(item.id)
+        self._sources.add(item.source)
         digest, old = item.content_hash(), self.known.get(item.id)
         action = "added" if old is None else "updated" if old.content_hash != digest else "unchanged"
         self.counts[action] += 1
@@ -147,9 +149,25 @@ class _Run:
         if self.progress:
             self.progress(IndexProgress(len(self.seen), len(self.known) or None, time.perf_counter() - self.started))
 
-    def delete_missing(self) -> None:
-        """Delete (or, when fresh, leave out) the known documents this run did not yield."""
+    def read_again(self, paths: list[Path]) -> set[str]:
+        """The source files this run read through: every file under ``paths`` and every file a
+        document came from, except a file that failed as a whole (an error at line 0)."""
+        files = {self.origins[str(path)] for path in source_files(paths)}
+        files |= {self.origins[doc_source] for doc_source in self._sources}
+        return files - {self.origins[e.source] for e in self.errors if e.line == 0}
+
+    def delete_missing(self, paths: list[Path], everything: bool) -> None:
+        """Delete (or, when fresh, leave out) the known documents this run did not yield.
+
+        A source file read again is the truth for the documents it produced:
+        those it no longer yields are deleted (a resource renamed in the
+        export has a new id; the old one goes). With ``everything`` (prune, or
+        a fresh sink), so are those of files that are gone or not read.
+        """
+        read = set() if everything else self.read_again(paths)
         for doc_id in self.known.keys() - self.seen:
+            if not everything and self.known[doc_id].origin not in read:
+                continue
             if not self.sink.fresh:
                 self.sink.delete(doc_id)
             self.counts["deleted"] += 1
@@ -174,16 +192,16 @@ def synchronise(
     """Bring ``sink`` up to date with the documents of ``paths``; the report of the run.
 
     ``manifest`` (versions, mapping) is completed with the sources and handed
-    to ``sink.finish``. With ``prune`` (or a fresh sink), known documents the
-    sources no longer yield are deleted. If nothing at all could be read,
+    to ``sink.finish``. Known documents a source file read again no longer
+    yields are deleted; with ``prune`` (or a fresh sink), every known
+    document the sources no longer yield is. If nothing at all could be read,
     the sink is cancelled and ``IndexerError`` raised: the previous state stays.
     """
     run = _Run(sink, progress, time.perf_counter())
     try:
         for item in iter_documents(paths, mapping):
             run.take(item)
-        if prune or sink.fresh:
-            run.delete_missing()
+        run.delete_missing(paths, everything=prune or sink.fresh)
     except BaseException:
         sink.cancel()
         raise

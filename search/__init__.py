@@ -2,12 +2,13 @@
 
 from search.backend import SearchBackend, open_searcher
 from search.errors import (
-    DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError,
+    DamagedIndexError, DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError,
 )
 from search.results import Hit, Results, Snippet
 from search.searcher import Searcher, default_index_dir
 
 __all__ = [
+    "DamagedIndexError",
     "DocumentNotFoundError",
     "Hit",
     "IndexNotFoundError",

@@ -23,7 +23,7 @@ import os
 from typing import Protocol, runtime_checkable
 
 from indexer.documents import Document
-from search.results import Results
+from search.results import Hit, Results
 
 CLUSTER_SCHEMES = ("typesense://", "typesenses://")
 
@@ -45,6 +45,12 @@ class SearchBackend(Protocol):
 
         ``disjunctive``: the counts of a facet with filter values ignore that facet's own filter.
         """
+
+    def hits(
+        self, query: str, filters: dict | None = None, limit: int = 1000, sort: str = "relevance",
+        include_private: bool = False, strict: bool = False,
+    ) -> tuple[Hit, ...]:
+        """The first ``limit`` hits in ``search``'s order, without snippets nor counts (exports)."""
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits in ``search``'s order (for evaluation)."""

@@ -44,6 +44,16 @@ class Compiler:
         self.view = view
         self.alternatives = alternatives or {}
         self.warnings: list[QueryWarning] = []
+        self._analysed: dict[tuple[int, str], list[list[str]]] = {}
+
+    def analysed(self, field: str, text: str) -> list[list[str]]:
+        """``analysed`` with ``field``'s analyzer, once per analyzer and text: title, summary and body
+        share one analyzer, and the planner asks again for proximity."""
+        analyzer = self.view.analyzer(field)
+        key = (id(analyzer), text)
+        if key not in self._analysed:
+            self._analysed[key] = analysed(analyzer, text)
+        return self._analysed[key]
 
     def build(self, node) -> Node | None:
         """The compiled ``node``; None when nothing in it can be searched (stop words only)."""
@@ -90,7 +100,7 @@ class Compiler:
         return any_of(self.field(f, text, FIELD_BOOSTS.get(f, 1.0) * boost) for f in text_fields(fields))
 
     def field(self, name: str, text: str, boost: float) -> Node | None:
-        groups = analysed(self.view.analyzer(name), text)
+        groups = self.analysed(name, text)
         if not groups:
             return None
         if len(groups) == 1:
@@ -101,7 +111,7 @@ class Compiler:
 
     def phrase(self, node: Phrase) -> Node | None:
         """Exact words in order (stop words included) on ``words``, ranked on the text fields."""
-        plain = [g[0] for g in analysed(self.view.analyzer(WORDS_FIELD), node.text)]
+        plain = [g[0] for g in self.analysed(WORDS_FIELD, node.text)]
         if not plain:
             return None
         exact = Terms(WORDS_FIELD, tuple(plain))
@@ -110,10 +120,11 @@ class Compiler:
 
     def prefix(self, node: Word) -> Node | None:
         """``constru*``: the caller's most frequent words starting with ``constru``, each searched as typed."""
-        plain = [g[0] for g in analysed(self.view.analyzer(WORDS_FIELD), node.text)]
+        plain = [g[0] for g in self.analysed(WORDS_FIELD, node.text)]
         if not plain:
             return None
         head, last = " ".join(plain[:-1]), plain[-1]
         found = self.view.prefix_words(last, MAX_EXPANSIONS)
-        expanded = any_of(self.text(f"{head} {w}", node.fields) for w in found)
-        return expanded if expanded is not None else Terms(WORDS_FIELD, (last,))  # no such word: matches nothing
+        if not found:
+            return Terms(WORDS_FIELD, (last,))  # no visible word starts so: matches nothing
+        return any_of(self.text(f"{head} {w}", node.fields) for w in found)  # None: stop words only

@@ -20,32 +20,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from search.results import Hit
-from search.searcher import MAX_LIMIT
+from search.searcher import MAX_HITS
 
-MAX_CSV_ROWS = 1000
+MAX_CSV_ROWS = MAX_HITS
 COLUMNS = ("id", "title", "type", "year", "date", "themes", "territories", "url", "score")
 SEPARATORS = (",", ";")
 MULTI_SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-
-
-def all_hits(searcher, query: str, filters: dict | None = None, sort: str = "relevance",
-             include_private: bool = False, cap: int = MAX_CSV_ROWS) -> Iterator[Hit]:
-    """Every hit of ``query`` in ``sort`` order, page after page, at most ``cap`` of them."""
-    page, given = 1, 0
-    while given < cap:
-        results = searcher.search(query, filters=filters, limit=MAX_LIMIT, page=page, sort=sort,
-                                  include_private=include_private)
-        for hit in results.hits[:cap - given]:
-            given += 1
-            yield hit
-        if page >= results.pages:
-            return
-        page += 1
 
 
 def _text(value: str) -> str:

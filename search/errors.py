@@ -9,6 +9,13 @@ class IndexNotFoundError(SearchError):
     """No built index at the given place."""
 
 
+class DamagedIndexError(IndexNotFoundError):
+    """The index is there but cannot be read; the message gives the command that rebuilds it.
+
+    A kind of "no index" for the faces: nothing can be searched until it is rebuilt.
+    """
+
+
 class DocumentNotFoundError(SearchError):
     """No document with that id (or not one the caller may see)."""
 

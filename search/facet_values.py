@@ -27,8 +27,8 @@ from indexer.analysis import fold
 from indexer.schema import FACET_FIELDS
 from search.errors import InvalidFilterError
 
-# The facets as a French reader names them, in warnings and errors.
-FACET_NAMES = {"type": "type", "year": "année", "theme": "thème", "territory": "territoire"}
+# The facets as a French reader names them: labels on screens, lower case inside sentences.
+FACET_LABELS = {"type": "Type", "year": "Année", "theme": "Thème", "territory": "Territoire"}
 YEAR_RANGE = re.compile(r"(\d{4})?\s*\.\.\s*(\d{4})?")
 
 
@@ -92,7 +92,7 @@ def _by_words(text: str, values: Collection[str]) -> tuple[str, ...]:
 
 def not_found(field: str, text: str) -> str:
     """The warning for a value that selects nothing the caller may see."""
-    return f"aucune ressource avec {FACET_NAMES.get(field, field)} « {text} »"
+    return f"aucune ressource avec {FACET_LABELS.get(field, field).lower()} « {text} »"
 
 
 def normalise_filters(filters: dict | None) -> dict[str, tuple[str, ...]]:

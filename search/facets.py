@@ -60,7 +60,8 @@ class FacetArrays:
         found = self._masks.get(key)
         if found is None:
             names, docs, ordinals = self.pairs(field)
-            wanted = [i for i, name in enumerate(names) if name in set(values)]
+            chosen = set(values)
+            wanted = [i for i, name in enumerate(names) if name in chosen]
             found = np.zeros(self.size, dtype=bool)
             found[docs[np.isin(ordinals, wanted)]] = True
             self._masks[key] = found

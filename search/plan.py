@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Collection, Protocol
 
+from indexer.schema import TEXT_FIELDS
 from search.compile import FUZZY_BOOST, WORDS_FIELD, Compiler, analysed
 from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
@@ -31,7 +32,6 @@ from search.snippets import Highlight
 from search.thesaurus import expand
 from search.typos import Correction, corrections, plain_words, suggestion
 
-PROXIMITY_FIELDS = ("title", "summary", "body")
 
 
 class IndexView(Protocol):
@@ -80,8 +80,9 @@ class Plan:
     ``pairs`` add proximity; a document must match a clause (or, with no
     clauses, it is browsed by date), every node of ``required`` and every
     filter of ``selected``, and no part of ``excluded``. ``selected`` are
-    the option filters, per facet; ``filters`` echoes every resolved
-    facet value, options and query prefixes alike.
+    the option filters, per facet, and ``shown`` the same values as a face
+    shows them ticked (resolved, else as typed); ``filters`` echoes every
+    resolved facet value, options and query prefixes alike.
     """
 
     clauses: list[Node] = field(default_factory=list)
@@ -89,6 +90,7 @@ class Plan:
     required: list[Node] = field(default_factory=list)
     excluded: Node | None = None
     selected: dict[str, FacetIs] = field(default_factory=dict)
+    shown: dict[str, tuple[str, ...]] = field(default_factory=dict)
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
@@ -124,10 +126,10 @@ def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]],
     alternatives.update({start: tuple((w, 1.0) for w in forms) for start, forms in spellings.forms.items()})
     compiler = Compiler(view, alternatives)
     plan = Plan(warnings=[str(w) for w in parse_warnings])
-    plan.selected, echoed = _option_filters(filters, view, plan.warnings)
+    plan.selected, plan.shown = _option_filters(filters, view, plan.warnings)
     prefixes = _prefix_filters(facet_nodes, compiler)
     plan.required = [FacetIs(f, values) for f, values in prefixes.items()]
-    plan.filters = _echo(echoed, prefixes, facet_nodes)
+    plan.filters = _echo(plan.shown, prefixes, facet_nodes)
     _compile(plan, tree, compiler, view)
     unique = list({c.word.casefold(): c for c in found}.values())
     plan.corrections, plan.suggestion = unique, suggestion(text, found)
@@ -201,22 +203,17 @@ def _compile(plan: Plan, tree, compiler: Compiler, view: IndexView) -> None:
     if words:
         plan.clauses, expansions = expand(words, view.analyzer("body"))
         plan.warnings += list(expansions)
-        plan.pairs = proximity_pairs(tree, view)
-    elif any(True for _ in _word_nodes(tree)):
-        plan.warnings.append(_nothing_to_search(tree, view))
+        plan.pairs = proximity_pairs(tree, compiler)
+    elif any(True for i in positive for _ in _word_nodes(i)):  # "-insertion" alone has nothing to warn about
+        plan.warnings.append(_nothing_to_search(All(tuple(positive)), view))
         plan.searchable = bool(plan.required or plan.excluded is not None or plan.selected)
 
 
-def proximity_pairs(tree, view: IndexView) -> list[Terms]:
+def proximity_pairs(tree, compiler: Compiler) -> list[Terms]:
     """One two-word phrase per pair of adjacent analysed query words, in each ranked field."""
-    terms = [t for word in plain_words(tree) for t in _first_terms(word.text, view)]
+    terms = [group[0] for word in plain_words(tree) for group in compiler.analysed("body", word.text)]
     pairs = dict.fromkeys((a, b) for a, b in zip(terms, terms[1:]) if a != b)
-    return [Terms(f, (a, b)) for a, b in pairs for f in PROXIMITY_FIELDS]
-
-
-def _first_terms(text: str, view: IndexView) -> list[str]:
-    """The analysed terms of a typed word, as the body field indexes them (one per position)."""
-    return [group[0] for group in analysed(view.analyzer("body"), text)]
+    return [Terms(f, (a, b)) for a, b in pairs for f in TEXT_FIELDS]
 
 
 def _nothing_to_search(tree, view: IndexView) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from pickle import loads
 
 import numpy as np
@@ -33,7 +34,8 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 CACHE_BYTES = 96 * 1024 * 1024
-BYTES_PER_POSITIONS = 64   # a small bytes object per posting, as Python holds it
+IDF_CACHED = 100_000
+BYTES_OBJECT = 33 + 8   # a bytes object's own size, and the list's pointer to it
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -45,9 +47,11 @@ class PostingList:
     tf: np.ndarray
     positions: list | None = None
 
-    @property
+    @cached_property
     def nbytes(self) -> int:
-        return self.docs.nbytes + self.tf.nbytes + (len(self.positions) * BYTES_PER_POSITIONS if self.positions else 0)
+        """What the cache holds for it: the arrays, and each encoded positions ``bytes`` object."""
+        held = self.docs.nbytes + self.tf.nbytes
+        return held + (sum(map(len, self.positions)) + BYTES_OBJECT * len(self.positions) if self.positions else 0)
 
     def positions_of(self, index: int) -> set[int]:
         """The positions of the term in the document at ``index`` (Whoosh's ``Positions`` encoding)."""
@@ -178,6 +182,8 @@ class Postings:
         """Whoosh's idf: ``log(N / (df + 1)) + 1`` with deleted documents counted, as Whoosh does."""
         key = (field, term)
         if key not in self._idf:
+            if len(self._idf) >= IDF_CACHED:  # a server runs for months: typo candidates add up
+                self._idf.clear()
             self._idf[key] = math.log(self.size / (self.reader.doc_frequency(field, term) + 1)) + 1
         return self._idf[key]
 

@@ -21,12 +21,13 @@ How it runs: each node of the plan (``search.nodes``) is evaluated over
 the posting arrays of ``search.postings`` within the documents the caller
 may see (``allowed``, a boolean mask: private and filtered-out documents
 are never scored), giving sorted document numbers and their scores; the
-clauses are summed into dense per-document arrays, which give the total,
-the coordination and the facet counts in a few vectorised passes.
-Proximity needs positions: its upper bound (both words present in the
-field) comes from the arrays, and positions are checked through Whoosh
-only for the documents that can still reach the page being shown, best
-upper bound first, so the order is exactly that of the formula.
+clauses are summed into dense per-document arrays, which give the matched
+set, the total and the coordination in a few vectorised passes (the facet
+counts are ``search.facets``'). Proximity needs positions: its upper bound
+(both words present in the field) comes from the arrays, and positions,
+kept with the cached postings, are decoded only for the documents that can
+still reach the page being shown, best upper bound first, so the order is
+exactly that of the formula.
 """
 
 from __future__ import annotations

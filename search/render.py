@@ -9,9 +9,9 @@ from __future__ import annotations
 import click
 
 from indexer.documents import Document
+from search.facet_values import FACET_LABELS
 from search.results import Hit, Results, Snippet
 
-FACET_LABELS = {"type": "Type", "year": "Année", "theme": "Thème", "territory": "Territoire"}
 FOOTER_VALUES = 6
 SENTENCE_ENDS = ".!?…»\")"
 
@@ -105,11 +105,8 @@ def render_similar(title: str, results: Results) -> str:
 
 
 def _where(results: Results) -> str:
-    """`` — page 2/3``, or, past the last page, that it does not exist and which page is the last."""
-    if results.page <= results.pages:
-        return f" — page {results.page}/{results.pages}"
-    return (f" — la page {results.page} n'existe pas : la dernière est la page {results.pages}"
-            f" (--page {results.pages})")
+    """`` — page 2/3`` (past the last page, the Searcher's warning says which page is the last)."""
+    return f" — page {results.page}/{results.pages}"
 
 
 def _page(header: str, results: Results) -> str:

@@ -81,6 +81,10 @@ class Results:
     suggestion: str | None = None
     warnings: tuple[str, ...] = ()
     corrections: tuple = ()
+    # The option filters as the search applied them: each value resolved to the stored values
+    # the caller may see (``conference`` → ``Conférence en ligne``), else as typed. Faces show
+    # these as ticked; not part of the JSON (``filters`` echoes options and query prefixes).
+    selected: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def pages(self) -> int:

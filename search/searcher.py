@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 from indexer.documents import Document
-from indexer.storage import current_generation, read_manifest
-from search.errors import DocumentNotFoundError, IndexNotFoundError, SearchError
+from indexer.errors import IndexDamagedError
+from indexer.storage import find_current, open_current
+from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError, SearchError
 from search.facet_values import normalise_filters
 from search.facets import FacetArrays
 from search.plan import Plan, plan_search
@@ -35,6 +35,7 @@ from search.vocabulary import LocalView
 
 DEFAULT_INDEX_DIR = "index"
 MAX_LIMIT = 100
+MAX_HITS = 1000   # the most ``hits`` gives at once: an export, not a page
 SORTS = ("relevance", "date")
 # Newest first: the resource's date, else when it was first indexed.
 DATE_FIELDS = ("date", "indexed_at")
@@ -76,22 +77,32 @@ class Searcher:
         self._open()
 
     def _open(self) -> None:
-        generation = current_generation(self.index_dir)
-        if generation is None:
+        """Open the current generation, checked whole (``indexer.storage``), and swap it in only
+        once everything is open: a failure leaves the searcher as it was."""
+        try:
+            opened = open_current(self.index_dir)
+        except IndexDamagedError as exc:
+            raise DamagedIndexError(str(exc)) from exc
+        if opened is None:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
-        self._index = whoosh_index.open_dir(str(generation))
-        self._searcher = self._index.searcher()
-        self._postings = Postings(self._searcher, K1, B)
-        self._facets = FacetArrays(self._postings)
-        self._evaluator = Evaluator(self._postings, self._facets)
+        generation, index, manifest = opened
+        searcher = index.searcher()
+        postings = Postings(searcher, K1, B)
+        facets = FacetArrays(postings)
+        self._index, self._searcher, self._postings, self._facets = index, searcher, postings, facets
+        self._evaluator = Evaluator(postings, facets)
         self._views: dict[bool, LocalView] = {}
+        self._stats: dict[bool, dict] = {}
         self._date_keys: np.ndarray | None = None
-        self._generation = generation
-        self.manifest = read_manifest(generation)
+        self._generation, self.manifest = generation, manifest
 
     def refresh(self) -> bool:
         """Reopen if a newer generation is current; True when it did."""
-        if current_generation(self.index_dir) == self._generation:
+        try:
+            current = find_current(self.index_dir)
+        except IndexDamagedError as exc:
+            raise DamagedIndexError(str(exc)) from exc
+        if current == self._generation:
             return False
         old = self._searcher
         self._open()
@@ -157,6 +168,7 @@ class Searcher:
             suggestion=plan.suggestion,
             warnings=tuple(warnings),
             corrections=tuple(plan.corrections),
+            selected=plan.shown,
         )
 
     def _match(self, plan: Plan, include_private: bool) -> _Matches:
@@ -228,17 +240,31 @@ class Searcher:
         return ranked
 
     def date_keys(self) -> np.ndarray:
-        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither)."""
+        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither).
+
+        Read once per searcher from the two sortable columns, in one pass over the documents.
+        """
         if self._date_keys is None:
-            by_doc = np.full(self._postings.size, "", dtype=object)
-            for name in reversed(DATE_FIELDS):
-                values, docs, ordinals = self._facets.pairs(name)
-                if len(docs):
-                    by_doc[docs] = np.asarray(values, dtype=object)[ordinals]
-            known = sorted(set(by_doc.tolist()) - {""})
-            rank_of = {value: i for i, value in enumerate(known)}
-            self._date_keys = np.fromiter((rank_of.get(v, -1) for v in by_doc), dtype=np.int64, count=len(by_doc))
+            reader = self._searcher.reader()
+            columns = [list(reader.column_reader(name)) if reader.has_column(name) else None for name in DATE_FIELDS]
+            dates = [next((c[doc] for c in columns if c is not None and c[doc]), "") for doc in range(self._postings.size)]
+            rank_of = {value: i for i, value in enumerate(sorted(set(dates) - {""}))}
+            self._date_keys = np.fromiter((rank_of.get(d, -1) for d in dates), dtype=np.int64, count=len(dates))
         return self._date_keys
+
+    def hits(
+        self, query: str, filters: dict | None = None, limit: int = MAX_HITS, sort: str = "relevance",
+        include_private: bool = False, strict: bool = False,
+    ) -> tuple[Hit, ...]:
+        """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor
+        facet counts: one ranking for a whole export (CSV), not a search per page."""
+        if not 1 <= limit <= MAX_HITS:
+            raise SearchError(f"limit doit être entre 1 et {MAX_HITS} (reçu {limit})")
+        if sort not in SORTS:
+            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        ranked = self._ranked(self._match(plan, include_private), limit, sort == "date" or plan.browse)
+        return tuple(self._hit(self._searcher.stored_fields(doc), score, (), opening=False) for doc, score in ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits, ranked exactly as ``search`` ranks.
@@ -285,12 +311,13 @@ class Searcher:
         _check_page(limit, 1)
         return completions(prefix or "", self.view(include_private), limit)
 
-    def _hit(self, stored: dict, score, snippets) -> Hit:
+    def _hit(self, stored: dict, score, snippets, opening: bool = True) -> Hit:
+        """A hit of ``stored``; without ``snippets``, the opening of its text (unless ``opening`` is off)."""
         return Hit(
             id=stored["id"],
             title=stored.get("title", ""),
             score=score,
-            snippets=snippets or opening_snippet(stored),
+            snippets=snippets or (opening_snippet(stored) if opening else ()),
             type=stored.get("type", ""),
             year=stored.get("year", ""),
             date=stored.get("date", ""),
@@ -335,7 +362,15 @@ class Searcher:
         return self._facets.counts(self._facets.visible(include_private))
 
     def stats(self, include_private: bool = False) -> dict:
-        """Size and provenance of the index, counting only what the caller may see."""
+        """Size and provenance of the index, counting only what the caller may see.
+
+        Computed once per generation and caller: ``/health`` asks for it on every probe.
+        """
+        if include_private not in self._stats:
+            self._stats[include_private] = self._measure(include_private)
+        return dict(self._stats[include_private])
+
+    def _measure(self, include_private: bool) -> dict:
         visible = self._facets.visible(include_private)
         size = sum(p.stat().st_size for p in self._generation.iterdir() if p.is_file())
         return {

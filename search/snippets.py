@@ -29,8 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whoosh.query import AndNot, Not, Phrase
-
+from search.compile import WORDS_FIELD
 from search.results import Snippet
 from search.vocabulary import letters_of
 
@@ -38,7 +37,6 @@ FRAGMENT_CHARS = 200
 MAX_FRAGMENTS = 3
 MAX_ANCHORS = 200
 SNIPPET_FIELDS = ("body", "summary", "title")
-WORDS_FIELD = "words"
 PREFIX_LETTERS = 4
 # Windows this close are analysed together, so a sequence split by stop words ("et", "de la") is seen whole.
 SEQUENCE_GAP = 16
@@ -61,35 +59,6 @@ class Highlight:
         """Every term of ``fieldname`` a mark may start from: its terms and the terms of its sequences."""
         runs = self.sequences.get(fieldname, frozenset())
         return self.terms.get(fieldname, frozenset()).union(*runs)
-
-
-def query_terms(query) -> Highlight:
-    """The ``Highlight`` of the positive parts of a Whoosh query: its phrases are sequences."""
-    terms: dict[str, set[str]] = {}
-    sequences: dict[str, set[tuple[str, ...]]] = {}
-    for leaf in _positive_leaves(query):
-        if isinstance(leaf, Phrase) and len(leaf.words) > 1:
-            sequences.setdefault(leaf.fieldname, set()).add(tuple(leaf.words))
-            continue
-        for fieldname, text in leaf.terms(phrases=True):
-            if isinstance(text, bytes):
-                text = text.decode("utf-8", "replace")
-            terms.setdefault(fieldname, set()).add(text)
-    return Highlight(
-        {f: frozenset(t) for f, t in terms.items()}, {f: frozenset(s) for f, s in sequences.items()}
-    )
-
-
-def _positive_leaves(query):
-    if query is None or isinstance(query, Not):
-        return
-    if isinstance(query, AndNot):
-        yield from _positive_leaves(query.a)
-    elif query.is_leaf():
-        yield query
-    else:
-        for child in query.children():
-            yield from _positive_leaves(child)
 
 
 def snippets_for(stored: dict, highlight: Highlight, schema) -> tuple[Snippet, ...]:
@@ -168,15 +137,10 @@ def _places(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
 def _finder(head: str) -> re.Pattern:
     """The places ``head`` may start: as spelled, as an abbreviation the analysis expands
     (``art.`` → ``article``), after a code's letter for a number (``L2113-15`` makes ``2113-15``)."""
-    sources = [_spelled(head)]
-    sources += [_spelled(a) + r"(?![^\W\d_])" for a in ABBREVIATIONS.get(head, ())]
+    sources = [letters_of(head)]
+    sources += [letters_of(a) + r"(?![^\W\d_])" for a in ABBREVIATIONS.get(head, ())]
     sources += [r"[LRDlrd]" + re.escape(head)] if head[:1].isdigit() else []
     return re.compile(r"(?<!\w)(?:%s)" % "|".join(sources))
-
-
-def _spelled(head: str) -> str:
-    """``head`` with any accents and case; digits as themselves (``letters_of("37")`` misses ``3``)."""
-    return "".join(re.escape(c) if c.isdigit() else letters_of(c) for c in head)
 
 
 def _windows(text: str, places: list[tuple[int, int]], gap: int = 0):

@@ -2,8 +2,8 @@
 
 ``"marchés rés"`` gives ``"marchés réservés"``: the word being typed is
 completed as the corpus writes it (``co-con`` → ``co-construction``,
-``l'ess`` → ``l'ESS``, case as written), preferring the words seen right
-after the previous one, then the most frequent; stop words are never
+``l'ess`` → ``l'ESS``, case as written): only the words seen right after
+the previous one when there are some, else the most frequent; stop words are never
 offered (``Les Services d`` does not complete to ``de``); a word typed in
 full is offered as written. Then the titles of visible resources holding
 the typed words, the last one as a prefix, those holding them side by
@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis import FRENCH_STOP_WORDS, fold
+from indexer.analysis import FRENCH_STOP_WORDS, TOKEN_PATTERN, fold
 from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
 MAX_WORDS = 8
 CANDIDATES = 50
 MIN_WHOLE = 3
+_WORD = re.compile(TOKEN_PATTERN)
 _ELISION = re.compile(r"^(?:%s)[%s]" % ("|".join(ELIDED_PREFIXES), APOSTROPHES), re.IGNORECASE)
 
 
@@ -45,8 +46,18 @@ def completions(prefix: str, view, limit: int) -> list[str]:
 
 
 def _words(text: str, tokens, view, limit: int) -> list[str]:
-    """The word being typed, completed: ``head`` + the corpus's spelling of each candidate."""
-    start = max(text.rfind(" ") + 1, 0)
+    """The word being typed, completed: ``head`` + the corpus's spelling of each candidate.
+
+    The word being typed is the last word of ``text`` as the analyzer's tokenizer cuts it,
+    hyphens and apostrophes included (``co-con``, ``l'ess``); whatever precedes it is kept
+    as typed (``-ins`` → ``-insertion``, ``(coo``, ``titre:coo``).
+    """
+    last = None
+    for last in _WORD.finditer(text):
+        pass
+    if last is None or last.end() != len(text):
+        return []
+    start = last.start()
     surface = text[start:]
     elided = _ELISION.match(surface)
     head = text[:start] + (elided.group() if elided else "")
@@ -55,9 +66,12 @@ def _words(text: str, tokens, view, limit: int) -> list[str]:
         return []
     candidates = [w for w in view.prefix_words(key, CANDIDATES) if w not in FRENCH_STOP_WORDS]
     follows = dict.fromkeys(candidates, 0)
-    if len(tokens) > 1:
-        previous = tokens[-2][0] if tokens[-1][1] >= start else tokens[-1][0]
+    before = [word for word, at in tokens if at < start]
+    if before:
+        previous = before[-1]
         follows = {w: view.follows(previous, w) for w in candidates}
+        if any(follows.values()):  # "marchés ré": réservés, never "marchés Retrouvez"
+            candidates = [w for w in candidates if follows[w]]
     # Words seen after the previous one first; then a word typed in full (3 letters or more), as written.
     candidates.sort(key=lambda w: (-follows[w], not (w == key and len(key) >= MIN_WHOLE)))
     hyphenated = "-" in surface

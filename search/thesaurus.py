@@ -123,7 +123,7 @@ _built: list[tuple[object, Thesaurus]] = []
 def thesaurus_for(analyzer) -> Thesaurus:
     """The thesaurus file analyzed by ``analyzer``, built once per distinct analyzer."""
     for known, thesaurus in _built:
-        if known == analyzer:
+        if known is analyzer or known == analyzer:  # the same object on every query: no deep comparison
             return thesaurus
     thesaurus = Thesaurus(load_entries(), lambda text: tuple(t.text for t in analyzer(text, mode="query")))
     _built.append((analyzer, thesaurus))

@@ -18,18 +18,16 @@ from collections import Counter
 from itertools import islice
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import extract
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
 from indexer.schema import TEXT_FIELDS
-from search.compile import Compiler
+from search.compile import WORDS_FIELD as FIELD, Compiler
 from search.query import All, Word
 from search.ranking import rank
 
-FIELD = "words"
 PREFIX_SCAN = 5000
+RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
 MAX_TITLE_WORDS = 8
 
 
@@ -69,6 +67,9 @@ class LocalView:
         return len(np.unique(np.concatenate(found))) if found else 0
 
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
+        from rapidfuzz.distance import Levenshtein  # only when a word may be a typo
+        from rapidfuzz.process import extract
+
         found = []
         # Levenshtein counts a swap of two letters as two edits; swaps are typos' commonest kind.
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
@@ -88,7 +89,14 @@ class LocalView:
         words.sort(key=lambda w: -self._reader.doc_frequency(FIELD, w))
         if self._everything:
             return words[:limit]
-        return list(islice((w for w in words if self.doc_count(w, at_most=1)), limit))
+        # Ordered by what the caller may see, so private resources weigh on nothing offered to the public.
+        counted = [(w, self._visible_count(w)) for w in words[:limit * RECOUNTED]]
+        return [w for w, n in sorted(counted, key=lambda c: -c[1]) if n][:limit]
+
+    def _visible_count(self, word: str) -> int:
+        """Visible documents with ``word``, read without keeping its positions in the postings cache."""
+        docs, _ = self._postings.read(FIELD, word)
+        return int(self.visible[docs].sum())
 
     def follows(self, previous: str, word: str) -> int:
         both = np.intersect1d(self.docs(previous), self.docs(word), assume_unique=True)

@@ -54,13 +54,21 @@ def scores(whoosh, query) -> dict[int, float]:
 def reference_ranking(searcher, text: str, depth: int, include_private: bool = False) -> list[tuple[str, float]]:
     """``Searcher.ranking`` computed the plain way, from the same plan."""
     whoosh = searcher._searcher
-    plan = plan_search(text, searcher.view(include_private), {}, False)
+    order = reference_order(searcher, text, {}, include_private, by_date=False)[:depth]
+    return [(whoosh.stored_fields(doc)["id"], score) for doc, score in order]
+
+
+def reference_order(searcher, text: str, filters: dict, include_private: bool, by_date: bool) -> list[tuple[int, float]]:
+    """Every matching ``(docnum, score)`` of ``Searcher.search``, in its order: by score, or newest
+    first (the resource's date, else when it was first indexed; ties by score), ties by docnum."""
+    whoosh = searcher._searcher
+    plan = plan_search(text, searcher.view(include_private), filters, False)
     if plan.browse:
         raise ValueError("the reference ranks queries with words only")
     allowed = {d for d in range(whoosh.doc_count_all()) if not whoosh.reader().is_deleted(d)}
     if not include_private:
         allowed -= set(scores(whoosh, Term("private", True)))
-    for node in plan.required:
+    for node in [*plan.required, *plan.selected.values()]:
         allowed &= set(scores(whoosh, whoosh_query(node)))
     if plan.excluded is not None:
         allowed -= set(scores(whoosh, whoosh_query(plan.excluded)))
@@ -77,5 +85,13 @@ def reference_ranking(searcher, text: str, depth: int, include_private: bool = F
                 total[doc] += PROXIMITY * score
     n = len(plan.clauses)
     final = {doc: score * matched[doc] / n for doc, score in total.items()}
-    best = sorted(final.items(), key=lambda item: (-item[1], item[0]))[:depth]
-    return [(whoosh.stored_fields(doc)["id"], score) for doc, score in best]
+    if not by_date:
+        return sorted(final.items(), key=lambda item: (-item[1], item[0]))
+    dates = {doc: _date(whoosh.stored_fields(doc)) for doc in final}
+    newest = sorted(set(dates.values()) - {""}, reverse=True)
+    rank = {date: i for i, date in enumerate(newest)}
+    return sorted(final.items(), key=lambda item: (rank.get(dates[item[0]], len(rank)), -item[1], item[0]))
+
+
+def _date(stored: dict) -> str:
+    return stored.get("date") or stored.get("indexed_at") or ""

@@ -18,7 +18,7 @@ def test_public_names():
         "update_index",
     ]
     assert sorted(search.__all__) == [
-        "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",
+        "DamagedIndexError", "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",
         "SearchBackend", "SearchError", "Searcher", "Snippet", "default_index_dir", "open_searcher",
     ]
     for package in (indexer, search):

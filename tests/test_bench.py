@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -18,17 +19,22 @@ def tiny_run(tmp_path_factory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", "50", "--queries", "20", "--warmup", "5", "--cold-runs", "1",
-         "--out", str(out)],
+         "--http-requests", "13", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     return json.loads((out / "bench.json").read_text(encoding="utf-8")), done.stdout
 
 
-def test_both_engines_index_the_sample(tiny_run):
+ENGINES = ("ours", "whoosh") + (("tantivy",) if importlib.util.find_spec("tantivy") else ())
+
+
+def test_every_engine_indexes_the_sample(tiny_run):
     result, _ = tiny_run
-    for engine in ("ours", "whoosh"):
-        assert result["sizes"]["50"][engine]["index"]["documents"] == 50
-        assert result["sizes"]["50"][engine]["index"]["size_bytes"] > 0
+    assert sorted(result["sizes"]["50"]) == sorted(ENGINES)
+    for engine in ENGINES:
+        index = result["sizes"]["50"][engine]["index"]
+        assert index["documents"] == 50 and index["size_bytes"] > 0
+        assert index["peak_tree_rss_bytes"] >= 10 * 1024 * 1024
 
 
 def test_every_mode_has_ordered_percentiles(tiny_run):
@@ -41,11 +47,21 @@ def test_every_mode_has_ordered_percentiles(tiny_run):
     assert len(slowest) == 5 and slowest[0][0] >= slowest[-1][0]
 
 
-def test_table_compares_with_plain_whoosh_and_checks_targets(tiny_run):
+def test_table_compares_with_the_other_engines_and_checks_targets(tiny_run):
     result, printed = tiny_run
     assert "| 50 | ours ÷ Whoosh | ×" in printed
-    assert "CLI cold search ≤ 0.4 s" in printed
+    if "tantivy" in ENGINES:
+        assert "| 50 | ours ÷ tantivy | ×" in printed
+    assert "CLI cold search ≤ 0.4 s" in printed and "indexing ≥ 800 docs/s" in printed
     assert result["cli_cold_start"]["median_s"] > 0
+
+
+def test_the_server_is_loaded_at_1_and_10_clients(tiny_run):
+    result, printed = tiny_run
+    http = result["sizes"]["50"]["ours"]["http"]
+    assert sorted(http) == ["1", "10"]
+    assert all(level["requests"] == 13 and level["req_per_s"] > 0 for level in http.values())
+    assert "HTTP 10 clients ≥ 80 req/s" in printed
 
 
 def test_measured_and_warm_up_queries_are_real_and_disjoint():
@@ -53,6 +69,12 @@ def test_measured_and_warm_up_queries_are_real_and_disjoint():
     assert len(measured) == 500 and len(warmup) == 50
     assert "13eme mois" in warmup
     assert not set(measured) & set(warmup)
+
+
+def test_the_protocol_measured_from_outside_takes_the_first_lines():
+    measured, warmup = load_queries(500, 50, "first")
+    assert measured[:2] == ["13eme mois", "13 eme mois"] and len(measured) == 500
+    assert warmup == measured[:50]
 
 
 def test_percentiles_and_medians():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -38,7 +39,7 @@ def test_index_reports_ten_documents(tmp_path):
 def test_index_human_summary(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--quiet"])
     assert result.exit_code == 0
-    assert result.stdout == "added 10, updated 0, deleted 0, unchanged 0, skipped 0\n"
+    assert result.stdout == "ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 0\n"
 
 
 def test_index_reports_skipped_records(tmp_path):
@@ -132,9 +133,12 @@ def test_missing_index_is_a_runtime_error(tmp_path):
 
 
 def test_search_builds_a_missing_index_from_corpus(tmp_path, monkeypatch):
-    monkeypatch.chdir(CORPUS.parent)
-    result = CliRunner().invoke(cli, ["search", "Enercoop", "--index-dir", str(tmp_path / "fresh")])
-    assert result.exit_code == 0
+    """Only the default index (``index/``) of the default corpus (``corpus/``) is built on demand."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RTES_SEARCH_INDEX", raising=False)
+    result = CliRunner().invoke(cli, ["search", "Enercoop"])
+    assert result.exit_code == 0 and (tmp_path / "index" / "current").is_symlink()
     assert "index construit : 10 documents" in result.stderr
     assert "Ville de Lille / Enercoop" in result.stdout
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from search import csv_export
 from search.cli import cli
-from search.csv_export import COLUMNS, all_hits
+from search.csv_export import COLUMNS
 
 from http_support import SIEG, TOKEN, WEBINAR, make_app
 
@@ -76,11 +76,17 @@ def test_private_resources_only_with_access(client, corpus_index):
     assert SIEG in _cli(corpus_index, "", "--csv", "--include-private")
 
 
-def test_rows_come_page_after_page_up_to_the_cap(searcher, monkeypatch):
-    everything = [h.id for h in searcher.search("", limit=100).hits]
-    monkeypatch.setattr(csv_export, "MAX_LIMIT", 2)   # 9 resources: 5 pages of 2
-    assert [h.id for h in all_hits(searcher, "")] == everything
-    assert [h.id for h in all_hits(searcher, "", cap=3)] == everything[:3]
+def test_rows_are_the_search_order_up_to_the_cap_without_snippets(searcher):
+    for query, sort in (("", "relevance"), ("marchés", "relevance"), ("marchés", "date")):
+        everything = searcher.search(query, limit=100, sort=sort).hits
+        hits = searcher.hits(query, limit=3, sort=sort)
+        assert [h.id for h in hits] == [h.id for h in everything[:3]] and all(h.snippets == () for h in hits)
+        assert [h.score for h in hits] == [h.score for h in everything[:3]]
+
+
+def test_strict_applies_to_the_csv_too(corpus_index):
+    result = CliRunner().invoke(cli, ["search", "ESS (", "--strict", "--csv", "--index-dir", str(corpus_index)])
+    assert result.exit_code == 2 and "parenthèse ouvrante sans fermante" in result.output
 
 
 def test_bad_separator_is_refused(client, corpus_index):

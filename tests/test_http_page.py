@@ -138,3 +138,30 @@ def test_an_unexpected_failure_is_a_french_page_without_traceback(corpus_index, 
     assert page.status_code == 500 and "Service indisponible" in page.text and "Erreur interne du serveur" in page.text
     assert "détail interne" not in page.text and "Traceback" not in page.text
     assert api.status_code == 500 and api.json()["error"]["message"] == "erreur interne du serveur"
+
+
+def test_a_long_territory_tree_keeps_the_most_counted_and_the_ticked_with_their_parents():
+    """Law articles name 1,300 places: the tree keeps ``TREE_VALUES`` of them, parents included."""
+    from indexer.metadata.gazetteer import gazetteer
+    from search.http.view import TREE_VALUES, FacetValue, territory_tree
+
+    communes = sorted(label for label, t in gazetteer().by_label.items() if t.level == "C" and label.endswith("(59)"))
+    items = [FacetValue("Hauts-de-France", 500, False), FacetValue("Nord (59)", 400, False)]
+    items += [FacetValue(label, 300 - n % 300, False) for n, label in enumerate(communes[:400])]
+    ticked = FacetValue(communes[-1], 1, True)
+    tree = territory_tree([ticked] + items)
+
+    def labels(nodes):
+        return [n.value for n in nodes] + [v for n in nodes for v in labels(n.children)]
+
+    shown = labels(tree)
+    assert len(shown) == TREE_VALUES and shown[:2] == ["Hauts-de-France", "Nord (59)"]  # ticked one included
+    assert communes[-1] in shown and tree[0].children[0].children[0].value == communes[-1]
+
+
+def test_a_filter_value_is_ticked_as_the_search_applied_it(client):
+    """``type=conference`` filters "Conférence en ligne": that is the ticked box and the chip, once."""
+    page = BeautifulSoup(client.get("/", params={"type": "conference"}).text, "html.parser")
+    ticked = [box["value"] for box in page.select('input[name="type"][checked]')]
+    assert ticked == ["Conférence en ligne"] and not page.select('input[name="type"][value="conference"]')
+    assert [chip.get_text(" ", strip=True) for chip in page.select(".chips a")][0].startswith("Type : Conférence en ligne")

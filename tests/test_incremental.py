@@ -37,10 +37,10 @@ def corpus_copy(tmp_path):
 
 
 def test_second_run_on_an_unchanged_corpus_changes_nothing(corpus_copy, tmp_path):
-    assert index(corpus_copy, "--index-dir", tmp_path / "ix").stdout.startswith("added 10, updated 0")
+    assert index(corpus_copy, "--index-dir", tmp_path / "ix").stdout.startswith("ajoutés 10, mis à jour 0")
     generation = current_generation(tmp_path / "ix")
     again = index(corpus_copy, "--index-dir", tmp_path / "ix")
-    assert again.stdout == "added 0, updated 0, deleted 0, unchanged 10, skipped 0\n"
+    assert again.stdout == "ajoutés 0, mis à jour 0, supprimés 0, inchangés 10, ignorés 0\n"
     assert current_generation(tmp_path / "ix") == generation, "no new generation when nothing changed"
     assert sorted(p.name for p in (tmp_path / "ix").glob("gen-*")) == [generation.name]
 
@@ -68,17 +68,17 @@ def test_vanished_documents_are_deleted_only_with_prune(corpus_copy, tmp_path):
     (other / "records.csv").write_text((DATA / "records.csv").read_text(encoding="utf-8"), encoding="utf-8")
     mapped = ["--id-field", "ref", "--title-field", "titre", "--text-field", "contenu"]
     kept = index(other, "--index-dir", tmp_path / "ix", *mapped)
-    assert kept.stdout.startswith("added 1, updated 0, deleted 0, unchanged 0")
+    assert kept.stdout.startswith("ajoutés 1, mis à jour 0, supprimés 0, inchangés 0")
     assert Searcher(tmp_path / "ix").search("", include_private=True).total == 11
     pruned = index(other, "--index-dir", tmp_path / "ix", "--prune", *mapped)
-    assert pruned.stdout.startswith("added 0, updated 0, deleted 10, unchanged 1")
+    assert pruned.stdout.startswith("ajoutés 0, mis à jour 0, supprimés 10, inchangés 1")
     assert Searcher(tmp_path / "ix").search("", include_private=True).total == 1
 
 
 def test_partial_failure_exits_0_and_total_failure_exits_1(tmp_path):
     partial = CliRunner().invoke(cli, ["index", str(DATA / "malformed-export.txt"), "--index-dir", str(tmp_path / "ix")])
     assert partial.exit_code == 0
-    assert partial.stdout == "added 2, updated 0, deleted 0, unchanged 0, skipped 2 (errors)\n"
+    assert partial.stdout == "ajoutés 2, mis à jour 0, supprimés 0, inchangés 0, ignorés 2 (avec erreurs)\n"
     assert "indexation partielle : 2 document(s) ignoré(s)" in partial.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "sans identifiant"}\npas du JSON\n', encoding="utf-8")
@@ -204,3 +204,26 @@ def test_indexed_at_is_the_first_indexing_time_kept_by_updates_and_rebuilds(corp
     times = _indexed_at(tmp_path / "ix")
     assert times.pop("nouvelle") == "2025-06-07T08:09:10Z"
     assert set(times.values()) == {"2024-01-02T03:04:05Z"}, "updated and rebuilt documents keep their first time"
+
+
+def test_a_renamed_resource_replaces_its_old_version_without_prune(corpus_copy, tmp_path):
+    """The export's title is the resource's identity: renamed, it has a new id; the file read
+    again is the truth for what it holds, so the old id goes, with no --prune."""
+    index(corpus_copy, "--index-dir", tmp_path / "ix")
+    export = corpus_copy / "rtes.txt"
+    renamed = export.read_text(encoding="utf-8").replace("Ville de Lille / Enercoop", "Ville de Lille / Enercoop SCIC")
+    export.write_text(renamed, encoding="utf-8")
+    report = json.loads(index(corpus_copy, "--index-dir", tmp_path / "ix", "--json").stdout)
+    assert {k: report[k] for k in ("added", "updated", "deleted", "unchanged")} == {
+        "added": 1, "updated": 0, "deleted": 1, "unchanged": 9}
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.search("", include_private=True).total == 10
+        assert [h.title[-30:] for h in searcher.search("Enercoop").hits] == ["Ville de Lille / Enercoop SCIC"]
+
+
+def test_an_unreadable_file_keeps_its_documents(corpus_copy, tmp_path):
+    index(corpus_copy, "--index-dir", tmp_path / "ix")
+    (corpus_copy / "rtes.txt").write_bytes(b"\xff\xfe not an export \x00")
+    result = CliRunner().invoke(cli, ["index", str(corpus_copy), "--index-dir", str(tmp_path / "ix"), "-q"])
+    assert result.exit_code == 1 and "aucun document indexable" in result.stderr
+    assert Searcher(tmp_path / "ix").search("", include_private=True).total == 10

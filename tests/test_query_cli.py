@@ -114,9 +114,9 @@ def test_search_help_says_what_the_engine_does(run):
 def test_a_page_past_the_last_says_so_and_names_the_last(run):
     result = run("search", "ESS", "--limit", "3", "--page", "99")
     assert result.exit_code == 0
-    first = result.stdout.splitlines()[0]
-    assert first == "8 résultat(s) pour « ESS » — la page 99 n'existe pas : la dernière est la page 3 (--page 3)"
-    assert " 1. " not in result.stdout
+    assert result.stdout.splitlines()[0] == "8 résultat(s) pour « ESS » — page 99/3"
+    assert "Attention : la page 99 est au-delà de la dernière page (3)" in result.stdout
+    assert result.stdout.count("dernière page") == 1 and " 1. " not in result.stdout
 
 
 def test_similar_pages_like_search(run):

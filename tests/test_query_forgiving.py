@@ -113,6 +113,14 @@ def test_completions_are_the_word_being_typed_as_the_corpus_writes_it(searcher, 
     assert searcher.suggest(typed)[0] == first
 
 
+@pytest.mark.parametrize("typed, never", [
+    ("co-con", {"co-conditions", "co-Connaissances", "co-Conseil"}),   # parts glued to a word being typed
+    ("marchés ré", {"marchés Retrouvez", "marchés Région"}),            # never written after "marchés"
+])
+def test_completions_people_would_not_accept_are_not_offered(searcher, typed, never):
+    assert not never & set(searcher.suggest(typed, limit=10))
+
+
 def test_stop_words_are_never_offered_as_completions(searcher):
     found = searcher.suggest("Les Services d", limit=10)
     assert found and not {s.rsplit(" ", 1)[-1].lower() for s in found} & {"de", "du", "des", "d"}
@@ -134,3 +142,22 @@ def test_date_order_is_newest_first_with_ties_by_relevance(searcher):
     assert [h.date for h in dated] == sorted((h.date for h in dated), reverse=True)
     browse = searcher.search("", limit=20).hits
     assert browse[0].id == MARCHES and [h.date for h in browse] == sorted((h.date for h in browse), reverse=True)
+
+
+@pytest.mark.parametrize("query, total", [("-insertion", 8), ("NOT ESS", 1), ("-ESS -insertion", 1)])
+def test_a_query_of_exclusions_only_browses_the_rest_without_warning(searcher, query, total):
+    results = searcher.search(query)
+    assert results.total == total and results.warnings == ()
+
+
+def test_a_prefix_of_stop_words_only_finds_nothing_and_says_why(searcher):
+    results = searcher.search("aux*")
+    assert results.total == 0
+    assert results.warnings == ("aucun mot à chercher : les mots très courants (le, de, et…) sont ignorés",)
+
+
+@pytest.mark.parametrize("typed, first", [
+    ("-ins", "-insertion"), ("ESS -ins", "ESS -insertion"), ("(coo", "(coopération"), ("titre:coo", "titre:coopération"),
+])
+def test_completions_keep_what_is_typed_before_the_word(searcher, typed, first):
+    assert first.casefold() in {s.casefold() for s in searcher.suggest(typed, limit=10)}

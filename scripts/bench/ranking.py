@@ -14,47 +14,52 @@ Each row: the setting, then nDCG@10, R@100 and MRR@10.
 
 from __future__ import annotations
 
-import copy
 import sys
+from dataclasses import replace
 from pathlib import Path
-
-from whoosh.query import NullQuery, Phrase, Term
 
 from indexer.schema import FIELD_BOOSTS
 from search import Searcher, ranking
 from search.evaluation import read_qrels, read_queries, score_ranking
+from search.nodes import AllOf, AnyOf, Terms, Without
 from search.plan import plan_search
 
 CDTN = Path(__file__).resolve().parents[2] / "data" / "cdtn-datafiller-2020"
 FIELDS = ("title", "summary", "body")
 
 
-def _in_field(query, field: str):
-    """``query`` reduced to its terms of one ranked field, at boost 1 (other fields' terms dropped)."""
-    if isinstance(query, (Term, Phrase)):
-        if query.fieldname not in FIELD_BOOSTS:
-            return query
-        if query.fieldname != field:
-            return NullQuery
-        single = copy.copy(query)
-        single.boost = query.boost / FIELD_BOOSTS[field]
-        return single
-    if hasattr(query, "subqueries"):
-        reduced = copy.copy(query)
-        reduced.subqueries = [_in_field(s, field) for s in query.subqueries]
-        return reduced.normalize()
-    return query
+def _in_field(node, field: str):
+    """``node`` reduced to its terms of one ranked field, at boost 1 (other fields' terms dropped: None)."""
+    if isinstance(node, Terms):
+        if node.field not in FIELD_BOOSTS:
+            return node
+        return replace(node, boost=node.boost / FIELD_BOOSTS[field]) if node.field == field else None
+    if isinstance(node, (AnyOf, AllOf)):
+        children = [c for c in (_in_field(c, field) for c in node.children) if c is not None]
+        if not children or (isinstance(node, AllOf) and len(children) < len(node.children)):
+            return None
+        return type(node)(tuple(children))
+    if isinstance(node, Without):
+        positive = _in_field(node.positive, field)
+        return Without(positive, node.negative) if positive is not None else None
+    return node
+
+
+def _scores(searcher: Searcher, node) -> dict[int, float]:
+    """``{doc: score}`` of a plan node over every visible document (the product's array evaluation)."""
+    if node is None:
+        return {}
+    found = searcher._evaluator.evaluate(node, searcher._facets.visible(False))
+    return dict(zip(found.docs.tolist(), found.scores.tolist()))
 
 
 def features(searcher: Searcher, text: str):
     """``(clauses, pairs)``: per clause {field: {doc: score}}; per field the pair-phrase score maps."""
-    whoosh = searcher._searcher
-    plan = plan_search(text, whoosh, searcher._facets, {}, False, False)
-    fields = [f for f in FIELDS if f in whoosh.schema]
-    per_clause = [{f: ranking.scores(whoosh, _in_field(q, f)) for f in fields} for q in plan.clauses]
+    plan = plan_search(text, searcher.view(), {})
+    per_clause = [{f: _scores(searcher, _in_field(c, f)) for f in FIELDS} for c in plan.clauses]
     pairs: dict[str, list] = {}
     for phrase in plan.pairs:
-        pairs.setdefault(phrase.fieldname, []).append(ranking.scores(whoosh, phrase))
+        pairs.setdefault(phrase.field, []).append(_scores(searcher, phrase))
     return per_clause, pairs
 
 
@@ -103,7 +108,7 @@ def main(index_dir: str, split: str = "dev", variants: str = "all") -> None:
                if splits.get(q.judged_by, "").strip() == split]
     qrels = read_qrels(CDTN / "qrels.trec")
     with Searcher(Path(index_dir)) as searcher:
-        ids = [searcher._searcher.stored_fields(d)["id"] for d in range(searcher._searcher.doc_count_all())]
+        ids = [searcher._searcher.stored_fields(d)["id"] for d in range(searcher._postings.size)]
         judged = [(qrels[q.judged_by], features(searcher, q.text)) for q in queries if qrels.get(q.judged_by)]
     print(f"{split}, {variants} variants, {len(judged)} queries: nDCG@10 R@100 MRR@10")
     for name, setting in settings():

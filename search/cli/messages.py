@@ -146,6 +146,10 @@ class FrenchGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+# Sub-groups (``rtes-search cluster …``) are French too.
+FrenchGroup.group_class = FrenchGroup
+
+
 def _show_usage_error(error: click.UsageError) -> None:
     if error.ctx is not None:
         click.echo(error.ctx.get_usage(), err=True)

@@ -7,15 +7,16 @@ from pathlib import Path
 import click
 
 from indexer import IndexerError, ensure_index
+from indexer.errors import IndexOutOfDateError
 from search import InvalidFilterError, QuerySyntaxError, SearchError
 from search.cli.group import (
     DEFAULT_CORPUS, cli, cluster_option, echo_results, index_dir_option, index_dir_path, json_option, nl_option,
     open_searcher, private_option,
 )
 from search.cli.messages import FrenchCommand
-from search.csv_export import MAX_CSV_ROWS, SEPARATORS, all_hits, csv_text
+from search.csv_export import MAX_CSV_ROWS, SEPARATORS, csv_text
 from search.render import render_results
-from search.searcher import MAX_LIMIT
+from search.searcher import DEFAULT_INDEX_DIR, MAX_LIMIT
 
 
 class QueryCommand(FrenchCommand):
@@ -96,8 +97,11 @@ def search_command(
     query = " ".join(words)
     directory = index_dir_path(index_dir)
     if not cluster:  # a cluster is written by « index --cluster », never from here
-        try:
-            report = ensure_index(directory, [Path(DEFAULT_CORPUS)])
+        try:  # only the default index of the default corpus is built on demand
+            report = ensure_index(directory, [Path(DEFAULT_CORPUS)], build_missing=directory == Path(DEFAULT_INDEX_DIR))
+        except IndexOutOfDateError as exc:  # a read-only folder: search what is there
+            click.echo(f"Attention : {exc}", err=True)
+            report = None
         except IndexerError as exc:
             raise click.ClickException(str(exc)) from exc
         if report:
@@ -106,7 +110,7 @@ def search_command(
     with open_searcher(directory, cluster) as searcher:
         try:
             if as_csv or csv_sep:
-                hits = all_hits(searcher, query, filters, sort, include_private)
+                hits = searcher.hits(query, filters, MAX_CSV_ROWS, sort, include_private, strict)
                 click.echo(csv_text(hits, csv_sep or ","), nl=False)
                 return
             results = searcher.search(

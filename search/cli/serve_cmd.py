@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from indexer import IndexerError, ensure_index
+from indexer.errors import IndexOutOfDateError
 from search.cli.group import DEFAULT_CORPUS, cli, cluster_option, index_dir_option, index_dir_path
 
 
@@ -60,6 +61,8 @@ def serve_command(host, port, index_dir, cluster, build, rate_limit, cors, proxi
     if build and not cluster:
         try:
             ensure_index(directory, [Path(DEFAULT_CORPUS)])
+        except IndexOutOfDateError as exc:  # a read-only folder: serve what is there
+            click.echo(f"Attention : {exc}", err=True)
         except IndexerError as exc:
             raise click.ClickException(str(exc)) from exc
     app, settings = _create_app(cluster or directory, rate_limit, cors, proxies)

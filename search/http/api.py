@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from search.csv_export import all_hits, csv_text
+from search.csv_export import MAX_CSV_ROWS, csv_text
 
-from search.http.limits import MAX_LIMIT, MAX_SUGGEST_CHARS
+from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
 from search.http.params import (
     QueryParams, SearchParams, Sort, bearer_scheme, private_access, query_params, search_params, shared_searcher,
 )
@@ -53,7 +53,8 @@ def search_csv(
 ):
     """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
     with shared_searcher(request).use() as searcher:
-        text = csv_text(all_hits(searcher, query.q, query.filters, sort, private_access(request)), sep)
+        hits = searcher.hits(query.q, query.filters, MAX_CSV_ROWS, sort, private_access(request))
+        text = csv_text(hits, sep)
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
 
@@ -69,10 +70,13 @@ def document(request: Request, doc_id: DocId):
 
 @router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),
             summary="Ressources proches d'une ressource")
-def similar(request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10):
-    """Other resources sharing the key terms of ``doc_id``; 404 as for the resource itself."""
+def similar(
+    request: Request, doc_id: DocId, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE_DEPTH)] = 1,
+):
+    """Other resources sharing the key terms of ``doc_id``, a page at a time; 404 as for the resource itself."""
     with shared_searcher(request).use() as searcher:
-        results = searcher.similar(doc_id, limit=limit, include_private=private_access(request))
+        results = searcher.similar(doc_id, limit=limit, page=page, include_private=private_access(request))
     return JSONResponse(results.to_dict())
 
 

@@ -7,6 +7,7 @@ only adds conveniences (applying a ticked filter at once).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +36,8 @@ def search_page(request: Request, params: Annotated[SearchParams, Depends(search
         results = searcher.search(params.q, filters=params.filters, limit=params.limit, page=params.page,
                                   sort=params.sort, include_private=include_private, disjunctive=True)
         counts = results.facets
+    # The page's state is what the search applied: type=conference is ticked as "Conférence en ligne".
+    params = replace(params, filters={name: values for name, values in results.selected.items() if values})
     context = {
         "params": params, "results": results, "first_rank": (params.page - 1) * params.limit + 1,
         "facets": facet_groups(counts, params), "chips": chips(params),

@@ -1,12 +1,14 @@
 """One search backend for the whole server, used by one request at a time.
 
 Why a lock rather than a searcher per thread: a Whoosh searcher is not
-documented as thread-safe (its readers share file handles and caches, and
-our facet sets are filled lazily), and the searcher is pure Python, so under
-the GIL several threads would not search faster anyway, while each extra
-searcher would hold its own copy of every facet set. Requests wait their
-turn for a few milliseconds; the event loop keeps accepting connections and
-answering 429 meanwhile, because endpoints run in the worker thread pool.
+documented as thread-safe (its readers share file handles and caches), and
+the Searcher fills its caches lazily (posting arrays, facet masks, views);
+a searcher per thread would hold its own copy of every array, and the
+planning, snippets and rendering around the numpy arithmetic still run
+under the GIL. Requests wait their turn for a few milliseconds; the event
+loop keeps accepting connections and answering 429 meanwhile, because
+endpoints run in the worker thread pool. To use more cores, run more
+processes (``rtes-search serve --workers N``).
 
 The index may be missing when the server starts (503 until it is built) and
 may be rebuilt while it runs: every use first checks, with one ``readlink``,

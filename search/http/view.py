@@ -12,13 +12,15 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from indexer.metadata import resolve_territory, territory_parents
+from indexer.metadata import territory_parents
 from search import Results, Snippet
 from search.http.params import DEFAULT_LIMIT, SearchParams
 from search.http.territory_map import MapView, map_view
 from search.render import FACET_LABELS, cut_marks
 
 SHOWN_VALUES = 8      # facet values visible before "Voir plus"
+MORE_VALUES = 40      # and under it: a long tail (1,300 territories of law articles) is not a list to tick
+TREE_VALUES = 60      # territories kept in the tree, with their parents
 PAGE_WINDOW = 2       # pages listed on each side of the current one
 
 
@@ -101,13 +103,22 @@ def territory_tree(items: list[FacetValue]) -> list[FacetValue]:
     Counts already roll up (a resource about Lille counts for Nord and
     Hauts-de-France), so a parent's number covers its children's. A
     territory whose parents are not listed stays at the top level. Branches
-    holding a ticked territory come first, so none is folded away.
+    holding a ticked territory come first, so none is folded away. A tree
+    holds the ticked territories and the ``TREE_VALUES`` most counted, with
+    their parents: law articles name 1,300 places, not a list to tick.
     """
     present = {item.value for item in items}
-    parent = {item.value: next((p for p in territory_parents(item.value) if p in present), None) for item in items}
+    parents = {item.value: [p for p in territory_parents(item.value) if p in present] for item in items}
+    kept = set()
+    for item in items[:TREE_VALUES] + [i for i in items[TREE_VALUES:] if i.checked]:  # ticked ones come first
+        kept.update([item.value, *parents[item.value]])
+    children: dict[str | None, list[FacetValue]] = {}
+    for item in items:  # each kept item filed once under its parent: linear in the number of territories
+        if item.value in kept:
+            children.setdefault(next(iter(parents[item.value]), None), []).append(item)
 
     def under(label: str | None) -> tuple[FacetValue, ...]:
-        return tuple(replace(item, children=under(item.value)) for item in items if parent[item.value] == label)
+        return tuple(replace(item, children=under(item.value)) for item in children.get(label, ()))
 
     return sorted(under(None), key=lambda item: not _ticked_within(item))
 
@@ -135,21 +146,21 @@ def facet_groups(counts: dict[str, dict[str, int]], params: SearchParams) -> lis
             items = territory_tree(items)
         if items:
             cut = max(SHOWN_VALUES, sum(map(_ticked_within, items)))
-            groups.append(FacetGroup(name, FACET_LABELS.get(name, name), items[:cut], items[cut:]))
+            groups.append(FacetGroup(name, FACET_LABELS.get(name, name), items[:cut], items[cut:cut + MORE_VALUES]))
     return groups
 
 
 def territory_map(counts: dict[str, dict[str, int]], params: SearchParams, results: Results) -> MapView | None:
     """The map of the territory counts shown beside the facets, zoomed on the région of the ticked territories.
 
-    Ticked territories are read from ``results.filters`` (what the Searcher applied), codes and names
-    turned into labels (``52`` → ``Haute-Marne (52)``).
+    Ticked territories are those the search applied (``params`` holds them resolved by the
+    Searcher: ``52`` is ``Haute-Marne (52)``) and those of a ``territoire:`` prefix in the query.
     """
     def filtered_by(label: str) -> str:
         return page_url(params, filters={**params.filters, "territory": (label,)}, page=1)
 
     others = {name: values for name, values in params.filters.items() if name != "territory"}
-    ticked = tuple(resolve_territory(value) or value for value in results.filters.get("territory", ()))
+    ticked = tuple(results.filters.get("territory", ()))
     return map_view(counts.get("territory", {}), ticked, filtered_by, page_url(params, filters=others, page=1))
 
 

@@ -1,0 +1,164 @@
+"""Indexes that can always be repaired, and never appear by accident.
+
+A damaged index (truncated or garbled segment, table of contents or
+manifest, missing ``current`` link) stops ``index`` with a French message
+naming the command that repairs it, and ``index --rebuild`` always
+repairs it without reading the broken generation. An index is built on
+demand only at the default place from the default corpus.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import IndexerError, build_index, ensure_index, update_index
+from indexer.errors import IndexDamagedError
+from indexer.storage import CURRENT, MANIFEST, current_generation
+from search import Searcher
+from search.cli import cli
+
+from conftest import CORPUS
+
+
+def _truncate_a_segment(index_dir: Path) -> None:
+    postings = max(current_generation(index_dir).glob("*.pst"), key=lambda p: p.stat().st_size)
+    postings.write_bytes(postings.read_bytes()[: postings.stat().st_size // 2])
+
+
+def _garble_the_table_of_contents(index_dir: Path) -> None:
+    next(current_generation(index_dir).glob("_MAIN_*.toc")).write_bytes(b"\x00garbled\xff" * 20)
+
+
+def _garble_the_manifest(index_dir: Path) -> None:
+    (current_generation(index_dir) / MANIFEST).write_bytes(b'{"sources": ["corpus"], "files": {\xff')
+
+
+def _truncate_the_manifest(index_dir: Path) -> None:
+    manifest = current_generation(index_dir) / MANIFEST
+    manifest.write_bytes(manifest.read_bytes()[:40])
+
+
+def _remove_the_manifest(index_dir: Path) -> None:
+    (current_generation(index_dir) / MANIFEST).unlink()
+
+
+def _remove_the_current_link(index_dir: Path) -> None:
+    (index_dir / CURRENT).unlink()
+
+
+DAMAGES = [
+    _truncate_a_segment, _garble_the_table_of_contents, _garble_the_manifest, _truncate_the_manifest,
+    _remove_the_manifest, _remove_the_current_link,
+]
+
+
+@pytest.fixture(params=DAMAGES, ids=lambda f: f.__name__.strip("_"))
+def damaged(request, tmp_path) -> Path:
+    index_dir = tmp_path / "index"
+    build_index([CORPUS], index_dir)
+    request.param(index_dir)
+    return index_dir
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*map(str, args)])
+
+
+def test_index_without_rebuild_says_it_is_damaged_and_how_to_repair(damaged):
+    result = run("index", CORPUS, "--index-dir", damaged, "-q")
+    assert result.exit_code == 1, result.output
+    assert "index endommagé" in result.stderr and f"--rebuild --index-dir {damaged}" in result.stderr
+    assert "Traceback" not in result.output
+    with pytest.raises(IndexDamagedError):
+        update_index([CORPUS], damaged)
+
+
+def test_index_rebuild_always_repairs(damaged):
+    result = run("index", CORPUS, "--index-dir", damaged, "--rebuild", "--json", "-q")
+    assert result.exit_code == 0, result.output
+    with Searcher(damaged) as searcher:
+        assert [h.id for h in searcher.search("Enercoop").hits] == ["fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"]
+    assert run("search", "Enercoop", "--index-dir", damaged).exit_code == 0
+
+
+@pytest.mark.parametrize("damage", [_garble_the_manifest, _remove_the_current_link], ids=["manifest", "link"])
+@pytest.mark.parametrize("command", [["search", "ESS"], ["stats"]])
+def test_search_and_stats_fail_in_french_and_never_rebuild(tmp_path, monkeypatch, damage, command):
+    """Even the default index of the default corpus is not silently rebuilt when damaged."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RTES_SEARCH_INDEX", raising=False)
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    build_index([tmp_path / "corpus"], tmp_path / "index")
+    damage(tmp_path / "index")
+    generations = sorted(p.name for p in (tmp_path / "index").glob("gen-*"))
+    result = run(*command)
+    assert result.exit_code == 1, result.output
+    assert "index endommagé" in result.stderr and "--rebuild" in result.stderr and "Traceback" not in result.output
+    assert sorted(p.name for p in (tmp_path / "index").glob("gen-*")) == generations, "nothing was rebuilt"
+
+
+def test_the_repair_command_names_the_sources_and_columns(tmp_path):
+    from indexer import FieldMapping
+
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"ref": "a", "titre": "Un titre", "contenu": "Un texte."}\n', encoding="utf-8")
+    build_index([records], tmp_path / "ix", mapping=FieldMapping("ref", "titre", "contenu"))
+    _truncate_a_segment(tmp_path / "ix")
+    with pytest.raises(IndexDamagedError) as raised:
+        update_index([records], tmp_path / "ix")
+    assert (f"rtes-search index {records} --id-field ref --title-field titre --text-field contenu --rebuild "
+            f"--index-dir {tmp_path / 'ix'}") in str(raised.value)
+
+
+def test_a_mistyped_index_dir_is_an_error_and_no_folder_appears(tmp_path, monkeypatch):
+    monkeypatch.chdir(CORPUS.parent)
+    mistyped = tmp_path / "a" / "mistyped" / "dir"
+    result = run("search", "ESS", "--index-dir", mistyped)
+    assert result.exit_code == 1
+    assert f"aucun index dans {mistyped}" in result.stderr
+    assert not (tmp_path / "a").exists()
+
+
+def test_only_the_default_index_of_the_default_corpus_is_built_on_demand(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RTES_SEARCH_INDEX", raising=False)
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    result = run("search", "Enercoop")
+    assert result.exit_code == 0, result.output
+    assert "index construit : 10 documents" in result.stderr and (tmp_path / "index" / CURRENT).is_symlink()
+
+
+def test_an_out_of_date_index_in_a_read_only_folder_is_searched_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RTES_SEARCH_INDEX", raising=False)
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    build_index([tmp_path / "corpus"], tmp_path / "index")
+    export = tmp_path / "corpus" / "rtes-ressources-export.txt"
+    export.write_text(export.read_text(encoding="utf-8").replace("quinze bâtiments", "seize bâtiments"),
+                      encoding="utf-8")
+    generation = current_generation(tmp_path / "index")
+    _read_only(tmp_path / "index", monkeypatch)
+    result = run("search", "Enercoop")
+    assert result.exit_code == 0, result.output
+    assert "Enercoop" in result.stdout
+    assert "index pas à jour" in result.stderr and "résultats de l'index existant" in result.stderr
+    assert current_generation(tmp_path / "index") == generation
+
+
+def _read_only(index_dir: Path, monkeypatch) -> None:
+    """The index folder made read-only; as root, where permissions do not bind, its lock refuses."""
+    for path in (index_dir, *index_dir.iterdir()):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    if os.geteuid() == 0:
+        import indexer.storage
+
+        def refused(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(index_dir / "lock"))
+
+        monkeypatch.setattr(indexer.storage.fcntl, "flock", refused)
