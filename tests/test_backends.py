@@ -69,6 +69,13 @@ def test_both_backends_give_the_same_answer(searcher, cluster_backend, query, fi
             _answer(searcher.search(query, filters=filters, **options)), options
 
 
+def test_exports_rank_as_searches(searcher, cluster_backend):
+    for query, filters in QUERIES:
+        for sort in ("relevance", "date"):
+            ours = [(h.id, round(h.score, 6), h.snippets) for h in cluster_backend.hits(query, filters, sort=sort)]
+            assert ours == [(h.id, round(h.score, 6), h.snippets) for h in searcher.hits(query, filters, sort=sort)]
+
+
 def test_the_contract(backend):
     assert isinstance(backend, SearchBackend)
     results = backend.search("marchés réservés")

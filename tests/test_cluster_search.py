@@ -128,6 +128,8 @@ def test_private_resources_never_appear_through_the_command_line(rtes_url):
     assert sum(facets["year"].values()) == 9
     similar = json.loads(rtes("similar", WEBINAR, "--cluster", rtes_url, "--json", "--limit", 20).stdout)
     assert SIEG not in [h["id"] for h in similar["hits"]]
+    exported = rtes("search", PRIVATE_QUERY, "--cluster", rtes_url, "--csv").stdout
+    assert WEBINAR in exported and SIEG not in exported
 
 
 def test_private_resources_never_appear_through_http(rtes_url):
@@ -167,6 +169,9 @@ def test_beyond_250_matches_counts_are_typesense_s_and_the_first_hits_ours(cdtn)
             assert ours.facets == theirs.facets and ours.hits[0].id == theirs.hits[0].id, query
             assert ours.hits[0].score == pytest.approx(theirs.hits[0].score)
             assert [w for w in ours.warnings if w != APPROXIMATE] == list(theirs.warnings)
+        exported = cluster.hits("salarié employeur")
+        assert len(exported) == min(1000, cluster.search("salarié employeur").total) == len({h.id for h in exported})
+        assert exported[0].id == local.hits("salarié employeur")[0].id
         deep = cluster.search("salarié employeur", limit=100, page=3)
         assert len(deep.hits) == 100 and len({h.id for h in deep.hits}) == 100, "pages beyond the re-scored ones"
         beyond = cluster.search("salarié employeur", limit=100, page=deep.pages + 1)

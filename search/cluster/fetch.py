@@ -45,6 +45,7 @@ RANKED = ",".join(TERM_FIELDS.values())
 WEIGHTS = ",".join(str(TERM_WEIGHTS[f]) for f in TERM_FIELDS.values())
 STORED = ("id", "title", "summary", "body", "type", "year", "date", "theme", "territory", "private", "url",
           "indexed_at", "collection", "source", "line", "lang", "fetched_at", "attachments")
+LISTED = ("id", "title", "type", "year", "date", "theme", "territory", "private", "url", "indexed_at")
 MEASURED = ("id", *FACET_FIELDS, "private", DATE_KEY, POSITIONS)
 
 
@@ -123,11 +124,23 @@ class Request:
 
 
 def window(reader, make, start: int, end: int) -> tuple[list[dict], int]:
-    """Documents ``start``…``end`` of the order ``make(count, page)`` searches, and how many it has."""
+    """Documents ``start``…``end`` of the order ``make(count, page)`` searches, and how many it has
+    (pages of at most ``CANDIDATES``, Typesense's largest)."""
+    hits, found = [], 0
+    for low in range(start, end, CANDIDATES):
+        high = min(low + CANDIDATES, end)
+        part, found = _aligned(reader, make, low, high)
+        hits += part
+        if high >= found:
+            break
+    return hits, found
+
+
+def _aligned(reader, make, start: int, end: int) -> tuple[list[dict], int]:
+    """``window`` for at most ``CANDIDATES`` documents: the one or two pages of that size holding them."""
     size = end - start
-    first, last = start // size + 1, (end - 1) // size + 1
     found, hits = 0, []
-    for page in range(first, last + 1):
+    for page in range(start // size + 1, (end - 1) // size + 2):
         params = make(size, page)
         if params is None:
             return [], 0
@@ -155,12 +168,10 @@ def chain_window(reader, request: Request, start: int, end: int) -> list[dict]:
     return out
 
 
-def stored(reader, ids: list[str]) -> dict[str, dict]:
-    """The stored fields of ``ids`` (display, snippets), by id."""
-    if not ids:
-        return {}
-    params = {"q": "*", "query_by": WORDS_FIELD, "filter_by": f"id:{values(ids)}", "per_page": len(ids),
-              "include_fields": ",".join(STORED)}
-    [answer] = reader.search([params])
-    return {h["document"]["id"]: h["document"] for h in answer["hits"]}
+def stored(reader, ids: list[str], fields=STORED) -> dict[str, dict]:
+    """The stored ``fields`` of ``ids`` (display, snippets), by id, in one round trip."""
+    chunks = [ids[start:start + CANDIDATES] for start in range(0, len(ids), CANDIDATES)]
+    searches = [{"q": "*", "query_by": WORDS_FIELD, "filter_by": f"id:{values(chunk)}", "per_page": len(chunk),
+                 "include_fields": ",".join(fields)} for chunk in chunks]
+    return {h["document"]["id"]: h["document"] for answer in reader.search(searches) for h in answer["hits"]}
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from indexer.cluster.schema import stored_document
 from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA
-from search.cluster.fetch import CANDIDATES, Request, chain_window, stored, window
+from search.cluster.fetch import CANDIDATES, LISTED, Request, chain_window, stored, window
 from search.cluster.keyterms import ClusterKeyTerms
 from search.cluster.matching import Fetched, coverage, match_coverage, ordered_counts, plan_terms
 from search.cluster.reader import CollectionReader
@@ -37,7 +37,7 @@ from search.plan import Plan, plan_search
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
-from search.searcher import SORTS, _check_page
+from search.searcher import MAX_HITS, SORTS, _check_page
 from search.suggest import completions
 
 # Every value of a facet, when the manifest does not hold them.
@@ -113,7 +113,20 @@ class ClusterSearcher:
             query=query, total=outcome.total, page=page, limit=limit, hits=self._hits(plan, outcome.ranked),
             facets=outcome.facets, filters=plan.filters, sort="date" if by_date else "relevance",
             suggestion=plan.suggestion, warnings=tuple(warnings), corrections=tuple(plan.corrections),
+            selected=plan.shown,
         )
+
+    def hits(self, query: str, filters: dict | None = None, limit: int = MAX_HITS, sort: str = "relevance",
+             include_private: bool = False, strict: bool = False) -> tuple[Hit, ...]:
+        """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor counts."""
+        if not 1 <= limit <= MAX_HITS:
+            raise SearchError(f"limit doit être entre 1 et {MAX_HITS} (reçu {limit})")
+        if sort not in SORTS:
+            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        outcome = self._run(Request(plan, include_private), 0, limit, sort == "date" or plan.browse)
+        documents = stored(self.reader, [doc["id"] for doc, _ in outcome.ranked], LISTED)
+        return tuple(_hit(documents.get(doc["id"], doc), score, ()) for doc, score in outcome.ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits in ``search``'s order (no snippets, no counts)."""
