@@ -109,7 +109,10 @@ class Request:
         return self.params(matched, per_page=count, page=page, include_fields=self.fields, **extra)
 
     def ranked(self, step: int, count: int, page: int = 1) -> dict | None:
-        """Search ``step`` of the ranked chain (module docstring); None past its end."""
+        """Search ``step`` of the ranked chain (module docstring); None past its end. Without a ranked
+        term (a quoted phrase of stop words), the one step is the filter's matches, unranked."""
+        if not self.tokens:
+            return self.fetching(self.condition(), count, page, by_date=False) if step == 0 else None
         middle = self.tokens[step:len(self.tokens) - step]
         if not middle:
             return None
