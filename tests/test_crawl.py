@@ -137,7 +137,7 @@ def test_crawl_then_index_makes_every_resource_searchable_with_its_pdf(site, tmp
     assert crawled.exit_code == 0 and json.loads(crawled.stdout)["fetched"] == 28
     indexed = cli_run("index", out, "--index-dir", index, "-q")
     assert indexed.exit_code == 0
-    assert indexed.stdout == f"added {RESOURCES + 1}, updated 0, deleted 0, unchanged 0, skipped 1 (errors)\n"
+    assert indexed.stdout == f"ajoutés {RESOURCES + 1}, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)\n"
     with Searcher(index) as searcher:
         hits = searcher.search("grille d'auto-évaluation").hits  # only in the PDF
         assert [h.id for h in hits] == [CO_CONSTRUCTION]
@@ -161,7 +161,7 @@ def test_a_changed_page_is_updated_in_the_index(site, tmp_path):
         f"0 en attente → {out}\n"
     )
     again = cli_run("index", out, "--index-dir", index, "-q")
-    assert again.stdout == f"added 0, updated 1, deleted 0, unchanged {RESOURCES}, skipped 1 (errors)\n"
+    assert again.stdout == f"ajoutés 0, mis à jour 1, supprimés 0, inchangés {RESOURCES}, ignorés 1 (avec erreurs)\n"
     with Searcher(index) as searcher:
         assert [h.id for h in searcher.search("autopartage").hits] == ["les-scic-et-les-collectivites-territoriales"]
 
@@ -240,7 +240,7 @@ def crawl_and_index(site, tmp_path, crawl_options=(), index_options=()):
 def test_any_site_pages_of_real_text_are_documents(plain_site, tmp_path):
     indexed, index = crawl_and_index(plain_site, tmp_path)
     assert indexed.exit_code == 0, indexed.output
-    assert indexed.stdout == f"added {len(PLAIN_DOCUMENTS)}, updated 0, deleted 0, unchanged 0, skipped 0\n"
+    assert indexed.stdout == f"ajoutés {len(PLAIN_DOCUMENTS)}, mis à jour 0, supprimés 0, inchangés 0, ignorés 0\n"
     with Searcher(index) as searcher:
         assert {h.id for h in searcher.search("", limit=20).hits} == PLAIN_DOCUMENTS  # no home, listing, contact
         hit = searcher.search("réparation de vélos").hits[0]
@@ -281,7 +281,7 @@ def test_the_message_says_why_each_kind_of_page_was_left_out(plain_site, tmp_pat
 
 def test_resources_only_on_the_rtes_site_indexes_the_same_resources(site, tmp_path):
     indexed, index = crawl_and_index(site, tmp_path, crawl_options=["--resources-only"])
-    assert indexed.stdout == f"added {RESOURCES + 1}, updated 0, deleted 0, unchanged 0, skipped 1 (errors)\n"
+    assert indexed.stdout == f"ajoutés {RESOURCES + 1}, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)\n"
     assert CrawlState.load(tmp_path / "crawl").resources_only
 
 
