@@ -96,10 +96,16 @@ class FacetArrays:
         for field in fields:
             names, pair_docs, ordinals = self.pairs(field)
             counted = np.bincount(ordinals[docs[pair_docs]], minlength=len(names))
-            present = [(names[i], int(counted[i])) for i in np.flatnonzero(counted)]
-            present.sort(key=_year_order if field == "year" else _count_order)
-            result[field] = dict(present)
+            result[field] = ordered_counts(field, ((names[i], int(counted[i])) for i in np.flatnonzero(counted)))
         return result
+
+
+def ordered_counts(field: str, counted) -> dict[str, int]:
+    """``(value, count)`` pairs as a facet shows them: years newest first, other values by
+    count, largest first, then by name; values counted 0 left out."""
+    present = [(value, count) for value, count in counted if count]
+    present.sort(key=_year_order if field == "year" else _count_order)
+    return dict(present)
 
 
 def _year_order(item: tuple[str, int]) -> tuple:

@@ -13,7 +13,6 @@ page's hits, whose stored fields and snippets alone are read from Whoosh.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +24,9 @@ from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoun
 from search.facet_values import normalise_filters
 from search.facets import FacetArrays
 from search.plan import Plan, plan_search
+from search.matching import Matches, Matching, coverage
 from search.postings import Postings
-from search.ranking import B, K1, Evaluator, Ranking, rank
+from search.ranking import B, K1, Evaluator
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
@@ -46,7 +46,7 @@ def default_index_dir() -> Path:
     return Path(os.environ.get("RTES_SEARCH_INDEX") or DEFAULT_INDEX_DIR)
 
 
-def _check_page(limit: int, page: int) -> None:
+def check_page(limit: int, page: int) -> None:
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit doit être entre 1 et {MAX_LIMIT} (reçu {limit})")
     if page < 1:
@@ -55,17 +55,6 @@ def _check_page(limit: int, page: int) -> None:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split(",") if v)
-
-
-@dataclass
-class _Matches:
-    """The documents a plan matches (``mask``), and before the option filters (``unfiltered``);
-    when it has words, their ``ranking`` and the ``rows`` of it that pass every filter."""
-
-    mask: np.ndarray
-    unfiltered: np.ndarray
-    ranking: Ranking | None = None
-    rows: np.ndarray | None = None
 
 
 class Searcher:
@@ -91,6 +80,7 @@ class Searcher:
         facets = FacetArrays(postings)
         self._index, self._searcher, self._postings, self._facets = index, searcher, postings, facets
         self._evaluator = Evaluator(postings, facets)
+        self._matching = Matching(self._evaluator, facets, self.date_keys)
         self._views: dict[bool, LocalView] = {}
         self._stats: dict[bool, dict] = {}
         self._date_keys: np.ndarray | None = None
@@ -145,7 +135,7 @@ class Searcher:
         filter values ignore that facet's own filter (values of one facet
         are OR-ed: the other values stay on offer with what they would add).
         """
-        _check_page(limit, page)
+        check_page(limit, page)
         if sort not in SORTS:
             raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
@@ -153,7 +143,7 @@ class Searcher:
         by_date = sort == "date" or plan.browse
         total = int(found.mask.sum())
         hits = self._page(plan, found, limit, page, by_date)
-        warnings = list(plan.warnings) + _coverage(found)
+        warnings = list(plan.warnings) + coverage(found)
         if page > 1 and total and page > -(-total // limit):
             warnings.append(f"la page {page} est au-delà de la dernière page ({-(-total // limit)})")
         return Results(
@@ -162,7 +152,7 @@ class Searcher:
             page=page,
             limit=limit,
             hits=hits,
-            facets=self._counts(plan, found, disjunctive),
+            facets=self._matching.counts(plan, found, disjunctive),
             filters=plan.filters,
             sort="date" if by_date else "relevance",
             suggestion=plan.suggestion,
@@ -171,73 +161,19 @@ class Searcher:
             selected=plan.shown,
         )
 
-    def _match(self, plan: Plan, include_private: bool) -> _Matches:
-        """Every visible document the plan matches, ranked when it has clauses."""
-        base = self._facets.visible(include_private).copy()
-        if not plan.searchable:
-            base[:] = False
-        for node in plan.required:
-            base &= self._mask(self._evaluator.evaluate(node, base).docs)
-        if plan.excluded is not None:
-            base &= ~self._mask(self._evaluator.evaluate(plan.excluded, base).docs)
-        selected = self._selected(plan)
-        if plan.browse:
-            return _Matches(base & selected, base)
-        ranking = rank(self._evaluator, plan.clauses, plan.pairs, base)
-        rows = np.flatnonzero(selected[ranking.docs])
-        return _Matches(self._mask(ranking.docs[rows]), self._mask(ranking.docs), ranking, rows)
+    def _match(self, plan: Plan, include_private: bool) -> Matches:
+        """Every document the caller may see that the plan matches (``search.matching``)."""
+        return self._matching.match(plan, self._facets.visible(include_private))
 
-    def _selected(self, plan: Plan, leave_out: str | None = None) -> np.ndarray:
-        """The documents passing every option filter (but ``leave_out``'s)."""
-        selected = np.ones(self._postings.size, dtype=bool)
-        for name, facet in plan.selected.items():
-            if name != leave_out:
-                selected &= self._facets.mask(name, facet.values)
-        return selected
-
-    def _mask(self, docs: np.ndarray) -> np.ndarray:
-        mask = np.zeros(self._postings.size, dtype=bool)
-        mask[docs] = True
-        return mask
-
-    def _counts(self, plan: Plan, found: _Matches, disjunctive: bool) -> dict[str, dict[str, int]]:
-        counts = self._facets.counts(found.mask)
-        if not disjunctive:
-            return counts
-        for name in plan.selected:
-            others = found.unfiltered & self._selected(plan, leave_out=name)
-            counts[name] = self._facets.counts(others, (name,))[name]
-        return counts
-
-    def _page(self, plan: Plan, found: _Matches, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
+    def _page(self, plan: Plan, found: Matches, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
         """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
-        ranked = self._ranked(found, page * limit, by_date)[(page - 1) * limit:]
+        ranked = self._matching.ordered(found, page * limit, by_date)[(page - 1) * limit:]
         highlight, schema = plan.highlight(), self._searcher.schema
         hits = []
         for docnum, score in ranked:
             stored = self._searcher.stored_fields(docnum)
             hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if plan.clauses else ()))
         return tuple(hits)
-
-    def _ranked(self, found: _Matches, wanted: int, by_date: bool) -> list[tuple[int, float]]:
-        """The first ``wanted`` ``(docnum, score)``: by score, or newest first (ties by score, then index order)."""
-        if found.ranking is None:
-            docs = np.flatnonzero(found.mask)
-            order = np.lexsort((docs, -self.date_keys()[docs]))[:wanted]
-            return [(int(d), 0.0) for d in docs[order]]
-        ranking, rows = found.ranking, found.rows
-        if not by_date:
-            return ranking.best(wanted, rows)
-        keys = self.date_keys()[ranking.docs[rows]]
-        if len(keys) > wanted:  # only the dates that reach the page matter
-            last = np.partition(keys, len(keys) - wanted)[len(keys) - wanted]
-            rows, keys = rows[keys >= last], keys[keys >= last]
-        ranked: list[tuple[int, float]] = []
-        for key in np.unique(keys)[::-1]:
-            ranked += ranking.best(wanted - len(ranked), rows[keys == key])
-            if len(ranked) >= wanted:
-                break
-        return ranked
 
     def date_keys(self) -> np.ndarray:
         """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither).
@@ -263,7 +199,7 @@ class Searcher:
         if sort not in SORTS:
             raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
-        ranked = self._ranked(self._match(plan, include_private), limit, sort == "date" or plan.browse)
+        ranked = self._matching.ordered(self._match(plan, include_private), limit, sort == "date" or plan.browse)
         return tuple(self._hit(self._searcher.stored_fields(doc), score, (), opening=False) for doc, score in ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
@@ -277,17 +213,17 @@ class Searcher:
     def ranked(self, query: str, depth: int, include_private: bool = False) -> tuple[Plan, list[tuple[int, float]]]:
         """The plan of ``query`` and its first ``depth`` ``(docnum, score)``: the ranking alone."""
         plan = plan_search(query or "", self.view(include_private), {}, False)
-        return plan, self._ranked(self._match(plan, include_private), depth, plan.browse)
+        return plan, self._matching.ordered(self._match(plan, include_private), depth, plan.browse)
 
     def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
-        _check_page(limit, page)
+        check_page(limit, page)
         docnum = self._docnum(doc_id, include_private)
         query = similar_query(self._searcher, self._searcher.stored_fields(docnum))
         plan = Plan(clauses=[query] if query is not None else [], searchable=query is not None)
         allowed = self._facets.visible(include_private).copy()
         allowed[docnum] = False
-        found = self._similar(plan, allowed)
+        found = self._matching.match(plan, allowed)
         total = int(found.mask.sum())
         return Results(
             query=doc_id,
@@ -298,17 +234,9 @@ class Searcher:
             facets=self._facets.counts(found.mask),
         )
 
-    def _similar(self, plan: Plan, allowed: np.ndarray) -> _Matches:
-        if not plan.clauses:
-            nothing = np.zeros(self._postings.size, dtype=bool)
-            return _Matches(nothing, nothing)
-        ranking = rank(self._evaluator, plan.clauses, [], allowed)
-        mask = self._mask(ranking.docs)
-        return _Matches(mask, mask, ranking, np.arange(len(ranking.docs)))
-
     def suggest(self, prefix: str, limit: int = 10, include_private: bool = False) -> list[str]:
         """Completions of ``prefix`` for a search box: visible words and titles, best first."""
-        _check_page(limit, 1)
+        check_page(limit, 1)
         return completions(prefix or "", self.view(include_private), limit)
 
     def _hit(self, stored: dict, score, snippets, opening: bool = True) -> Hit:
@@ -383,16 +311,3 @@ class Searcher:
             "size_bytes": size,
             "facet_values": {name: len(values) for name, values in self.facets(include_private).items()},
         }
-
-
-def _coverage(found: _Matches) -> list[str]:
-    """Say when some matched documents lack some words of the query."""
-    if found.ranking is None or found.ranking.clauses < 2:
-        return []
-    counts, n = found.ranking.matched[found.rows], found.ranking.clauses
-    every = int((counts == n).sum())
-    if every == len(counts) or not len(counts):
-        return []
-    if every:
-        return [f"{every} ressource(s) avec tous les termes, {len(counts) - every} avec une partie d'entre eux"]
-    return [f"aucune ressource ne contient tous les termes : au mieux {int(counts.max())} sur {n}"]

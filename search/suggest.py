@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 
 from indexer.analysis import FRENCH_STOP_WORDS, TOKEN_PATTERN, fold
+from search.compile import WORDS_FIELD, Compiler
+from search.query import All, Word
 from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
 MAX_WORDS = 8
@@ -43,6 +45,24 @@ def completions(prefix: str, view, limit: int) -> list[str]:
             seen.add(completion.casefold())
             out.append(completion)
     return out
+
+
+def title_node(text: str, view, most: int = MAX_WORDS):
+    """The typed words as a query on titles (``search.nodes``), the last one as a prefix unless
+    ``text`` ends with a space; None when nothing can be searched. Backends rank titles with it."""
+    tokens = [(t.startchar, t.endchar) for t in view.analyzer(WORDS_FIELD)(text, chars=True, mode="query")]
+    if not tokens:
+        return None
+    typing = not text[-1:].isspace()
+    words = [Word(text[s:e], s, ("title",), prefix=typing and i == len(tokens) - 1)
+             for i, (s, e) in enumerate(tokens[-most:])]
+    return Compiler(view).build(All(tuple(words)) if len(words) > 1 else words[0])
+
+
+def side_by_side_first(titles: list[str], text: str, limit: int) -> list[str]:
+    """``titles`` (best first) with those holding the typed text as written, side by side, first."""
+    typed = fold(text.strip())
+    return sorted((t for t in titles if t), key=lambda t: typed not in fold(t))[:limit]
 
 
 def _words(text: str, tokens, view, limit: int) -> list[str]:

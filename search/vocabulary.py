@@ -22,13 +22,12 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import fold
 from indexer.schema import TEXT_FIELDS
-from search.compile import WORDS_FIELD as FIELD, Compiler
-from search.query import All, Word
+from search.compile import WORDS_FIELD as FIELD
 from search.ranking import rank
+from search.suggest import side_by_side_first, title_node
 
 PREFIX_SCAN = 5000
 RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
-MAX_TITLE_WORDS = 8
 
 
 class LocalView:
@@ -38,7 +37,7 @@ class LocalView:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._evaluator = evaluator
-        self._postings = postings = evaluator.postings
+        self._postings = evaluator.postings
         self._facets = facets = evaluator.facets
         self._include_private = include_private
         self.visible = facets.visible(include_private)
@@ -103,30 +102,27 @@ class LocalView:
         return len(self._postings.phrase_docs(FIELD, (previous, word), both)) if len(both) else 0
 
     def titles(self, text: str, limit: int) -> list[str]:
-        tokens = [(t.startchar, t.endchar) for t in self.analyzer(FIELD)(text, chars=True, mode="query")]
-        if not tokens:
-            return []
-        typing = not text[-1:].isspace()
-        words = [Word(text[s:e], s, ("title",), prefix=typing and i == len(tokens) - 1)
-                 for i, (s, e) in enumerate(tokens[-MAX_TITLE_WORDS:])]
-        node = Compiler(self).build(All(tuple(words)) if len(words) > 1 else words[0])
+        node = title_node(text, self)
         if node is None:
             return []
         ranked = rank(self._evaluator, [node], [], self.visible).best(limit * 2)
-        titles = [t for t in (self._searcher.stored_fields(d).get("title") for d, _ in ranked) if t]
-        typed = fold(text.strip())
-        return sorted(titles, key=lambda t: typed not in fold(t))[:limit]
+        return side_by_side_first([self._searcher.stored_fields(d).get("title") for d, _ in ranked], text, limit)
 
     def written(self, word: str, hyphenated: bool = False) -> str:
         docs = self.docs(word) if (FIELD, word) in self._reader else ()
         if not len(docs):
             return word
-        stored = self._searcher.stored_fields(int(docs[0]))
-        pattern = spelled_like(word, hyphens=hyphenated)
-        forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
-        if hyphenated and any("-" in form for form in forms):
-            forms = Counter({form: n for form, n in forms.items() if "-" in form})
-        return forms.most_common(1)[0][0] if forms else word
+        return written_in(self._searcher.stored_fields(int(docs[0])), word, hyphenated)
+
+
+def written_in(stored: dict, word: str, hyphenated: bool = False) -> str:
+    """``word`` as one stored resource most often writes it (``reserves`` → ``réservés``); with
+    ``hyphenated``, preferably with hyphens (``coconstruction`` → ``co-construction``); else as is."""
+    pattern = spelled_like(word, hyphens=hyphenated)
+    forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
+    if hyphenated and any("-" in form for form in forms):
+        forms = Counter({form: n for form, n in forms.items() if "-" in form})
+    return forms.most_common(1)[0][0] if forms else word
 
 
 def _variants() -> dict[str, str]:
@@ -153,7 +149,7 @@ def spelled_like(word: str, hyphens: bool = False) -> re.Pattern:
     ['Co-construction']
     """
     letters = [letters_of(c) for c in word]
-    return re.compile(rf"(?<![\w-])" + ("-?" if hyphens else "").join(letters) + r"(?![\w-])")
+    return re.compile(r"(?<![\w-])" + ("-?" if hyphens else "").join(letters) + r"(?![\w-])")
 
 
 def letters_of(word: str) -> str:

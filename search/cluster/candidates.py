@@ -21,7 +21,8 @@ from itertools import accumulate
 import numpy as np
 
 from indexer.cluster.schema import ANALYSED_FIELDS, LENGTHS, POSITIONS
-from indexer.schema import MULTI_VALUED
+from indexer.schema import FACET_FIELDS, MULTI_VALUED
+from search.facets import ordered_counts
 from search.nodes import Node, leaves
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
@@ -141,11 +142,11 @@ class CandidateFacets:
         chosen = set(wanted)
         return np.array([bool(chosen.intersection(self.values(d, field))) for d in range(self.size)], dtype=bool)
 
-    def counts(self, mask: np.ndarray, fields) -> dict[str, dict[str, int]]:
-        """``{facet: {value: count}}`` over the documents of ``mask``, unsorted."""
+    def counts(self, mask: np.ndarray, fields=FACET_FIELDS) -> dict[str, dict[str, int]]:
+        """``{facet: {value: count}}`` over the documents of ``mask``, ordered as the local index orders them."""
         counted: dict[str, dict[str, int]] = {field: {} for field in fields}
         for doc in np.flatnonzero(mask).tolist():
             for field in fields:
                 for value in self.values(doc, field):
                     counted[field][value] = counted[field].get(value, 0) + 1
-        return counted
+        return {field: ordered_counts(field, values.items()) for field, values in counted.items()}

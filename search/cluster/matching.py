@@ -10,15 +10,13 @@ over a complete fetch this module counts too, exactly as the local index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from indexer.schema import FACET_FIELDS
 from search.cluster.candidates import CandidateFacets, CandidatePostings, wanted_terms
-from search.facets import _count_order, _year_order
+from search.facets import ordered_counts
+from search.matching import Matches, Matching
 from search.plan import Plan
-from search.ranking import Evaluator, Ranking, rank
+from search.ranking import Evaluator
 
 
 def plan_terms(plan: Plan) -> dict[str, set[str]]:
@@ -26,97 +24,32 @@ def plan_terms(plan: Plan) -> dict[str, set[str]]:
     return wanted_terms([*plan.clauses, *plan.pairs, *plan.required, plan.excluded])
 
 
-@dataclass
-class Matches:
-    """Over fetched documents: those the plan matches (``mask``), and before the option filters
-    (``unfiltered``); with clauses, their ``ranking`` and the ``rows`` of it passing every filter."""
-
-    mask: np.ndarray
-    unfiltered: np.ndarray
-    ranking: Ranking | None = None
-    rows: np.ndarray | None = None
-
-
 class Fetched:
-    """Documents fetched for one plan (``hits``: Typesense documents), ready to be evaluated."""
+    """Documents fetched for one plan (``hits``: Typesense documents), ready to be evaluated by the
+    shared matching (``search.matching``), as the local index evaluates its own."""
 
     def __init__(self, hits: list[dict], plan: Plan, statistics):
         self.hits = hits
         self.size = len(hits)
         self.facets = CandidateFacets(hits)
-        self.evaluator = Evaluator(CandidatePostings(hits, plan_terms(plan), statistics), self.facets)
-
-    def _mask(self, docs: np.ndarray) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[docs] = True
-        return mask
-
-    def selected(self, plan: Plan, leave_out: str | None = None) -> np.ndarray:
-        """The documents passing every option filter (but ``leave_out``'s)."""
-        chosen = np.ones(self.size, dtype=bool)
-        for name, facet in plan.selected.items():
-            if name != leave_out:
-                chosen &= self.facets.mask(name, facet.values)
-        return chosen
+        evaluator = Evaluator(CandidatePostings(hits, plan_terms(plan), statistics), self.facets)
+        keys = np.array([h.get("date_key", 0) for h in hits], dtype=np.int64)
+        self.matching = Matching(evaluator, self.facets, lambda: keys)
 
     def match(self, plan: Plan) -> Matches:
         """What the plan matches among these documents, ranked when it has clauses."""
-        base = np.full(self.size, plan.searchable, dtype=bool)
-        for node in plan.required:
-            base &= self._mask(self.evaluator.evaluate(node, base).docs)
-        if plan.excluded is not None:
-            base &= ~self._mask(self.evaluator.evaluate(plan.excluded, base).docs)
-        selected = self.selected(plan)
-        if plan.browse:
-            return Matches(base & selected, base)
-        ranking = rank(self.evaluator, plan.clauses, plan.pairs, base)
-        rows = np.flatnonzero(selected[ranking.docs])
-        return Matches(self._mask(ranking.docs[rows]), self._mask(ranking.docs), ranking, rows)
+        return self.matching.match(plan, np.ones(self.size, dtype=bool))
 
     def ordered(self, found: Matches, wanted: int, by_date: bool) -> list[tuple[int, float]]:
-        """The first ``wanted`` ``(doc, score)``: by score, or newest first with ties by score
-        (documents without words: newest first, ties in fetched order)."""
-        keys = np.array([h.get("date_key", 0) for h in self.hits], dtype=np.int64)
-        if found.ranking is None:
-            docs = np.flatnonzero(found.mask)
-            order = np.lexsort((docs, -keys[docs]))[:wanted]
-            return [(int(d), 0.0) for d in docs[order]]
-        ranking, rows = found.ranking, found.rows
-        if not by_date:
-            return ranking.best(wanted, rows)
-        ranked: list[tuple[int, float]] = []
-        row_keys = keys[ranking.docs[rows]]
-        for key in np.unique(row_keys)[::-1]:
-            ranked += ranking.best(wanted - len(ranked), rows[row_keys == key])
-            if len(ranked) >= wanted:
-                break
-        return ranked
+        return self.matching.ordered(found, wanted, by_date)
 
     def counts(self, plan: Plan, found: Matches, disjunctive: bool) -> dict[str, dict[str, int]]:
-        """Facet counts over the matches, ordered as the local index orders them."""
-        counts = ordered_counts(self.facets.counts(found.mask, FACET_FIELDS))
-        if disjunctive:
-            for name in plan.selected:
-                others = found.unfiltered & self.selected(plan, leave_out=name)
-                counts[name] = ordered_counts(self.facets.counts(others, (name,)))[name]
-        return counts
+        return self.matching.counts(plan, found, disjunctive)
 
 
-def ordered_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """Years newest first, other values by count then name; zero counts left out."""
-    return {
-        field: dict(sorted(((v, n) for v, n in values.items() if n), key=_year_order if field == "year" else _count_order))
-        for field, values in counts.items()
-    }
-
-
-def coverage(every: int, total: int, clauses: int, best: int) -> list[str]:
-    """Say when some matches lack some words: ``every`` have them all, ``best`` the most any has."""
-    if clauses < 2 or every == total or not total:
-        return []
-    if every:
-        return [f"{every} ressource(s) avec tous les termes, {total - every} avec une partie d'entre eux"]
-    return [f"aucune ressource ne contient tous les termes : au mieux {best} sur {clauses}"]
+def ordered_facets(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Counts as the local index orders them: years newest first, other values by count then name."""
+    return {field: ordered_counts(field, values.items()) for field, values in counts.items()}
 
 
 def match_coverage(found: Matches) -> tuple[int, int]:

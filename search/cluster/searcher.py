@@ -27,7 +27,8 @@ from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA
 from search.cluster.fetch import CANDIDATES, LISTED, Request, chain_window, stored, window
 from search.cluster.keyterms import ClusterKeyTerms
-from search.cluster.matching import Fetched, coverage, match_coverage, ordered_counts, plan_terms
+from search.cluster.matching import Fetched, match_coverage, ordered_facets, plan_terms
+from search.matching import coverage_warning
 from search.cluster.reader import CollectionReader
 from search.cluster.statistics import CollectionStatistics
 from search.cluster.view import ClusterView
@@ -37,7 +38,7 @@ from search.plan import Plan, plan_search
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
-from search.searcher import MAX_HITS, SORTS, _check_page
+from search.searcher import MAX_HITS, SORTS, check_page
 from search.suggest import completions
 
 # Every value of a facet, when the manifest does not hold them.
@@ -98,7 +99,7 @@ class ClusterSearcher:
                sort: str = "relevance", include_private: bool = False, strict: bool = False,
                disjunctive: bool = False) -> Results:
         """As ``search.Searcher.search``: one page of hits with snippets, counts over every match, warnings."""
-        _check_page(limit, page)
+        check_page(limit, page)
         if sort not in SORTS:
             raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
@@ -163,7 +164,7 @@ class ClusterSearcher:
             if end > CANDIDATES:
                 outcome.ranked += self._beyond(request, max(start, CANDIDATES), end)
         if counts["every"] is not None:  # else it could not be counted
-            outcome.warnings += coverage(counts["every"], counts["total"], len(plan.clauses), match_coverage(found)[1])
+            outcome.warnings += coverage_warning(counts["every"], counts["total"], len(plan.clauses), match_coverage(found)[1])
         return outcome
 
     def _counts(self, request: Request, facets: bool, disjunctive: bool) -> dict:
@@ -196,7 +197,7 @@ class ClusterSearcher:
         found = fetched.match(plan)
         total = int(found.mask.sum())
         every, best = match_coverage(found)
-        outcome = Outcome(total=total, warnings=coverage(every, total, len(plan.clauses), best))
+        outcome = Outcome(total=total, warnings=coverage_warning(every, total, len(plan.clauses), best))
         outcome.facets = fetched.counts(plan, found, disjunctive) if facets else {}
         outcome.ranked = self._ranked(fetched, found, end, by_date)[start:]
         return outcome
@@ -235,7 +236,7 @@ class ClusterSearcher:
 
     def suggest(self, prefix: str, limit: int = 10, include_private: bool = False) -> list[str]:
         """Completions of ``prefix`` for a search box: visible words and titles, best first."""
-        _check_page(limit, 1)
+        check_page(limit, 1)
         return completions(prefix or "", self.view(include_private), limit)
 
     # -- one resource ------------------------------------------------------
@@ -253,7 +254,7 @@ class ClusterSearcher:
 
     def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
-        _check_page(limit, page)
+        check_page(limit, page)
         fields = self._stored(doc_id, include_private)
         query = similar_query(ClusterKeyTerms(self.statistics), fields)
         plan = Plan(clauses=[query] if query is not None else [], searchable=query is not None)
@@ -269,7 +270,7 @@ class ClusterSearcher:
         manifest), else (a collection written without them) as Typesense counts them, slowly."""
         recorded = self.manifest.get("facets", {}).get("all" if include_private else "public")
         if recorded is not None:
-            return ordered_counts({name: recorded.get(name, {}) for name in FACET_FIELDS})
+            return ordered_facets({name: recorded.get(name, {}) for name in FACET_FIELDS})
         request = Request(Plan(), include_private)
         params = request.counting(request.condition(), FACET_FIELDS)
         [answer] = self.reader.search([dict(params, max_facet_values=ALL_FACET_VALUES)])
@@ -300,7 +301,7 @@ class ClusterSearcher:
 def _facet_counts(answer: dict) -> dict[str, dict[str, int]]:
     """Typesense's ``facet_counts`` as ``{facet: {value: count}}``, ordered as the local index orders them."""
     counts = {f["field_name"]: {c["value"]: c["count"] for c in f["counts"]} for f in answer.get("facet_counts", ())}
-    return ordered_counts(counts)
+    return ordered_facets(counts)
 
 
 def _split(value) -> tuple[str, ...]:

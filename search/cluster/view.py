@@ -20,23 +20,18 @@ refreshed searcher makes new views).
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rapidfuzz.distance import Levenshtein
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from indexer.analysis import fold
 from indexer.cluster.schema import TERM_FIELDS, WORDS_FIELD
 from indexer.cluster.vocabulary import vocabulary_name
 from indexer.schema import SCHEMA, TEXT_FIELDS
 from search.cluster.expression import Condition, both, either, literal, values
-from search.compile import Compiler
-from search.query import All, Word
-from search.vocabulary import spelled_like
+from search.suggest import side_by_side_first, title_node
+from search.vocabulary import written_in
 
 # Words of the vocabulary read per typo or prefix (Typesense's largest page).
 CANDIDATES = 250
-MAX_TITLE_WORDS = 8
 TEXT_STORED = "title,summary,body"
 
 
@@ -133,23 +128,11 @@ class ClusterView:
         hits = self._search(matched, per_page=1, include_fields=TEXT_STORED)["hits"]
         if not hits:
             return word
-        stored, pattern = hits[0]["document"], spelled_like(word, hyphens=hyphenated)
-        forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
-        if hyphenated and any("-" in form for form in forms):
-            forms = Counter({form: n for form, n in forms.items() if "-" in form})
-        return forms.most_common(1)[0][0] if forms else word
+        return written_in(hits[0]["document"], word, hyphenated)
 
     def titles(self, text: str, limit: int) -> list[str]:
-        tokens = [(t.startchar, t.endchar) for t in self.analyzer(WORDS_FIELD)(text, chars=True, mode="query")]
-        if not tokens:
-            return []
-        typing = not text[-1:].isspace()
-        words = [Word(text[s:e], s, ("title",), prefix=typing and i == len(tokens) - 1)
-                 for i, (s, e) in enumerate(tokens[-MAX_TITLE_WORDS:])]
-        node = Compiler(self).build(All(tuple(words)) if len(words) > 1 else words[0])
+        node = title_node(text, self)
         if node is None:
             return []
-        titles = [t for t in self._backend.titles(node, self._include_private, limit * 2) if t]
-        typed = fold(text.strip())
-        return sorted(titles, key=lambda t: typed not in fold(t))[:limit]
+        return side_by_side_first(self._backend.titles(node, self._include_private, limit * 2), text, limit)
 
