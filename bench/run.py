@@ -91,19 +91,27 @@ def engines(options) -> list[str]:
     return names
 
 
+def http_requests(options) -> int:
+    """Requests per HTTP load level, 0 when not asked for or when the load test cannot run."""
+    if options.http_requests and importlib.util.find_spec("httpx2") is None:
+        log("httpx2 is not installed (pip install -e '.[test]'): no HTTP load test")
+        return 0
+    return options.http_requests
+
+
 def run_all(options, work: Path) -> dict:
     measured, warmup = load_queries(options.queries, options.warmup, options.query_order)
     queries = work / "queries.json"
     queries.write_text(json.dumps({"measured": measured, "warmup": warmup}, ensure_ascii=False), encoding="utf-8")
     lines = law_lines() if any(size != FULL_SIZE for size in options.sizes) else None
-    largest, runs, names = max(options.sizes), [], engines(options)
+    largest, runs, names, http = max(options.sizes), [], engines(options), http_requests(options)
     for run in range(options.runs):
         sizes = {}
         for size in options.sizes:
             source, profiles = source_for(size, lines, work), options.profile_dir if run == 0 else None
             sizes[str(size)] = {
                 engine: measure(engine, source, work, queries, profiles,
-                                options.http_requests if engine == "ours" and size == largest else 0)
+                                http if engine == "ours" and size == largest else 0)
                 for engine in names
             }
             log(f"run {run + 1}/{options.runs}, {size} documents: done")

@@ -27,8 +27,8 @@ from whoosh.util.numlists import delta_encode
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.writing import SegmentWriter
 
-# One term's postings while the segment is written: [ids, weights, values, finished blocks];
-# a finished block is (info bytes, data bytes, (count, weight sum, min length, max length,
+# One term's postings while the segment is written: [ids, weights, values, finished blocks
+# (None until the first: most terms never fill one)]; a finished block is (info bytes, data bytes, (count, weight sum, min length, max length,
 # max weight, first id, last id)).
 IDS, WEIGHTS, VALUES, BLOCKS = range(4)
 
@@ -143,7 +143,7 @@ class PreparedSegmentWriter(SegmentWriter):
             end = at + count
             held = mine.get(term)
             if held is None:
-                held = mine[term] = [ids[at:end], weights[at:end], values[at:end], []]
+                held = mine[term] = [ids[at:end], weights[at:end], values[at:end], None]
             else:
                 held[IDS].extend(ids[at:end])
                 held[WEIGHTS].extend(weights[at:end])
@@ -158,6 +158,8 @@ class PreparedSegmentWriter(SegmentWriter):
         while len(held[IDS]) >= limit:
             ids, weights, values = held[IDS][:limit], held[WEIGHTS][:limit], held[VALUES][:limit]
             field_lengths = [lengths[d] for d in ids] if lengths else []
+            if held[BLOCKS] is None:
+                held[BLOCKS] = []
             held[BLOCKS].append(encode_block(ids, weights, values, field_lengths, fixedsize, self._compression))
             del held[IDS][:limit], held[WEIGHTS][:limit], held[VALUES][:limit]
 
@@ -192,6 +194,7 @@ class PreparedSegmentWriter(SegmentWriter):
             lengths, terms = self._lengths.get(name), self._terms[name]
             for tbytes in sorted(terms):
                 ids, weights, values, blocks = terms.pop(tbytes)
+                blocks = blocks or []
                 if ids:
                     field_lengths = [lengths[d] if d < len(lengths) else 0 for d in ids] if lengths else []
                     blocks.append(encode_block(ids, weights, values, field_lengths, fixedsize, self._compression))

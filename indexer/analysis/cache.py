@@ -42,15 +42,17 @@ class WordCache:
 
     ``analyzer`` is a Whoosh chain whose first item is a ``RegexTokenizer``.
     Up to ``max_words`` words are kept; the cache starts afresh beyond.
+    Indexing needs only terms and positions (``positions``); ``offsets``
+    keeps the character offsets too, for ``tokens`` (and twice the memory).
 
     >>> from indexer.analysis import french_analyzer
-    >>> cache = WordCache(french_analyzer())
+    >>> cache = WordCache(french_analyzer(), offsets=True)
     >>> cache.tokens("l'article 37 des co-constructions")
     [('articl', 0, 2, 9), ('37', 1, 10, 12), ('coconstruct', 2, 17, 33), ('co', 2, 17, 19), ('construct', 3, 20, 33)]
     """
 
-    def __init__(self, analyzer, max_words: int = 500_000):
-        self.analyzer, self.max_words = analyzer, max_words
+    def __init__(self, analyzer, max_words: int = 500_000, offsets: bool = False):
+        self.analyzer, self.max_words, self.offsets = analyzer, max_words, offsets
         self._regex = analyzer.items[0].expression
         self._findall = self._regex.findall
         # word → (width, tokens), or None when it cannot be cached; and the same for
@@ -68,7 +70,7 @@ class WordCache:
 
     def _probe(self, words: list[str]) -> None:
         """Analyse ``words`` in one call, ``S w1 S w2 … S``, and cache what each gives."""
-        if len(self._words) + len(words) > self.max_words:
+        if len(self._terms) + len(words) > self.max_words:
             self._words.clear()
             self._terms.clear()
         starts, parts, at = [], [SENTINEL], len(SENTINEL) + 1
@@ -90,7 +92,8 @@ class WordCache:
             base = found[before][1] + 1
             tokens = tuple((text, pos - base, s - start, e - start) for text, pos, s, e in found[before + 1:after])
             width = found[after][1] - base
-            self._words[word] = (width, tokens)
+            if self.offsets:
+                self._words[word] = (width, tokens)
             self._terms[word] = (width, tuple((text.encode("utf-8"), rel) for text, rel, _, _ in tokens))
 
     def _missing(self, words: list[str], known: dict) -> None:
@@ -145,6 +148,8 @@ class WordCache:
 
     def tokens(self, text: str) -> list[tuple[str, int, int, int]]:
         """``(text, position, startchar, endchar)`` of every token, as the analyzer makes them."""
+        if not self.offsets:
+            raise ValueError("a WordCache built without offsets gives positions only")
         matches = list(self._regex.finditer(text))
         words = [m.group() for m in matches]
         self._missing(words, self._words)
