@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 # The browser tests drive Debian's chromium (never a browser downloaded by playwright).
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
@@ -22,6 +23,11 @@ $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http,test,cluster]'
 	touch $(TEST_STAMP)
+
+# The benchmark also needs its native reference, tantivy (the `bench` extra).
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http,bench]'
+	touch $(BENCH_STAMP)
 
 install: $(STAMP)
 
@@ -47,5 +53,5 @@ clean:
 	rm -rf $(VENV) index
 
 # Speed benchmark (minutes; see bench/README.md). Small run: make bench BENCH_ARGS="--sizes 1000".
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import IndexerError, build_index, ensure_index, update_index
+from indexer import build_index, update_index
 from indexer.errors import IndexDamagedError
 from indexer.storage import CURRENT, MANIFEST, current_generation
 from search import Searcher

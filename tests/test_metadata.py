@@ -74,6 +74,18 @@ def test_year_from_a_full_date_in_the_title():
     assert (doc.year, doc.date) == ("2018", "2018-12-04")
 
 
+@pytest.mark.parametrize("year, date, expected", [
+    ("", "2021-03-15", ("2021", "2021-03-15")),
+    ("2020", "", ("2020", "")),
+    ("2020", "2021-03-15", ("2020", "2021-03-15")),
+    ("", "mars 2021", ("", "mars 2021")),
+])
+def test_a_date_or_year_from_the_source_wins_over_the_text(year, date, expected):
+    # The body names 2017: a column mapped to ``date`` or ``year`` is kept, a date alone gives its year.
+    doc = extract_metadata(Document(id="t", title="Étude", body="actualisé en septembre 2017", year=year, date=date))
+    assert (doc.year, doc.date) == expected
+
+
 @pytest.mark.parametrize("body", [
     LAW_CONFERENCE,
     "La conférence de bassin laitier fonctionne dans les conditions prévues par les articles 4 à 15 du décret "

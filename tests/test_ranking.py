@@ -47,15 +47,15 @@ searches = st.tuples(
     st.lists(st.sampled_from(KINDS), max_size=2), st.integers(1, 3), st.sampled_from(["relevance", "date"]),
 )
 MAPPING = FieldMapping(
-    "id", "title", "text", (("private", "private"), ("type", "kind"), ("date", "date"), ("year", "year")),
+    "id", "title", "text", (("private", "private"), ("type", "kind"), ("date", "date")),
 )
 
 
 def _write(docs: list[dict], source: Path) -> Path:
-    """The JSONL of ``docs``; a mapped date is kept with its year (the metadata step keeps a given year)."""
+    """The JSONL of ``docs`` (a mapped date gives the year: the metadata step derives it)."""
     with source.open("w", encoding="utf-8") as f:
         for number, doc in enumerate(docs):
-            record = {"id": f"d{number}", **doc, "year": doc.get("date", "")[:4]}
+            record = {"id": f"d{number}", **doc}
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return source
 

@@ -37,11 +37,21 @@ def _values(evidence: list[Evidence], facet: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.value for e in evidence if e.facet == facet))
 
 
+def _year_of(date: str) -> str:
+    """``"2021-03-15"`` → ``"2021"``; a date a source writes otherwise gives no year."""
+    head = date.strip()[:4]
+    return head if len(head) == 4 and head.isdigit() else ""
+
+
 def extract_metadata(doc: Document) -> Document:
     """Return ``doc`` with type, year, date, themes and territories filled in."""
     evidence = _explain_text(doc)
     first = {facet: (_values(evidence, facet) or ("",))[0] for facet in ("type", "year", "date")}
-    year, date = (doc.year, doc.date) if doc.year else (first["year"], first["date"])
+    if doc.year or doc.date:
+        # A source's own date or year wins over the text's; a date alone gives its year.
+        year, date = doc.year or _year_of(doc.date), doc.date
+    else:
+        year, date = first["year"], first["date"]
     return doc.with_metadata(
         type=doc.type or first["type"],
         year=year,
