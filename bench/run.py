@@ -94,7 +94,7 @@ def engines(options) -> list[str]:
 def http_requests(options) -> int:
     """Requests per HTTP load level, 0 when not asked for or when the load test cannot run."""
     if options.http_requests and importlib.util.find_spec("httpx2") is None:
-        log("httpx2 is not installed (pip install -e '.[test]'): no HTTP load test")
+        log("httpx2 is not installed (pip install -e '.[bench]'): no HTTP load test")
         return 0
     return options.http_requests
 

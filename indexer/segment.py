@@ -28,8 +28,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.writing import SegmentWriter
 
 # One term's postings while the segment is written: [ids, weights, values, finished blocks
-# (None until the first: most terms never fill one)]; a finished block is (info bytes, data bytes, (count, weight sum, min length, max length,
-# max weight, first id, last id)).
+# (None until the first: most terms never fill one)]; a finished block is (info bytes,
+# data bytes, (count, weight sum, min length, max length, max weight, first id, last id)).
 IDS, WEIGHTS, VALUES, BLOCKS = range(4)
 
 # Blocks whose pickle is shorter are stored uncompressed (the block says so and
