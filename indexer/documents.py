@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,47 @@ class Document:
         """Return a copy with the given metadata fields set (documents are frozen)."""
         return replace(self, **values)
 
+    @classmethod
+    def from_stored(cls, stored: Mapping) -> "Document":
+        """The Document an index's stored fields describe (``indexer.sync.document_fields``, read back).
+
+        One reading for both backends: the local index and the Typesense
+        collection store the same names, multi-valued facets under ``theme``
+        and ``territory`` (see ``stored_values``).
+        """
+        return cls(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
+            summary=stored.get("summary", ""),
+            collection=stored.get("collection", ""),
+            private=bool(stored.get("private")),
+            source=stored.get("source", ""),
+            line=stored.get("line", 0),
+            url=stored.get("url", ""),
+            type=stored.get("type", ""),
+            year=stored.get("year", ""),
+            date=stored.get("date", ""),
+            themes=stored_values(stored.get("theme")),
+            territories=stored_values(stored.get("territory")),
+            lang=stored.get("lang", ""),
+            fetched_at=stored.get("fetched_at", ""),
+            attachments=tuple(stored.get("attachments") or ()),
+        )
+
 
 _FIELDS = fields(Document)
+
+
+def stored_values(value) -> tuple[str, ...]:
+    """A multi-valued facet as an index stores it: comma-joined in Whoosh, a list in Typesense.
+
+    >>> stored_values("Hauts-de-France,Lille (59)"), stored_values(["Lille (59)"]), stored_values(None)
+    (('Hauts-de-France', 'Lille (59)'), ('Lille (59)',), ())
+    """
+    if isinstance(value, str):
+        return tuple(v for v in value.split(",") if v)
+    return tuple(value or ())
 
 
 @dataclass(frozen=True)

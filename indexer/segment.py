@@ -8,8 +8,11 @@ they arrive (documents come in document-number order, so each list is
 already sorted) and encodes each full block of 128 postings as soon as it
 fills, while the analysing process is still preparing the next documents;
 the commit is left with sorting the terms and writing each list's last
-block. Its files are byte for byte those of Whoosh's writer (same codec,
-same block layout, same term infos: ``tests/test_prepared.py``).
+block. What it writes reads back as exactly what Whoosh's writer writes:
+the same codec, block layout and term infos, every term, posting, length,
+stored field and column equal (``tests/test_prepared.py``); only the bytes
+of the blocks differ, small ones left uncompressed and the others
+compressed with a smaller zlib window (see ``COMPRESS_FROM``).
 
 Only for a fresh segment: a writer with segments to merge or documents to
 delete goes through Whoosh's own path.

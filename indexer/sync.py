@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Iterable, NamedTuple, Protocol
+from typing import Callable, Iterable, NamedTuple, Protocol
 
 from indexer.documents import Document, IngestError
 from indexer.errors import IndexerError
@@ -41,7 +41,7 @@ from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
 from indexer.schema import FACET_FIELDS, WORDS_PARTS
-from indexer.versions import sources_fingerprint
+from indexer.versions import current_versions, sources_fingerprint
 
 
 class KnownDocument(NamedTuple):
@@ -178,6 +178,29 @@ class _Run:
             c["added"], c["updated"], c["deleted"], c["unchanged"], tuple(self.errors), documents,
             self.sink.location, time.perf_counter() - self.started,
         )
+
+
+def check_paths(paths: list[Path]) -> None:
+    """Every source path exists, or the ``IndexerError`` naming the first that does not
+    (before anything is locked or created)."""
+    for path in paths:
+        if not path.exists():
+            raise IndexerError(f"chemin introuvable : {path}")
+
+
+def index_run(
+    paths: list[Path], make_sink: Callable[[dict], Sink], mapping: FieldMapping | None, prune: bool,
+    progress: Progress | None,
+) -> IndexReport:
+    """One indexing run into any destination (paths checked first: ``check_paths``): the
+    analyzer, schema and metadata versions taken, the sink made for them
+    (``make_sink(versions)``), the loop run.
+
+    The manifest records those versions and the mapping, for later runs of either backend.
+    """
+    versions = current_versions()
+    manifest = dict(versions, mapping=mapping.to_record() if mapping else None)
+    return synchronise(paths, make_sink(versions), manifest, mapping=mapping, prune=prune, progress=progress)
 
 
 def synchronise(

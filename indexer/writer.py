@@ -20,7 +20,7 @@ import errno
 from pathlib import Path
 from typing import Iterable
 
-from indexer.errors import IndexerError, IndexLockedError, IndexOutOfDateError, IndexUnwritableError
+from indexer.errors import IndexLockedError, IndexOutOfDateError, IndexUnwritableError
 from indexer.ingest import FieldMapping
 from indexer.report import IndexReport, Progress
 from indexer.storage import find_current, index_lock, read_manifest
@@ -80,29 +80,12 @@ def ensure_index(
     if not sources or {p.resolve() for p in sources} != {p.resolve() for p in default_paths}:
         return None
     try:
-        report = update_index(sources, index_dir, progress, mapping=_mapping_from(manifest.get("mapping")), prune=True)
+        report = update_index(sources, index_dir, progress, mapping=FieldMapping.from_record(manifest.get("mapping")), prune=True)
     except IndexLockedError:
         return None
     except IndexUnwritableError as exc:
         raise IndexOutOfDateError(f"index pas à jour, résultats de l'index existant : {exc}") from exc
     return report if report.changed else None
-
-
-def _mapping_from(data: dict | None) -> FieldMapping | None:
-    if not data:
-        return None
-    return FieldMapping(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])),
-                        data.get("resources_only", False))
-
-
-def _mapping_to(mapping: FieldMapping | None) -> dict | None:
-    if mapping is None:
-        return None
-    return {
-        "id_field": mapping.id_field, "title_field": mapping.title_field,
-        "text_field": mapping.text_field, "fields": [list(f) for f in mapping.fields],
-        "resources_only": mapping.resources_only,
-    }
 
 
 def build_index(
@@ -144,17 +127,12 @@ def _run(paths, index_dir, progress, mapping, *, rebuild, prune) -> IndexReport:
     # Imported here: a search that finds its index up to date (ensure_index) loads
     # neither the indexing loop nor the writers (CLI cold start, README: ≤ 0.4 s).
     from indexer.generation import GenerationSink
-    from indexer.sync import synchronise
+    from indexer.sync import check_paths, index_run
 
-    for path in paths:
-        if not path.exists():
-            raise IndexerError(f"chemin introuvable : {path}")
+    check_paths(paths)
     try:
         with index_lock(index_dir):
-            versions = current_versions()
-            sink = GenerationSink(index_dir, versions, rebuild)
-            manifest = dict(versions, mapping=_mapping_to(mapping))
-            return synchronise(paths, sink, manifest, mapping=mapping, prune=prune, progress=progress)
+            return index_run(paths, lambda versions: GenerationSink(index_dir, versions, rebuild), mapping, prune, progress)
     except OSError as exc:  # unwritable directory, a file in the way, a full disk
         reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
         raise IndexUnwritableError(f"impossible de créer l'index dans {index_dir} : {reason}") from exc

@@ -7,6 +7,9 @@ added at the edges, never here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
+
+from indexer.documents import stored_values
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,16 @@ class Hit:
     private: bool
     url: str
     indexed_at: str = ""   # when the resource was first indexed (ISO 8601 UTC)
+
+    @classmethod
+    def from_stored(cls, stored: Mapping, score: float, snippets: tuple[Snippet, ...]) -> "Hit":
+        """The hit of a resource from its stored fields, in either backend (as ``Document.from_stored``)."""
+        return cls(
+            id=stored["id"], title=stored.get("title", ""), score=score, snippets=snippets,
+            type=stored.get("type", ""), year=stored.get("year", ""), date=stored.get("date", ""),
+            themes=stored_values(stored.get("theme")), territories=stored_values(stored.get("territory")),
+            private=bool(stored.get("private")), url=stored.get("url", ""), indexed_at=stored.get("indexed_at", ""),
+        )
 
     @property
     def snippet(self) -> str:

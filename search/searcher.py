@@ -46,15 +46,23 @@ def default_index_dir() -> Path:
     return Path(os.environ.get("RTES_SEARCH_INDEX") or DEFAULT_INDEX_DIR)
 
 
-def check_page(limit: int, page: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise SearchError(f"limit doit être entre 1 et {MAX_LIMIT} (reçu {limit})")
+def check_page(limit: int, page: int, most: int = MAX_LIMIT) -> None:
+    """A page of ``limit`` hits (at most ``most``) numbered from 1, or the ``SearchError`` that says why not."""
+    if not 1 <= limit <= most:
+        raise SearchError(f"limit doit être entre 1 et {most} (reçu {limit})")
     if page < 1:
         raise SearchError(f"page doit être supérieure ou égale à 1 (reçu {page})")
 
 
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split(",") if v)
+def check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+
+
+def past_the_last_page(page: int, total: int, limit: int) -> list[str]:
+    """The warning for a page beyond the last one; none when nothing matched at all."""
+    last = -(-total // limit)
+    return [f"la page {page} est au-delà de la dernière page ({last})"] if page > 1 and total and page > last else []
 
 
 class Searcher:
@@ -136,16 +144,13 @@ class Searcher:
         are OR-ed: the other values stay on offer with what they would add).
         """
         check_page(limit, page)
-        if sort not in SORTS:
-            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        check_sort(sort)
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
         found = self._match(plan, include_private)
         by_date = sort == "date" or plan.browse
         total = int(found.mask.sum())
         hits = self._page(plan, found, limit, page, by_date)
-        warnings = list(plan.warnings) + coverage(found)
-        if page > 1 and total and page > -(-total // limit):
-            warnings.append(f"la page {page} est au-delà de la dernière page ({-(-total // limit)})")
+        warnings = list(plan.warnings) + coverage(found) + past_the_last_page(page, total, limit)
         return Results(
             query=query,
             total=total,
@@ -194,10 +199,8 @@ class Searcher:
     ) -> tuple[Hit, ...]:
         """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor
         facet counts: one ranking for a whole export (CSV), not a search per page."""
-        if not 1 <= limit <= MAX_HITS:
-            raise SearchError(f"limit doit être entre 1 et {MAX_HITS} (reçu {limit})")
-        if sort not in SORTS:
-            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        check_page(limit, 1, MAX_HITS)
+        check_sort(sort)
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
         ranked = self._matching.ordered(self._match(plan, include_private), limit, sort == "date" or plan.browse)
         return tuple(self._hit(self._searcher.stored_fields(doc), score, (), opening=False) for doc, score in ranked)
@@ -241,20 +244,7 @@ class Searcher:
 
     def _hit(self, stored: dict, score, snippets, opening: bool = True) -> Hit:
         """A hit of ``stored``; without ``snippets``, the opening of its text (unless ``opening`` is off)."""
-        return Hit(
-            id=stored["id"],
-            title=stored.get("title", ""),
-            score=score,
-            snippets=snippets or (opening_snippet(stored) if opening else ()),
-            type=stored.get("type", ""),
-            year=stored.get("year", ""),
-            date=stored.get("date", ""),
-            themes=_split(stored.get("theme", "")),
-            territories=_split(stored.get("territory", "")),
-            private=bool(stored.get("private")),
-            url=stored.get("url", ""),
-            indexed_at=stored.get("indexed_at", ""),
-        )
+        return Hit.from_stored(stored, score, snippets or (opening_snippet(stored) if opening else ()))
 
     def _docnum(self, doc_id: str, include_private: bool) -> int:
         """The document number of a visible ``doc_id``; unknown and hidden ids take the same path."""
@@ -267,23 +257,7 @@ class Searcher:
 
     def document(self, doc_id: str, include_private: bool = False) -> Document:
         """The stored resource ``doc_id``; private ones only with ``include_private``."""
-        stored = self._searcher.stored_fields(self._docnum(doc_id, include_private))
-        return Document(
-            id=stored["id"],
-            title=stored.get("title", ""),
-            body=stored.get("body", ""),
-            summary=stored.get("summary", ""),
-            collection=stored.get("collection", ""),
-            private=bool(stored.get("private")),
-            source=stored.get("source", ""),
-            line=stored.get("line", 0),
-            url=stored.get("url", ""),
-            type=stored.get("type", ""),
-            year=stored.get("year", ""),
-            date=stored.get("date", ""),
-            themes=_split(stored.get("theme", "")),
-            territories=_split(stored.get("territory", "")),
-        )
+        return Document.from_stored(self._searcher.stored_fields(self._docnum(doc_id, include_private)))
 
     def facets(self, include_private: bool = False) -> dict[str, dict[str, int]]:
         """Every facet value with its count over the resources the caller may see."""

@@ -30,6 +30,27 @@ PREFIX_SCAN = 5000
 RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
 
 
+
+def is_neighbour(word: str, other: str, edits: int) -> bool:
+    """The typo rule of both backends: the same first letter, and the rest within ``edits``
+    (Levenshtein), or the two letters of one place swapped (a typo's commonest kind)."""
+    from rapidfuzz.distance import Levenshtein  # only when a word may be a typo
+
+    if other[:1] != word[:1]:
+        return False
+    swapped = len(word) == len(other) and [i for i, (a, b) in enumerate(zip(word, other)) if a != b]
+    if swapped and len(swapped) == 2 and swapped[1] == swapped[0] + 1:
+        return word[swapped[0]] == other[swapped[1]] and word[swapped[1]] == other[swapped[0]]
+    return Levenshtein.distance(word[1:], other[1:], score_cutoff=edits) <= edits
+
+
+def ranked_neighbours(word: str, counts: dict[str, int]) -> list[tuple[str, int, int]]:
+    """``(other, edits, documents)`` for each neighbour found in documents: fewest edits
+    (Damerau-Levenshtein), then most documents, then alphabetical; ``word`` itself left out."""
+    found = [(other, damerau_levenshtein(word, other), n) for other, n in counts.items() if n and other != word]
+    found.sort(key=lambda f: (f[1], -f[2], f[0]))
+    return found
+
 class LocalView:
     """One caller's view of an open local index: ``postings`` arrays, ``facets`` and the caller's ``visible`` mask."""
 
@@ -69,19 +90,13 @@ class LocalView:
         from rapidfuzz.distance import Levenshtein  # only when a word may be a typo
         from rapidfuzz.process import extract
 
-        found = []
         # Levenshtein counts a swap of two letters as two edits; swaps are typos' commonest kind.
         swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
         endings = self._postings.vocabulary(FIELD).get(word[:1], [])
         close = extract(word[1:], endings, scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
         others = {word[:1] + ending for ending, _, _ in close}
         others |= {w for w in swaps if (FIELD, w) in self._reader}
-        for other in others - {word}:
-            count = self.doc_count(other)
-            if count:
-                found.append((other, damerau_levenshtein(word, other), count))
-        found.sort(key=lambda f: (f[1], -f[2], f[0]))
-        return found
+        return ranked_neighbours(word, {other: self.doc_count(other) for other in others - {word}})
 
     def prefix_words(self, prefix: str, limit: int) -> list[str]:
         words = [b.decode("utf-8") for b in islice(self._reader.expand_prefix(FIELD, prefix), PREFIX_SCAN)]

@@ -87,7 +87,15 @@ def test_on_real_text_cached_equals_uncached_token_for_token(name):
 def test_a_full_cache_starts_afresh_and_stays_right():
     analyzer = ANALYZERS["french"]
     cache = WordCache(analyzer, max_words=5, offsets=True)
-    text = "Les structures de l'insertion par l'activité économique (SIAE) et l'ESS co-construisent"
-    for _ in range(3):
+    # Each text shares words with the one before, and adds enough new ones to overfill the cache.
+    texts = ["Les structures de l'insertion", "l'insertion par l'activité économique", "économique et l'ESS",
+             "l'ESS et les collectivités", "les collectivités co-construisent les politiques"]
+    whole = []  # texts the cache gave up on and analysed whole
+    analyse = cache._analyse
+    cache._analyse = lambda text: (whole.append(text) if text in texts else None) or analyse(text)
+    sizes = []
+    for text in texts * 2:
         assert cache.tokens(text) == reference(analyzer, text)
-    assert len(cache._words) <= 5 + len(text.split())
+        sizes.append(len(cache._words))
+    assert max(sizes) <= 5 and sizes != sorted(sizes)  # bounded, and started afresh at least once
+    assert whole == []

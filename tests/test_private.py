@@ -33,8 +33,8 @@ def _ids(results) -> set[str]:
 def test_search_and_ranking(searcher, query):
     assert SIEG not in _ids(searcher.search(query, limit=100))
     assert SIEG not in {doc for doc, _ in searcher.ranking(query)}
-    if query:
-        assert SIEG in _ids(searcher.search(query, limit=100, include_private=True))
+    assert SIEG in _ids(searcher.search(query, limit=100, include_private=True))
+    assert SIEG in {doc for doc, _ in searcher.ranking(query, include_private=True)}
 
 
 @pytest.mark.parametrize("field, value", PRIVATE_VALUES.items())

@@ -10,9 +10,7 @@ import pytest
 
 from search import InvalidFilterError
 
-from test_query_search import LILLE, MARCHES, WEBINAR, ids
-
-SIEG = "les-services-d-interet-economique-general"
+from test_query_search import LILLE, MARCHES, SIEG, WEBINAR, ids
 
 
 @pytest.mark.parametrize("field, typed, stored", [

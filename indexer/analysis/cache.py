@@ -70,9 +70,6 @@ class WordCache:
 
     def _probe(self, words: list[str]) -> None:
         """Analyse ``words`` in one call, ``S w1 S w2 … S``, and cache what each gives."""
-        if len(self._terms) + len(words) > self.max_words:
-            self._words.clear()
-            self._terms.clear()
         starts, parts, at = [], [SENTINEL], len(SENTINEL) + 1
         for word in words:
             starts.append(at)
@@ -97,7 +94,15 @@ class WordCache:
             self._terms[word] = (width, tuple((text.encode("utf-8"), rel) for text, rel, _, _ in tokens))
 
     def _missing(self, words: list[str], known: dict) -> None:
-        self._probe(list(dict.fromkeys(w for w in words if w not in known)))
+        """Cache the words of one text not cached yet; a full cache starts afresh with the whole text's words."""
+        missing = list(dict.fromkeys(w for w in words if w not in known))
+        if not missing:
+            return
+        if len(self._terms) + len(missing) > self.max_words:
+            self._words.clear()
+            self._terms.clear()
+            missing = list(dict.fromkeys(words))  # its words already known went with the rest
+        self._probe(missing)
 
     def split(self, text: str) -> list[str]:
         """The surface words of ``text``, as the analyzer's tokenizer finds them."""

@@ -13,7 +13,7 @@ from indexer.cluster.errors import (
     ClusterAddressError, ClusterAuthError, ClusterError, ClusterMissingError, ClusterUnavailableError,
 )
 from indexer.cluster.run import index_cluster
-from indexer.cluster.schema import collection_schema, stored_document, to_cluster
+from indexer.cluster.schema import collection_schema, to_cluster
 from indexer.cluster.sink import ClusterSink
 
 __all__ = [
@@ -30,6 +30,5 @@ __all__ = [
     "index_cluster",
     "parse_cluster_url",
     "retrying",
-    "stored_document",
     "to_cluster",
 ]

@@ -60,9 +60,6 @@ class ClusterAddress:
         """The address without its key, for messages and logs."""
         return self._url("***")
 
-    def with_collection(self, collection: str) -> "ClusterAddress":
-        return ClusterAddress(self.api_key, self.nodes, collection, self.tls)
-
 
 def _parse_node(text: str, tls: bool) -> tuple[str, int]:
     match = _NODE.fullmatch(text)

@@ -7,12 +7,9 @@ from typing import Iterable
 
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.sink import ClusterSink
-from indexer.errors import IndexerError
 from indexer.ingest import FieldMapping
 from indexer.report import IndexReport, Progress
-from indexer.sync import synchronise
-from indexer.versions import current_versions
-from indexer.writer import _mapping_to
+from indexer.sync import check_paths, index_run
 
 
 def index_cluster(
@@ -30,10 +27,5 @@ def index_cluster(
     alias at the end (``ClusterSink``). Cluster failures are ``ClusterError``s.
     """
     paths = [Path(p) for p in paths]
-    for path in paths:
-        if not path.exists():
-            raise IndexerError(f"chemin introuvable : {path}")
-    versions = current_versions()
-    sink = ClusterSink(address, versions, rebuild)
-    manifest = dict(versions, mapping=_mapping_to(mapping))
-    return synchronise(paths, sink, manifest, mapping=mapping, prune=prune or rebuild, progress=progress)
+    check_paths(paths)
+    return index_run(paths, lambda versions: ClusterSink(address, versions, rebuild), mapping, prune or rebuild, progress)

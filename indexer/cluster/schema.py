@@ -34,7 +34,7 @@ Fields, by use:
 
 from __future__ import annotations
 
-from indexer.documents import Document
+from indexer.documents import stored_values
 from indexer.schema import FACET_FIELDS, MULTI_VALUED, SCHEMA, TEXT_FIELDS
 
 # Typesense fields of the analysed text fields, with their weights in a query
@@ -84,17 +84,6 @@ def analysed_terms(field: str, text: str) -> tuple[list[str], list[list[int]]]:
     return terms, moves
 
 
-def analysed(field: str, text: str) -> str:
-    """``text`` through the analyzer of ``field`` in ``SCHEMA``, terms joined by spaces.
-
-    >>> analysed("title", "Les marchés réservés")
-    'march reserv'
-    >>> analysed("words", "Les marchés réservés")
-    'les marches reserves'
-    """
-    return " ".join(analysed_terms(field, text)[0])
-
-
 def date_key(date: str) -> int:
     """A sortable integer for an ISO date or time of any precision: newest is largest, none is 0.
 
@@ -129,30 +118,7 @@ def to_cluster(fields: dict) -> dict:
     for name in FACET_FIELDS:
         value = fields.get(name)
         if value:
-            document[name] = [v for v in value.split(",") if v] if name in MULTI_VALUED else value
+            document[name] = list(stored_values(value)) if name in MULTI_VALUED else value
     document["private"] = bool(fields.get("private"))
     document[DATE_KEY] = date_key(fields.get("date") or fields.get("indexed_at", ""))
     return document
-
-
-def stored_document(fields: dict) -> Document:
-    """The ``Document`` a collection's stored fields describe (for ``show``)."""
-    return Document(
-        id=fields["id"],
-        title=fields.get("title", ""),
-        body=fields.get("body", ""),
-        summary=fields.get("summary", ""),
-        collection=fields.get("collection", ""),
-        private=bool(fields.get("private")),
-        source=fields.get("source", ""),
-        line=fields.get("line", 0),
-        url=fields.get("url", ""),
-        type=fields.get("type", ""),
-        year=fields.get("year", ""),
-        date=fields.get("date", ""),
-        themes=tuple(fields.get("theme", ())),
-        territories=tuple(fields.get("territory", ())),
-        lang=fields.get("lang", ""),
-        fetched_at=fields.get("fetched_at", ""),
-        attachments=tuple(fields.get("attachments", ())),
-    )

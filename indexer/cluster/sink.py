@@ -37,6 +37,7 @@ from urllib.parse import quote
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
+from indexer.cluster.catalogue import MANIFESTS, alias_target, collection_exists, read_manifest
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
 from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, WORDS_FIELD, collection_schema, to_cluster
@@ -45,7 +46,6 @@ from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_s
 from indexer.sync import KnownDocument
 from indexer.versions import same_versions
 
-MANIFESTS = "rtes_search_manifests"
 BATCH_SIZE = 200
 # Seconds a write is sent again while no node takes it (a leader election takes ~10 s here).
 WRITE_DEADLINE = 120.0
@@ -85,28 +85,15 @@ class ClusterSink:
 
     def _aliased_collection(self) -> str | None:
         """The collection the alias points to; None before the first run."""
-        from typesense.exceptions import ObjectNotFound
-
-        try:
-            return self._read(lambda: self.client.aliases[self.alias].retrieve())["collection_name"]
-        except ObjectNotFound:
-            pass
-        try:
-            self._read(lambda: self.client.collections[self.alias].retrieve())
-        except ObjectNotFound:
-            return None
+        target = alias_target(self.client, self.alias, self._read)
+        if target is not None or not collection_exists(self.client, self.alias, self._read):
+            return target
         raise ClusterError(
             f"« {self.alias} » est une collection du cluster, pas un alias : donnez un autre nom dans l'adresse"
         )
 
     def _read_manifest(self, collection: str) -> dict:
-        from typesense.exceptions import ObjectNotFound
-
-        try:
-            stored = self._read(lambda: self.client.collections[MANIFESTS].documents[collection].retrieve())
-        except ObjectNotFound:
-            return {}
-        return json.loads(stored.get("manifest", "{}"))
+        return read_manifest(self.client, collection, self._read)
 
     def previous_manifest(self) -> dict:
         return self._manifest

@@ -41,6 +41,21 @@ class FieldMapping:
     fields: tuple[tuple[str, str], ...] = field(default=())
     resources_only: bool = False
 
+    def to_record(self) -> dict:
+        """The mapping as the manifest keeps it, so that later runs read the sources the same way."""
+        return {
+            "id_field": self.id_field, "title_field": self.title_field, "text_field": self.text_field,
+            "fields": [list(f) for f in self.fields], "resources_only": self.resources_only,
+        }
+
+    @classmethod
+    def from_record(cls, data: dict | None) -> "FieldMapping | None":
+        """The mapping a manifest kept (``to_record``), or None when it kept none."""
+        if not data:
+            return None
+        return cls(data["id_field"], data["title_field"], data["text_field"], tuple(map(tuple, data["fields"])),
+                   data.get("resources_only", False))
+
     @classmethod
     def parse_fields(cls, specs: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:
         """``["type=kind", "theme=tags"]`` → ``(("type", "kind"), ("theme", "tags"))``."""

@@ -18,13 +18,11 @@ cluster being out of reach, said at once.
 
 from __future__ import annotations
 
-import json
-
 from indexer.cluster import ClusterAddress, ClusterError, Connection, parse_cluster_url
 from indexer.cluster import errors as cluster_errors
+from indexer.cluster.catalogue import alias_target, collection_exists, read_manifest
 from search.errors import IndexNotFoundError, SearchError
 
-MANIFESTS = "rtes_search_manifests"
 # Typesense answers at most this many searches per multi_search unless told otherwise.
 BATCH = 250
 READ_TIMEOUT = 10.0
@@ -65,37 +63,19 @@ class CollectionReader:
 
     def resolve(self) -> str:
         """The collection the alias points to now (``IndexNotFoundError`` when there is none)."""
-        from typesense.exceptions import ObjectNotFound
-
         client, name = self._connection.client, self.address.collection
-        try:
-            self.collection = self._call(lambda: client.aliases[name].retrieve())["collection_name"]
-        except ObjectNotFound:
-            try:
-                self._call(lambda: client.collections[name].retrieve())
-                self.collection = name
-            except ObjectNotFound:
-                raise IndexNotFoundError(
-                    f"aucune collection « {name} » dans le cluster {self.location} : "
-                    f"lancez « rtes-search index --cluster … »"
-                ) from None
+        target = alias_target(client, name, self._call)
+        if target is None and not collection_exists(client, name, self._call):
+            raise IndexNotFoundError(
+                f"aucune collection « {name} » dans le cluster {self.location} : "
+                f"lancez « rtes-search index --cluster … »"
+            )
+        self.collection = target or name
         return self.collection
-
-    def info(self) -> dict:
-        """The collection's description (``num_documents``, ``created_at``…)."""
-        client = self._connection.client
-        return self._call(lambda: client.collections[self.collection].retrieve())
 
     def manifest(self) -> dict:
         """What the indexing run recorded for this collection (versions, sources, build time); {} if nothing."""
-        from typesense.exceptions import ObjectNotFound
-
-        client = self._connection.client
-        try:
-            stored = self._call(lambda: client.collections[MANIFESTS].documents[self.collection].retrieve())
-        except ObjectNotFound:
-            return {}
-        return json.loads(stored.get("manifest", "{}"))
+        return read_manifest(self._connection.client, self.collection, self._call)
 
     def memory(self) -> int:
         """Bytes Typesense holds in memory on the node that answered, for every collection it serves

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.cluster.schema import stored_document
 from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA
 from search.cluster.fetch import CANDIDATES, LISTED, Request, chain_window, stored, window
@@ -32,13 +31,13 @@ from search.matching import coverage_warning
 from search.cluster.reader import CollectionReader
 from search.cluster.statistics import CollectionStatistics
 from search.cluster.view import ClusterView
-from search.errors import DocumentNotFoundError, SearchError
+from search.errors import DocumentNotFoundError
 from search.facet_values import normalise_filters
 from search.plan import Plan, plan_search
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
-from search.searcher import MAX_HITS, SORTS, check_page
+from search.searcher import MAX_HITS, check_page, check_sort, past_the_last_page
 from search.suggest import completions
 
 # Every value of a facet, when the manifest does not hold them.
@@ -100,16 +99,12 @@ class ClusterSearcher:
                disjunctive: bool = False) -> Results:
         """As ``search.Searcher.search``: one page of hits with snippets, counts over every match, warnings."""
         check_page(limit, page)
-        if sort not in SORTS:
-            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        check_sort(sort)
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
         by_date = sort == "date" or plan.browse
         outcome = self._run(Request(plan, include_private), (page - 1) * limit, page * limit, by_date,
                             facets=True, disjunctive=disjunctive)
-        warnings = list(plan.warnings) + outcome.warnings
-        pages = -(-outcome.total // limit)
-        if page > 1 and outcome.total and page > pages:
-            warnings.append(f"la page {page} est au-delà de la dernière page ({pages})")
+        warnings = list(plan.warnings) + outcome.warnings + past_the_last_page(page, outcome.total, limit)
         return Results(
             query=query, total=outcome.total, page=page, limit=limit, hits=self._hits(plan, outcome.ranked),
             facets=outcome.facets, filters=plan.filters, sort="date" if by_date else "relevance",
@@ -120,14 +115,12 @@ class ClusterSearcher:
     def hits(self, query: str, filters: dict | None = None, limit: int = MAX_HITS, sort: str = "relevance",
              include_private: bool = False, strict: bool = False) -> tuple[Hit, ...]:
         """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor counts."""
-        if not 1 <= limit <= MAX_HITS:
-            raise SearchError(f"limit doit être entre 1 et {MAX_HITS} (reçu {limit})")
-        if sort not in SORTS:
-            raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
+        check_page(limit, 1, MAX_HITS)
+        check_sort(sort)
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
         outcome = self._run(Request(plan, include_private), 0, limit, sort == "date" or plan.browse)
         documents = stored(self.reader, [doc["id"] for doc, _ in outcome.ranked], LISTED)
-        return tuple(_hit(documents.get(doc["id"], doc), score, ()) for doc, score in outcome.ranked)
+        return tuple(Hit.from_stored(documents.get(doc["id"], doc), score, ()) for doc, score in outcome.ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits in ``search``'s order (no snippets, no counts)."""
@@ -225,7 +218,7 @@ class ClusterSearcher:
         for doc, score in ranked:
             fields = documents.get(doc["id"], doc)
             snippets = snippets_for(fields, highlight, SCHEMA) if highlight is not None else ()
-            hits.append(_hit(fields, score, snippets or opening_snippet(fields)))
+            hits.append(Hit.from_stored(fields, score, snippets or opening_snippet(fields)))
         return tuple(hits)
 
     def titles(self, node, include_private: bool, limit: int) -> list[str]:
@@ -250,7 +243,7 @@ class ClusterSearcher:
 
     def document(self, doc_id: str, include_private: bool = False) -> Document:
         """The stored resource ``doc_id``; private ones only with ``include_private``."""
-        return stored_document(self._stored(doc_id, include_private))
+        return Document.from_stored(self._stored(doc_id, include_private))
 
     def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
@@ -302,17 +295,3 @@ def _facet_counts(answer: dict) -> dict[str, dict[str, int]]:
     """Typesense's ``facet_counts`` as ``{facet: {value: count}}``, ordered as the local index orders them."""
     counts = {f["field_name"]: {c["value"]: c["count"] for c in f["counts"]} for f in answer.get("facet_counts", ())}
     return ordered_facets(counts)
-
-
-def _split(value) -> tuple[str, ...]:
-    return tuple(value or ())
-
-
-def _hit(fields: dict, score: float, snippets) -> Hit:
-    return Hit(
-        id=fields["id"], title=fields.get("title", ""), score=score, snippets=snippets,
-        type=fields.get("type", ""), year=fields.get("year", ""), date=fields.get("date", ""),
-        themes=_split(fields.get("theme")), territories=_split(fields.get("territory")),
-        private=bool(fields.get("private")), url=fields.get("url", ""), indexed_at=fields.get("indexed_at", ""),
-    )
-

@@ -20,30 +20,17 @@ refreshed searcher makes new views).
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
-from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.cluster.schema import TERM_FIELDS, WORDS_FIELD
 from indexer.cluster.vocabulary import vocabulary_name
 from indexer.schema import SCHEMA, TEXT_FIELDS
 from search.cluster.expression import Condition, both, either, literal, values
 from search.suggest import side_by_side_first, title_node
-from search.vocabulary import written_in
+from search.vocabulary import is_neighbour, ranked_neighbours, written_in
 
 # Words of the vocabulary read per typo or prefix (Typesense's largest page).
 CANDIDATES = 250
 TEXT_STORED = "title,summary,body"
-
-
-def _close(word: str, other: str, edits: int) -> bool:
-    """The local view's rule (``search.vocabulary``): the same first letter, and the rest within ``edits``
-    (Levenshtein), or the two letters of one place swapped."""
-    if other[:1] != word[:1]:
-        return False
-    swapped = len(word) == len(other) and [i for i, (a, b) in enumerate(zip(word, other)) if a != b]
-    if swapped and len(swapped) == 2 and swapped[1] == swapped[0] + 1:
-        return word[swapped[0]] == other[swapped[1]] and word[swapped[1]] == other[swapped[0]]
-    return Levenshtein.distance(word[1:], other[1:], score_cutoff=edits) <= edits
 
 
 class ClusterView:
@@ -107,11 +94,8 @@ class ClusterView:
         return self._search(both([self._visible, words]))["found"]
 
     def neighbours(self, word: str, edits: int) -> list[tuple[str, int, int]]:
-        close = {other: damerau_levenshtein(word, other) for other in self._vocabulary(word, edits, False)
-                 if other != word and _close(word, other, edits)}
-        found = [(other, close[other], count) for other, count in self.counts(close).items() if count]
-        found.sort(key=lambda f: (f[1], -f[2], f[0]))
-        return found
+        close = [other for other in self._vocabulary(word, edits, False) if other != word and is_neighbour(word, other, edits)]
+        return ranked_neighbours(word, self.counts(close))
 
     def prefix_words(self, prefix: str, limit: int) -> list[str]:
         words = [w for w in self._vocabulary(prefix, 0, True) if w.startswith(prefix)]
