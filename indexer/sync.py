@@ -149,14 +149,14 @@ class _Run:
         if self.progress:
             self.progress(IndexProgress(len(self.seen), len(self.known) or None, time.perf_counter() - self.started))
 
-    def read_again(self, paths: list[Path]) -> set[str]:
-        """The source files this run read through: every file under ``paths`` and every file a
-        document came from, except a file that failed as a whole (an error at line 0)."""
-        files = {self.origins[str(path)] for path in source_files(paths)}
-        files |= {self.origins[doc_source] for doc_source in self._sources}
-        return files - {self.origins[e.source] for e in self.errors if e.line == 0}
+    def read_again(self, files: list[Path]) -> set[str]:
+        """The source files this run read through: every file of the sources (``files``) and every
+        file a document came from, except a file that failed as a whole (an error at line 0)."""
+        read = {self.origins[str(path)] for path in files}
+        read |= {self.origins[doc_source] for doc_source in self._sources}
+        return read - {self.origins[e.source] for e in self.errors if e.line == 0}
 
-    def delete_missing(self, paths: list[Path], everything: bool) -> None:
+    def delete_missing(self, files: list[Path], everything: bool) -> None:
         """Delete (or, when fresh, leave out) the known documents this run did not yield.
 
         A source file read again is the truth for the documents it produced:
@@ -164,7 +164,7 @@ class _Run:
         export has a new id; the old one goes). With ``everything`` (prune, or
         a fresh sink), so are those of files that are gone or not read.
         """
-        read = set() if everything else self.read_again(paths)
+        read = set() if everything else self.read_again(files)
         for doc_id in self.known.keys() - self.seen:
             if not everything and self.known[doc_id].origin not in read:
                 continue
@@ -222,9 +222,10 @@ def synchronise(
     """
     run = _Run(sink, progress, time.perf_counter())
     try:
-        for item in iter_documents(paths, mapping):
+        files = source_files(paths)  # one walk of the source folders for reading and for deleting
+        for item in iter_documents(paths, mapping, files):
             run.take(item)
-        run.delete_missing(paths, everything=prune or sink.fresh)
+        run.delete_missing(files, everything=prune or sink.fresh)
     except BaseException:
         sink.cancel()
         raise

@@ -17,29 +17,19 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from indexer import build_index
-from indexer.storage import current_generation
 from search import DamagedIndexError, Searcher
 from search.cli import cli
 
 from conftest import CORPUS
+from damage_support import SEGMENT_DAMAGES, truncate_a_segment
 from http_support import make_app
 
 
-def _truncate_a_segment(generation: Path) -> None:
-    postings = max(generation.glob("*.pst"), key=lambda p: p.stat().st_size)
-    postings.write_bytes(postings.read_bytes()[: postings.stat().st_size // 2])
-
-
-def _garble_the_table_of_contents(generation: Path) -> None:
-    toc = next(generation.glob("_MAIN_*.toc"))
-    toc.write_bytes(b"\x00garbled\xff" * 20)
-
-
-@pytest.fixture(params=[_truncate_a_segment, _garble_the_table_of_contents], ids=["segment", "toc"])
+@pytest.fixture(params=SEGMENT_DAMAGES, ids=["segment", "toc"])
 def damaged(request, tmp_path) -> Path:
     index_dir = tmp_path / "index"
     build_index([CORPUS], index_dir)
-    request.param(current_generation(index_dir))
+    request.param(index_dir)
     return index_dir
 
 
@@ -70,7 +60,7 @@ def test_an_open_searcher_keeps_its_generation_when_the_new_one_is_broken(tmp_pa
     with Searcher(index_dir) as searcher:
         before = searcher.search("ESS").total
         build_index([CORPUS], index_dir)  # a new generation becomes current…
-        _truncate_a_segment(current_generation(index_dir))  # …and is damaged
+        truncate_a_segment(index_dir)  # …and is damaged
         with pytest.raises(DamagedIndexError):
             searcher.refresh()
         assert searcher.search("ESS").total == before  # still the generation it held

@@ -19,46 +19,15 @@ from click.testing import CliRunner
 
 from indexer import build_index, update_index
 from indexer.errors import IndexDamagedError
-from indexer.storage import CURRENT, MANIFEST, current_generation
+from indexer.storage import CURRENT, current_generation
 from search import Searcher
 from search.cli import cli
 
 from conftest import CORPUS
+from damage_support import DAMAGES, garble_the_manifest, remove_the_current_link, truncate_a_segment
 
 
-def _truncate_a_segment(index_dir: Path) -> None:
-    postings = max(current_generation(index_dir).glob("*.pst"), key=lambda p: p.stat().st_size)
-    postings.write_bytes(postings.read_bytes()[: postings.stat().st_size // 2])
-
-
-def _garble_the_table_of_contents(index_dir: Path) -> None:
-    next(current_generation(index_dir).glob("_MAIN_*.toc")).write_bytes(b"\x00garbled\xff" * 20)
-
-
-def _garble_the_manifest(index_dir: Path) -> None:
-    (current_generation(index_dir) / MANIFEST).write_bytes(b'{"sources": ["corpus"], "files": {\xff')
-
-
-def _truncate_the_manifest(index_dir: Path) -> None:
-    manifest = current_generation(index_dir) / MANIFEST
-    manifest.write_bytes(manifest.read_bytes()[:40])
-
-
-def _remove_the_manifest(index_dir: Path) -> None:
-    (current_generation(index_dir) / MANIFEST).unlink()
-
-
-def _remove_the_current_link(index_dir: Path) -> None:
-    (index_dir / CURRENT).unlink()
-
-
-DAMAGES = [
-    _truncate_a_segment, _garble_the_table_of_contents, _garble_the_manifest, _truncate_the_manifest,
-    _remove_the_manifest, _remove_the_current_link,
-]
-
-
-@pytest.fixture(params=DAMAGES, ids=lambda f: f.__name__.strip("_"))
+@pytest.fixture(params=DAMAGES, ids=lambda f: f.__name__)
 def damaged(request, tmp_path) -> Path:
     index_dir = tmp_path / "index"
     build_index([CORPUS], index_dir)
@@ -87,7 +56,7 @@ def test_index_rebuild_always_repairs(damaged):
     assert run("search", "Enercoop", "--index-dir", damaged).exit_code == 0
 
 
-@pytest.mark.parametrize("damage", [_garble_the_manifest, _remove_the_current_link], ids=["manifest", "link"])
+@pytest.mark.parametrize("damage", [garble_the_manifest, remove_the_current_link], ids=["manifest", "link"])
 @pytest.mark.parametrize("command", [["search", "ESS"], ["stats"]])
 def test_search_and_stats_fail_in_french_and_never_rebuild(tmp_path, monkeypatch, damage, command):
     """Even the default index of the default corpus is not silently rebuilt when damaged."""
@@ -109,7 +78,7 @@ def test_the_repair_command_names_the_sources_and_columns(tmp_path):
     records = tmp_path / "records.jsonl"
     records.write_text('{"ref": "a", "titre": "Un titre", "contenu": "Un texte."}\n', encoding="utf-8")
     build_index([records], tmp_path / "ix", mapping=FieldMapping("ref", "titre", "contenu"))
-    _truncate_a_segment(tmp_path / "ix")
+    truncate_a_segment(tmp_path / "ix")
     with pytest.raises(IndexDamagedError) as raised:
         update_index([records], tmp_path / "ix")
     assert (f"rtes-search index {records} --id-field ref --title-field titre --text-field contenu --rebuild "

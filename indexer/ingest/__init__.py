@@ -74,14 +74,17 @@ def _inside(path: Path, folders: list[Path]) -> bool:
     return any(folder in path.parents for folder in folders)
 
 
-def iter_documents(paths: Iterable[Path], mapping: FieldMapping | None = None) -> Iterator[Document | IngestError]:
-    """Every document (or per-record error) of every source file under ``paths``.
+def iter_documents(
+    paths: Iterable[Path], mapping: FieldMapping | None = None, files: list[Path] | None = None,
+) -> Iterator[Document | IngestError]:
+    """Every document (or per-record error) of every source file under ``paths``
+    (``files``: ``source_files(paths)``, when the caller has them already).
 
     PDF files come last, and one an HTML page of the same run already
     attached is not a document of its own: a page and its "version
     imprimable" are one result.
     """
-    files = source_files(paths)
+    files = source_files(paths) if files is None else files
     attached: set[Path] = set()
     for path in sorted(files, key=lambda p: _ending(p) == ".pdf"):
         if _ending(path) == ".pdf" and path.resolve() in attached:
