@@ -148,7 +148,7 @@ class Searcher:
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
         found = self._match(plan, include_private)
         by_date = sort == "date" or plan.browse
-        total = int(found.mask.sum())
+        total = found.total
         hits = self._page(plan, found, limit, page, by_date)
         warnings = list(plan.warnings) + coverage(found) + past_the_last_page(page, total, limit)
         return Results(
@@ -227,7 +227,7 @@ class Searcher:
         allowed = self._facets.visible(include_private).copy()
         allowed[docnum] = False
         found = self._matching.match(plan, allowed)
-        total = int(found.mask.sum())
+        total = found.total
         return Results(
             query=doc_id,
             total=total,

@@ -98,13 +98,13 @@ def corrections(tree, view) -> Spellings:
         edits = min(max_edits(node.text[start:end]), max_edits(word))
         if not edits:
             continue
-        if word not in known:
-            known[word] = _better_spellings(word, edits, view)
-        best, count, inflected = known[word]
+        if word not in known:  # a word typed twice is looked up once
+            best, count, inflected = _better_spellings(word, edits, view)
+            known[word] = best, count, inflected, view.written(best[0]) if best and not inflected else ""
+        best, count, inflected, written = known[word]
         if inflected:
             forms[node.start] = best
         elif best:
-            written = view.written(best[0])
             found.append(Correction(
                 node.text[start:end], node.start + start, node.start + end, node.start, best, written, not count,
             ))

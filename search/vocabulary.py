@@ -39,8 +39,9 @@ def is_neighbour(word: str, other: str, edits: int) -> bool:
     if other[:1] != word[:1]:
         return False
     swapped = len(word) == len(other) and [i for i, (a, b) in enumerate(zip(word, other)) if a != b]
-    if swapped and len(swapped) == 2 and swapped[1] == swapped[0] + 1:
-        return word[swapped[0]] == other[swapped[1]] and word[swapped[1]] == other[swapped[0]]
+    if swapped and len(swapped) == 2 and swapped[1] == swapped[0] + 1 \
+            and word[swapped[0]] == other[swapped[1]] and word[swapped[1]] == other[swapped[0]]:
+        return True
     return Levenshtein.distance(word[1:], other[1:], score_cutoff=edits) <= edits
 
 
@@ -63,6 +64,8 @@ class LocalView:
         self._include_private = include_private
         self.visible = facets.visible(include_private)
         self._everything = bool(self.visible.all())
+        # word → visible documents with it; at most one entry per word of the index, for this generation.
+        self._visible_counts: dict[str, int] = {}
 
     def analyzer(self, field: str):
         return self._searcher.schema[field].analyzer
@@ -78,7 +81,7 @@ class LocalView:
     def doc_count(self, word: str, at_most: int = 1000) -> int:
         if self._everything:
             return min(self._reader.doc_frequency(FIELD, word), at_most)
-        return min(len(self.docs(word)), at_most)
+        return min(self._visible_count(word), at_most)
 
     def ranked_doc_count(self, text: str) -> int:
         """Visible documents matching ``text`` in the ranked fields: ``entreprise`` is not in ``words``
@@ -108,9 +111,12 @@ class LocalView:
         return [w for w, n in sorted(counted, key=lambda c: -c[1]) if n][:limit]
 
     def _visible_count(self, word: str) -> int:
-        """Visible documents with ``word``, read without keeping its positions in the postings cache."""
-        docs, _ = self._postings.read(FIELD, word)
-        return int(self.visible[docs].sum())
+        """Visible documents with ``word``, read once per view without keeping its positions in the
+        postings cache (typo candidates and completions would push the query's terms out)."""
+        if word not in self._visible_counts:
+            docs, _ = self._postings.read(FIELD, word)
+            self._visible_counts[word] = int(self.visible[docs].sum())
+        return self._visible_counts[word]
 
     def follows(self, previous: str, word: str) -> int:
         both = np.intersect1d(self.docs(previous), self.docs(word), assume_unique=True)
@@ -124,7 +130,7 @@ class LocalView:
         return side_by_side_first([self._searcher.stored_fields(d).get("title") for d, _ in ranked], text, limit)
 
     def written(self, word: str, hyphenated: bool = False) -> str:
-        docs = self.docs(word) if (FIELD, word) in self._reader else ()
+        docs = self.docs(word)
         if not len(docs):
             return word
         return written_in(self._searcher.stored_fields(int(docs[0])), word, hyphenated)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from search.cli import cli
 from search.http import auth, ratelimit, settings
 from search.http.auth import bearer_allows, hash_token, load_token_hashes
+from search.http.server import settings_environment
 from search.http.settings import Settings, parse_rate
 
 
@@ -35,6 +36,16 @@ def test_settings_from_environment(tmp_path):
     assert (loaded.rate_limit, loaded.rate_window, loaded.index_dir) == (30, 10.0, tmp_path)
     assert loaded.cors_origins == ("https://a.example", "https://b.example")
     assert Settings.from_env(env, rate_limit=0, cors_origins=None).rate_limit == 0
+
+
+@pytest.mark.parametrize("target", ["folder", "typesense://clé@127.0.0.1:8108,127.0.0.1:8109/rtes"])
+def test_worker_processes_rebuild_the_same_settings_whatever_they_inherit(tmp_path, target):
+    index_dir = tmp_path / "index" if target == "folder" else target
+    parent = Settings(index_dir=index_dir, rate_limit=30, rate_window=10.0, trusted_proxies=("10.0.0.1",))
+    # A worker inherits the parent's environment, which may name the other kind of index.
+    inherited = {"RTES_SEARCH_INDEX": "/elsewhere", "RTES_SEARCH_CLUSTER": "typesense://k@10.0.0.9:8108/other"}
+    worker = Settings.from_env({**inherited, **settings_environment(parent)})
+    assert (worker.index_dir, worker.rate_limit, worker.trusted_proxies) == (index_dir, 30, ("10.0.0.1",))
 
 
 @pytest.mark.parametrize("text", ["beaucoup", "10/0", "-1/60"])

@@ -143,7 +143,7 @@ class ClusterSearcher:
             fetched = self._fetch(request, request.fetching(request.condition(), CANDIDATES))
             found = fetched.match(plan)
             if not request.exact:
-                outcome.total = int(found.mask.sum())
+                outcome.total = found.total
             outcome.ranked = self._ranked(fetched, found, end, by_date)[start:]
         elif by_date:
             found_window, _ = window(self.reader, lambda n, p: request.fetching(request.condition(), n, p), start, end)
@@ -188,7 +188,7 @@ class ClusterSearcher:
         plan = request.plan
         fetched = self._fetch(request, request.fetching(request.condition(options=False), CANDIDATES))
         found = fetched.match(plan)
-        total = int(found.mask.sum())
+        total = found.total
         every, best = match_coverage(found)
         outcome = Outcome(total=total, warnings=coverage_warning(every, total, len(plan.clauses), best))
         outcome.facets = fetched.counts(plan, found, disjunctive) if facets else {}

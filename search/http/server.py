@@ -23,6 +23,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from search.backend import is_cluster
 from search.http.headers import EXTRA_HEADERS
 from search.http.settings import Settings
 
@@ -53,8 +54,11 @@ class HeadedH11Protocol(H11Protocol):
 def settings_environment(settings: Settings) -> dict[str, str]:
     """The ``RTES_SEARCH_*`` variables from which worker processes rebuild ``settings`` (tokens stay as given)."""
     window = f"{settings.rate_window:g}"
+    cluster = is_cluster(str(settings.index_dir))
     return {
-        "RTES_SEARCH_INDEX": str(settings.index_dir),
+        # Each variable keeps its documented meaning; the other is emptied so an inherited one cannot win.
+        "RTES_SEARCH_INDEX": "" if cluster else str(settings.index_dir),
+        "RTES_SEARCH_CLUSTER": settings.index_dir if cluster else "",
         "RTES_SEARCH_RATE_LIMIT": f"{settings.rate_limit}/{window}" if settings.rate_limit else "0",
         "RTES_SEARCH_CORS_ORIGINS": ",".join(settings.cors_origins),
         "RTES_SEARCH_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import default_index_dir
-from search.backend import is_cluster
 from search.http.auth import load_token_hashes
 
 DEFAULT_RATE = "120/60"
@@ -59,9 +58,8 @@ class Settings:
             "cors_origins": _listed(env, "RTES_SEARCH_CORS_ORIGINS"),
             "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
         }
-        if env.get("RTES_SEARCH_INDEX"):  # worker processes get a cluster address here too
-            target = env["RTES_SEARCH_INDEX"]
-            values["index_dir"] = target if is_cluster(target) else Path(target)
+        if env.get("RTES_SEARCH_INDEX"):
+            values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])
         if env.get("RTES_SEARCH_CLUSTER"):
             values["index_dir"] = env["RTES_SEARCH_CLUSTER"]
         values.update({k: v for k, v in overrides.items() if v is not None})
