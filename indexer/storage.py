@@ -41,6 +41,7 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 
 from indexer.errors import IndexDamagedError, IndexLockedError
+from indexer.leases import remove_unread
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -100,7 +101,8 @@ def switch_to(index_dir: Path, generation: Path) -> None:
     """Atomically point ``current`` at ``generation`` and drop stale generations.
 
     The generation that was current just before is kept, so a searcher that
-    opened it a moment ago can finish; older ones and unfinished builds go.
+    opened it a moment ago can finish; older ones and unfinished builds go,
+    except those a reader still holds a lease on.
     """
     previous = current_generation(index_dir)
     tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
@@ -111,7 +113,7 @@ def switch_to(index_dir: Path, generation: Path) -> None:
     keep = {generation.name, previous.name if previous else None}
     for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+            remove_unread(path)  # a generation a reader still holds stays (indexer.leases)
 
 
 def _index_files(generation: Path) -> dict[str, int]:
