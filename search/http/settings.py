@@ -14,6 +14,7 @@ from search import default_index_dir
 from search.http.auth import load_token_hashes
 
 DEFAULT_RATE = "120/60"
+DEFAULT_WRITE_RATE = "600/60"   # per write token: a publishing site's bursts, one batch of 10,000 is one request
 
 
 def parse_rate(text: str) -> tuple[int, float]:
@@ -47,16 +48,22 @@ class Settings:
     rate_window: float = 60.0
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()   # addresses whose X-Forwarded-For is believed; none by default
+    write_token_hashes: frozenset[str] = frozenset()   # none: the write API answers 403
+    write_rate_limit: int = 600    # writes per write token per window; 0 = unlimited
+    write_rate_window: float = 60.0
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
         """Settings from ``RTES_SEARCH_*`` variables, then ``overrides`` (None values ignored)."""
         env = os.environ if environ is None else environ
         rate, window = parse_rate(env.get("RTES_SEARCH_RATE_LIMIT") or DEFAULT_RATE)
+        write_rate, write_window = parse_rate(env.get("RTES_SEARCH_WRITE_RATE_LIMIT") or DEFAULT_WRITE_RATE)
         values = {
             "token_hashes": load_token_hashes(env), "rate_limit": rate, "rate_window": window,
             "cors_origins": _listed(env, "RTES_SEARCH_CORS_ORIGINS"),
             "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
+            "write_token_hashes": load_token_hashes(env, "RTES_SEARCH_WRITE_TOKENS"),
+            "write_rate_limit": write_rate, "write_rate_window": write_window,
         }
         if env.get("RTES_SEARCH_INDEX"):
             values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])
