@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 
 import pytest
@@ -12,19 +11,12 @@ from fastapi.testclient import TestClient
 from search.http.auth import hash_token
 from search.http.limits import MAX_BATCH_BYTES
 
+from push_support import SCIC, WRITE_TOKEN, index_dir  # noqa: F401  (a fixture)
 from http_support import TOKEN, WEBINAR, make_app
 
-WRITE_TOKEN = "jeton-ecriture-test-91c2"
 WRITE = {"Authorization": f"Bearer {WRITE_TOKEN}"}
-SCIC = {"title": "Retour sur la rencontre du 12 mars 2021 à Grenoble",
-        "text": "La Ville de Grenoble (38) soutient une ressourcerie en SCIC depuis mars 2021."}
 
 
-@pytest.fixture
-def index_dir(corpus_index, tmp_path):
-    target = tmp_path / "index"
-    shutil.copytree(corpus_index, target, symlinks=True)
-    return target
 
 
 @pytest.fixture

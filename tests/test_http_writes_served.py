@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import time
 import urllib.error
@@ -12,18 +11,11 @@ import urllib.request
 
 import pytest
 
+from push_support import SCIC, WRITE_TOKEN, index_dir  # noqa: F401  (a fixture)
 from http_support import TOKEN, served
 
-WRITE_TOKEN = "jeton-ecriture-e2e-5d0b"
-SCIC = {"title": "Retour sur la rencontre du 12 mars 2021 à Grenoble",
-        "text": "La Ville de Grenoble (38) soutient une ressourcerie en SCIC depuis mars 2021."}
 
 
-@pytest.fixture
-def index_dir(corpus_index, tmp_path):
-    target = tmp_path / "index"
-    shutil.copytree(corpus_index, target, symlinks=True)
-    return target
 
 
 @pytest.fixture

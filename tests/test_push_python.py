@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -15,26 +14,18 @@ from indexer.errors import IndexLockedError
 from indexer.journal import Journal
 from indexer.leases import Lease
 from indexer.pushed import InvalidFieldError, pushed_document
-from indexer.storage import find_current, index_lock, read_manifest
+from indexer.storage import find_current, index_lock
 from indexer.updates import Pushes, delete_documents, update_documents
 from search import DocumentNotFoundError, Searcher
 
 from conftest import CORPUS
-
-SCIC = {"title": "Retour sur la rencontre du 12 mars 2021 à Grenoble",
-        "text": "La Ville de Grenoble (38) soutient une ressourcerie en SCIC depuis mars 2021."}
+from push_support import SCIC, index_dir  # noqa: F401  (a fixture)
 
 
 def doc(doc_id="ressourcerie-grenoble", **fields):
     return pushed_document(doc_id, {**SCIC, **fields})
 
 
-@pytest.fixture
-def index_dir(corpus_index, tmp_path) -> Path:
-    """A private copy of the corpus index (each test writes into its own)."""
-    target = tmp_path / "index"
-    shutil.copytree(corpus_index, target, symlinks=True)
-    return target
 
 
 def found(index_dir, query="ressourcerie") -> list[str]:
