@@ -162,6 +162,8 @@ class Journal:
 
     def documents(self) -> tuple[dict[str, Document], int]:
         """The live pushed documents (the last put of each id not deleted since) and the last ``seq``."""
+        if not self.path.exists():  # nothing ever pushed: no lock file either
+            return {}, 0
         with self.locked(False):
             entries, _ = self.entries()
         live: dict[str, Document] = {}

@@ -20,6 +20,7 @@ import numpy as np
 from indexer.documents import Document
 from indexer.errors import IndexDamagedError
 from indexer.storage import find_current, open_current
+from search.budget import DEFAULT_BUDGET, Budget
 from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError, SearchError
 from search.facet_values import normalise_filters
 from search.facets import FacetArrays
@@ -68,8 +69,10 @@ def past_the_last_page(page: int, total: int, limit: int) -> list[str]:
 class Searcher:
     """Search one index; reuse the object across queries (it is cheap to keep open)."""
 
-    def __init__(self, index_dir: str | os.PathLike | None = None):
+    def __init__(self, index_dir: str | os.PathLike | None = None, time_budget: float | None = DEFAULT_BUDGET):
+        """``time_budget``: seconds a search may take before it returns what it has (``search.budget``)."""
         self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+        self.time_budget = time_budget
         self._generation: Path | None = None
         self._open()
 
@@ -145,12 +148,13 @@ class Searcher:
         """
         check_page(limit, page)
         check_sort(sort)
-        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        budget = Budget(self.time_budget)
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict, budget)
         found = self._match(plan, include_private)
         by_date = sort == "date" or plan.browse
         total = found.total
-        hits = self._page(plan, found, limit, page, by_date)
-        warnings = list(plan.warnings) + coverage(found) + past_the_last_page(page, total, limit)
+        hits = self._page(plan, found, limit, page, by_date, budget)
+        warnings = list(plan.warnings) + coverage(found) + past_the_last_page(page, total, limit) + budget.warning()
         return Results(
             query=query,
             total=total,
@@ -170,14 +174,17 @@ class Searcher:
         """Every document the caller may see that the plan matches (``search.matching``)."""
         return self._matching.match(plan, self._facets.visible(include_private))
 
-    def _page(self, plan: Plan, found: Matches, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
-        """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
+    def _page(self, plan: Plan, found: Matches, limit: int, page: int, by_date: bool, budget: Budget) -> tuple[Hit, ...]:
+        """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets (the opening of their
+        text once the time budget is spent)."""
         ranked = self._matching.ordered(found, page * limit, by_date)[(page - 1) * limit:]
         highlight, schema = plan.highlight(), self._searcher.schema
         hits = []
         for docnum, score in ranked:
             stored = self._searcher.stored_fields(docnum)
-            hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if plan.clauses else ()))
+            marked = bool(plan.clauses) and not budget.spent()
+            budget.cut |= bool(plan.clauses) and not marked
+            hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if marked else ()))
         return tuple(hits)
 
     def date_keys(self) -> np.ndarray:
@@ -233,7 +240,7 @@ class Searcher:
             total=total,
             page=page,
             limit=limit,
-            hits=self._page(plan, found, limit, page, False),
+            hits=self._page(plan, found, limit, page, False, Budget(self.time_budget)),
             facets=self._facets.counts(found.mask),
         )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from indexer.analysis import FRENCH_STOP_WORDS, TOKEN_PATTERN, fold
-from search.compile import WORDS_FIELD, Compiler
+from search.compile import PREFIX_SCAN, WORDS_FIELD, Compiler
 from search.query import All, Word
 from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
@@ -84,7 +84,7 @@ def _words(text: str, tokens, view, limit: int) -> list[str]:
     key = fold(surface[elided.end() if elided else 0:]).replace("-", "").replace("‐", "")
     if not key.isalnum():
         return []
-    candidates = [w for w in view.prefix_words(key, CANDIDATES) if w not in FRENCH_STOP_WORDS]
+    candidates = [w for w in view.prefix_words(key, CANDIDATES, PREFIX_SCAN) if w not in FRENCH_STOP_WORDS]
     follows = dict.fromkeys(candidates, 0)
     before = [word for word, at in tokens if at < start]
     if before:
