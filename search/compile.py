@@ -20,13 +20,12 @@ search's time budget is spent (``search.budget``) is left out.
 
 from __future__ import annotations
 
-from indexer.schema import FIELD_BOOSTS
+from indexer.schema import FIELD_BOOSTS, WORDS_FIELD
 from search import facet_values
 from search.budget import Budget
 from search.nodes import AllOf, Everything, FacetIs, Node, Terms, Without, all_of, any_of
 from search.query import All, Any, Facet, Not, Phrase, QueryWarning, Word, text_fields
 
-WORDS_FIELD = "words"
 FUZZY_BOOST = 0.2
 MAX_EXPANSIONS = 64           # words of one prefix, the most frequent
 MAX_QUERY_EXPANSIONS = 512    # words of all the prefixes of one query, shared equally

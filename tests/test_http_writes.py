@@ -12,7 +12,8 @@ from search.http.auth import hash_token
 from search.http.limits import MAX_BATCH_BYTES
 
 from push_support import SCIC, WRITE_TOKEN, index_dir  # noqa: F401  (a fixture)
-from http_support import TOKEN, WEBINAR, make_app
+from conftest import WEBINAR
+from http_support import TOKEN, make_app
 
 WRITE = {"Authorization": f"Bearer {WRITE_TOKEN}"}
 
