@@ -17,6 +17,8 @@ import os
 import shutil
 from pathlib import Path
 
+from indexer.storage import MANIFEST, find_current, open_generation
+
 
 class Lease:
     """A shared lock on ``generation`` until ``release`` (or the process's end)."""
@@ -48,3 +50,28 @@ def remove_unread(generation: Path) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+def open_leased(index_dir: Path) -> tuple | None:
+    """``(lease, generation, index, manifest)`` of the current generation, leased before it is read
+    and checked whole (``indexer.storage.open_generation``); None without index.
+
+    A writer may remove the generation between the reading of ``current``
+    and the lease (it had already moved on twice): the link is read again.
+    """
+    while True:
+        generation = find_current(index_dir)
+        if generation is None:
+            return None
+        try:
+            lease = Lease(generation)
+        except FileNotFoundError:
+            continue
+        if not (generation / MANIFEST).exists():  # removed while the lease waited for the writer
+            lease.release()
+            continue
+        try:
+            return (lease, generation, *open_generation(generation))
+        except BaseException:
+            lease.release()
+            raise

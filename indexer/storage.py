@@ -41,7 +41,6 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 
 from indexer.errors import IndexDamagedError, IndexLockedError
-from indexer.leases import remove_unread
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -110,6 +109,8 @@ def switch_to(index_dir: Path, generation: Path) -> None:
         tmp_link.unlink()
     tmp_link.symlink_to(generation.name)
     os.replace(tmp_link, index_dir / CURRENT)
+    from indexer.leases import remove_unread  # leases open generations through this module
+
     keep = {generation.name, previous.name if previous else None}
     for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if path.name not in keep:

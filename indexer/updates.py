@@ -208,17 +208,17 @@ class _IndexedHashes:
         self._lease = None
 
     def content_hash(self, doc_id: str) -> str | None:
-        from indexer.leases import Lease
-        from whoosh import index as whoosh_index
+        from indexer.leases import open_leased
 
-        generation = find_current(self.index_dir)
-        if generation is None:
-            return None
-        if generation != self._generation:
+        if find_current(self.index_dir) != self._generation:
             self.close()
-            self._lease = Lease(generation)
-            self._searcher = whoosh_index.open_dir(str(generation)).searcher()
-            self._generation = generation
+            opened = open_leased(self.index_dir)
+            if opened is None:
+                return None
+            self._lease, self._generation, index, _ = opened
+            self._searcher = index.searcher()
+        if self._searcher is None:
+            return None
         docnum = self._searcher.document_number(id=doc_id)
         return None if docnum is None else self._searcher.reader().column_reader("content_hash")[docnum]
 

@@ -158,6 +158,18 @@ def test_a_generation_someone_reads_stays_on_disk(index_dir):
     assert len([p for p in index_dir.iterdir() if p.name.startswith("gen-")]) == 2
 
 
+def test_a_searcher_keeps_reading_its_generation_while_writes_replace_it(index_dir):
+    with Searcher(index_dir) as searcher:
+        read = find_current(index_dir)
+        for n in range(3):
+            update_documents(index_dir, [doc(f"scic-{n}")])
+        assert read.is_dir() and searcher.search("ressourcerie").total == 0  # its own generation, whole
+        searcher.refresh()
+        assert searcher.search("ressourcerie").total == 3
+        update_documents(index_dir, [doc("scic-last")])
+        assert not read.exists()
+
+
 def test_a_journal_of_dead_lines_is_compacted(index_dir, monkeypatch):
     monkeypatch.setattr("indexer.journal.COMPACT_MIN_BYTES", 2000)
     for n in range(12):

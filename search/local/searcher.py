@@ -19,7 +19,8 @@ import numpy as np
 
 from indexer.documents import Document
 from indexer.errors import IndexDamagedError
-from indexer.storage import find_current, open_current
+from indexer.leases import open_leased
+from indexer.storage import find_current
 from search.backend import default_index_dir
 from search.budget import DEFAULT_BUDGET, Budget
 from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError
@@ -52,14 +53,15 @@ class Searcher:
 
     def _open(self) -> None:
         """Open the current generation, checked whole (``indexer.storage``), and swap it in only
-        once everything is open: a failure leaves the searcher as it was."""
+        once everything is open: a failure leaves the searcher as it was. A lease keeps the
+        generation on disk while this searcher reads it (``indexer.leases``)."""
         try:
-            opened = open_current(self.index_dir)
+            opened = open_leased(self.index_dir)
         except IndexDamagedError as exc:
             raise DamagedIndexError(str(exc)) from exc
         if opened is None:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
-        generation, index, manifest = opened
+        self._lease, generation, index, manifest = opened
         searcher = index.searcher()
         postings = Postings(searcher, K1, B)
         facets = FacetArrays(postings)
@@ -79,13 +81,15 @@ class Searcher:
             raise DamagedIndexError(str(exc)) from exc
         if current == self._generation:
             return False
-        old = self._searcher
+        old, lease = self._searcher, self._lease
         self._open()
         old.close()
+        lease.release()
         return True
 
     def close(self) -> None:
         self._searcher.close()
+        self._lease.release()
 
     def __enter__(self) -> "Searcher":
         return self
