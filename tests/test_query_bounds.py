@@ -92,3 +92,18 @@ def test_a_search_in_progress_does_not_hold_the_others(corpus_index):
     other.join()
     shared.close()
     assert held_meanwhile and answered and answered[0] > 0
+
+
+def test_the_servers_time_budget_is_a_setting(corpus_index):
+    from fastapi.testclient import TestClient
+
+    from search.http import Settings
+
+    from http_support import make_app
+
+    assert Settings.from_env({"RTES_SEARCH_TIME_BUDGET": "0.25"}).time_budget == 0.25
+    assert Settings.from_env({"RTES_SEARCH_TIME_BUDGET": "0"}).time_budget is None
+    assert Settings.from_env({}).time_budget == 1.0
+    with TestClient(make_app(corpus_index, time_budget=1e-9)) as hurried:
+        warnings = hurried.get("/api/v1/search", params={"q": "marchés réservés"}).json()["warnings"]
+    assert any(w.startswith("recherche arrêtée au bout de") for w in warnings)

@@ -32,7 +32,7 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from ``RTES_SEARCH_*`` environment variables)."""
     settings = settings or Settings.from_env()
-    shared = SharedSearcher(settings.index_dir)
+    shared = SharedSearcher(settings.index_dir, time_budget=settings.time_budget)
     pushes = writes.Writes.open(settings)
 
     @asynccontextmanager

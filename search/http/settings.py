@@ -33,6 +33,21 @@ def parse_rate(text: str) -> tuple[int, float]:
     return rate
 
 
+def parse_budget(text: str) -> float | None:
+    """``"1.5"`` → 1.5 seconds a search may take; ``"0"`` → no limit.
+
+    >>> parse_budget("0.5"), parse_budget("0")
+    (0.5, None)
+    """
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(f"budget de temps illisible : {text!r} (attendu : des secondes, ex. 1)") from None
+    if not seconds >= 0:
+        raise ValueError(f"budget de temps invalide : {text!r}")
+    return seconds or None
+
+
 def _listed(env, name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
@@ -51,6 +66,7 @@ class Settings:
     write_token_hashes: frozenset[str] = frozenset()   # none: the write API answers 403
     write_rate_limit: int = 600    # writes per write token per window; 0 = unlimited
     write_rate_window: float = 60.0
+    time_budget: float | None = 1.0   # seconds a search may take before it returns what it has; None: no limit
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
@@ -64,6 +80,7 @@ class Settings:
             "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
             "write_token_hashes": load_token_hashes(env, "RTES_SEARCH_WRITE_TOKENS"),
             "write_rate_limit": write_rate, "write_rate_window": write_window,
+            "time_budget": parse_budget(env.get("RTES_SEARCH_TIME_BUDGET") or "1"),
         }
         if env.get("RTES_SEARCH_INDEX"):
             values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])

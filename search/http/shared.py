@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from search import SearchBackend, open_searcher
+from search.budget import DEFAULT_BUDGET
 
 SEARCHERS = 3
 
@@ -37,8 +38,8 @@ SEARCHERS = 3
 class SharedSearcher:
     """Open searchers lazily, refresh them cheaply, and lend each to one request at a time."""
 
-    def __init__(self, index_dir: Path | str, size: int = SEARCHERS):
-        self.index_dir = index_dir
+    def __init__(self, index_dir: Path | str, size: int = SEARCHERS, time_budget: float | None = DEFAULT_BUDGET):
+        self.index_dir, self.time_budget = index_dir, time_budget
         self._free: queue.LifoQueue[SearchBackend | None] = queue.LifoQueue()
         for _ in range(size):
             self._free.put(None)  # not opened yet
@@ -50,7 +51,7 @@ class SharedSearcher:
         searcher = self._free.get()
         try:
             if searcher is None:
-                searcher = open_searcher(self.index_dir)
+                searcher = open_searcher(self.index_dir, self.time_budget)
             else:
                 searcher.refresh()
             yield searcher
