@@ -62,7 +62,7 @@ def test_put_update_delete_batch_over_a_real_server_with_two_workers(index_dir, 
         batch = b"\n".join(json.dumps({"id": f"lot-{n}", **SCIC}).encode() for n in range(50))
         status, report = call(base, "POST", "/api/v1/documents", batch, content_type="application/x-ndjson")
         assert status == 200 and (report["added"], report["documents"]) == (50, 60)
-        status, results = call(base, "GET", "/api/v1/search?q=ressourcerie&limit=100", token=TOKEN)
+        status, results = call(base, "GET", "/api/v1/search?q=ressourcerie&limit=100", token=WRITE_TOKEN)
         assert results["total"] == 50
         assert call(base, "PUT", "/api/v1/documents/x", SCIC, token=TOKEN)[0] == 403
 

@@ -68,6 +68,10 @@ class Settings:
     write_rate_window: float = 60.0
     time_budget: float | None = 1.0   # seconds a search may take before it returns what it has; None: no limit
 
+    def __post_init__(self):
+        # A write token reads too, private resources included (its holder pushes them); not the reverse.
+        object.__setattr__(self, "token_hashes", self.token_hashes | self.write_token_hashes)
+
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
         """Settings from ``RTES_SEARCH_*`` variables, then ``overrides`` (None values ignored)."""
