@@ -78,6 +78,21 @@ cluster_option = click.option(
 )
 
 
+NO_INDEX_HERE = (
+    "pas d'index ici : ni index/ ni corpus/ dans ce dossier. Lancez la commande dans le dossier du projet, "
+    "construisez un index avec « rtes-search index DOSSIER_DES_RESSOURCES », "
+    "ou indiquez le vôtre avec --index-dir ou $RTES_SEARCH_INDEX"
+)
+
+
+def outside_a_project(directory: Path) -> bool:
+    """Whether ``directory`` is the default ``index/`` and neither it nor ``corpus/`` is here:
+    the command was run outside a project folder (say so, not that ``corpus`` is missing)."""
+    from search.searcher import DEFAULT_INDEX_DIR
+
+    return directory == Path(DEFAULT_INDEX_DIR) and not directory.exists() and not Path(DEFAULT_CORPUS).exists()
+
+
 def index_dir_path(value: str | None) -> Path:
     """``--index-dir`` if given, else the API's default location."""
     from search import default_index_dir  # here, so that --help loads no Whoosh
@@ -109,4 +124,4 @@ def open_searcher(index_dir: Path, cluster: str | None = None):
     try:
         return open_backend(cluster or index_dir)
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(NO_INDEX_HERE if not cluster and outside_a_project(index_dir) else str(exc)) from exc
