@@ -73,8 +73,9 @@ def _check_cluster(ctx, param, value: str | None) -> str | None:
 
 cluster_option = click.option(
     "--cluster", metavar="URL", envvar="RTES_SEARCH_CLUSTER", callback=_check_cluster,
-    help="Cluster Typesense typesense://CLÉ@HÔTE:PORT[,HÔTE:PORT…]/COLLECTION au lieu de l'index local "
-    "(défaut : $RTES_SEARCH_CLUSTER).",
+    help="Cluster Typesense typesense://HÔTE:PORT[,HÔTE:PORT…]/COLLECTION au lieu de l'index local "
+    "(défaut : $RTES_SEARCH_CLUSTER) ; sa clé d'API dans le fichier $RTES_SEARCH_CLUSTER_KEY_FILE ou dans "
+    "$RTES_SEARCH_CLUSTER_KEY, jamais sur la ligne de commande, que ps montre à tous.",
 )
 
 
