@@ -49,13 +49,14 @@ def _closed_by_server(sock: socket.socket) -> bool:
 def test_idle_and_half_sent_connections_are_closed(corpus_index):
     with served(corpus_index) as base:
         address = ("127.0.0.1", urlsplit(base).port)
-        silent, half, kept, kept_then_half = (socket.create_connection(address) for _ in range(4))
+        silent, half, body, kept, kept_then_half = (socket.create_connection(address) for _ in range(5))
         half.sendall(REQUEST[:20])
+        body.sendall(REQUEST.replace(b"\r\n\r\n", b"\r\nContent-Length: 10\r\n\r\n") + b"12345")
         for sock in (kept, kept_then_half):
             sock.sendall(REQUEST)
             assert sock.recv(65536).startswith(b"HTTP/1.1 200")
         kept_then_half.sendall(b"GE")   # a byte of a next request used to stop the keep-alive clock
-        clients = {"silent": silent, "half": half, "kept": kept, "kept_then_half": kept_then_half}
+        clients = {"silent": silent, "half": half, "body": body, "kept": kept, "kept_then_half": kept_then_half}
         closed: dict[str, bool] = {}
         waits = [threading.Thread(target=lambda n=n, s=s: closed.__setitem__(n, _closed_by_server(s)))
                  for n, s in clients.items()]

@@ -8,9 +8,9 @@ Three things uvicorn does on its own that the app cannot see, set here:
 - **Forwarded headers** (``X-Forwarded-For``) are trusted only from the
   proxies the operator names: uvicorn trusts them from 127.0.0.1 by default,
   so any local client could pick the address the rate limit counts.
-- **Slow and idle connections**: a request's head must arrive whole
-  within ``HEADERS_TIMEOUT`` seconds of the connection or of its first
-  byte, and a connection idle between requests is closed after
+- **Slow and idle connections**: a request (its line, its headers and
+  any body it announces) must arrive whole within ``REQUEST_TIMEOUT``
+  seconds of the connection or of its first byte, and a connection idle between requests is closed after
   ``KEEP_ALIVE_TIMEOUT``: uvicorn arms its keep-alive timer only after a
   response and drops it at the next byte received, so a client that sends
   nothing, or half a request, would hold a connection for ever.
@@ -37,12 +37,13 @@ from search.backend import is_cluster
 from search.http.headers import EXTRA_HEADERS
 from search.http.settings import Settings
 
-HEADERS_TIMEOUT = 10.0   # seconds for a request's line and headers, from the connection or its first byte
+REQUEST_TIMEOUT = 10.0   # seconds for a whole request to arrive, from the connection or from its first byte
+ARRIVING = (h11.IDLE, h11.SEND_BODY)   # the client's states while a request has not arrived whole
 KEEP_ALIVE_TIMEOUT = 5.0  # seconds a connection may stay idle between two requests
 
 class HeadedH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, whose own "400 Bad Request" carries ``EXTRA_HEADERS`` too,
-    and which closes a connection whose request does not arrive within ``HEADERS_TIMEOUT``.
+    and which closes a connection whose request does not arrive whole within ``REQUEST_TIMEOUT``.
 
     It also turns Nagle's algorithm off on every connection: asyncio does it
     only for sockets it knows to be TCP, and a listening socket handed to
@@ -50,34 +51,34 @@ class HeadedH11Protocol(H11Protocol):
     ``--workers 2``, the client's delayed ACK, against 1.3 ms).
     """
 
-    _headers_deadline: asyncio.TimerHandle | None = None
+    _request_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport) -> None:
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
-        self._headers_deadline = self.loop.call_later(HEADERS_TIMEOUT, self._too_slow)
+        self._request_deadline = self.loop.call_later(REQUEST_TIMEOUT, self._too_slow)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:   # a whole request head came: the app has it
+        if self.conn.their_state not in ARRIVING:   # the whole request came
             self._cancel_deadline()
-        elif self._headers_deadline is None:         # the first bytes of the next request
-            self._headers_deadline = self.loop.call_later(HEADERS_TIMEOUT, self._too_slow)
+        elif self._request_deadline is None:         # the first bytes of the next request, or a late body's
+            self._request_deadline = self.loop.call_later(REQUEST_TIMEOUT, self._too_slow)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_deadline()
         super().connection_lost(exc)
 
     def _cancel_deadline(self) -> None:
-        if self._headers_deadline is not None:
-            self._headers_deadline.cancel()
-            self._headers_deadline = None
+        if self._request_deadline is not None:
+            self._request_deadline.cancel()
+            self._request_deadline = None
 
     def _too_slow(self) -> None:
         """Close without an answer, as for an idle keep-alive connection: nothing was asked yet."""
-        self._headers_deadline = None
+        self._request_deadline = None
         if not self.transport.is_closing():
             self.transport.close()
 
