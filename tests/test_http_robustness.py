@@ -16,7 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from indexer import build_index, sync
+from search.cluster import ClusterSearchError
 from search.http import Settings, create_app
+from search.http.errors import from_search_error
 
 from cluster_support import closed_ports
 from conftest import CORPUS
@@ -108,3 +110,11 @@ def test_an_unreachable_cluster_is_a_503_that_names_no_node(caplog):
         assert str(ports[0]) not in answer.text and "127.0.0.1" not in answer.text
         assert "cle-secrete" not in answer.text
     assert f"127.0.0.1:{ports[0]}" in caplog.text and "cle-secrete" not in caplog.text
+
+
+def test_a_search_the_cluster_refused_names_no_node(caplog):
+    refused = ClusterSearchError("le cluster typesense://***@10.0.0.7:8108/rtes a refusé une recherche : filtre")
+    with caplog.at_level(logging.WARNING):
+        error = from_search_error(refused)
+    assert error.status == 400 and "10.0.0.7" not in error.message and "refusé cette recherche" in error.message
+    assert "10.0.0.7:8108" in caplog.text

@@ -5,9 +5,9 @@ Every error body is ``{"error": {"status": 400, "message": "…", "param": "limi
 outside ``/api/``, ``/health`` and ``/feed``) get the same message as an HTML page.
 
 What the server knows of itself stays in its log: an answer about a missing
-index or an unreachable cluster (503) says so in general words, because the
-backend's own message names the index folder or the cluster's node
-addresses. A 500 is answered by Starlette outside every middleware, so it
+index or an unreachable cluster (503), or a search the cluster refused, says
+so in general words, because the backend's own message names the index
+folder or the cluster's node addresses. A 500 is answered by Starlette outside every middleware, so it
 carries the security headers itself.
 """
 
@@ -21,17 +21,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from search import DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError
+from search.cluster import ClusterSearchError
 from search.errors import DamagedIndexError
 from search.http.headers import EXTRA_HEADERS
 
 log = logging.getLogger(__name__)
 JSON_PATHS = ("/health", "/openapi.json", "/feed")   # machines read these: errors in JSON, as under /api/
-STATUS_OF = ((IndexNotFoundError, 503), (DocumentNotFoundError, 404), (SearchError, 400))
-# What a 503 says publicly, by kind (the first that matches); the backend's own message goes to the log.
-UNAVAILABLE = (
-    (DamagedIndexError, "index endommagé : la recherche est indisponible jusqu'à sa reconstruction"),
-    (IndexNotFoundError, "service de recherche indisponible (aucun index joignable pour le moment) : "
-                         "réessayez dans un instant"),
+# Errors said publicly in general words, by kind (the first that matches); the backend's message goes to the log.
+WITHHELD = (
+    (DamagedIndexError, 503, "index endommagé : la recherche est indisponible jusqu'à sa reconstruction"),
+    (IndexNotFoundError, 503, "service de recherche indisponible (aucun index joignable pour le moment) : "
+                              "réessayez dans un instant"),
+    (ClusterSearchError, 400, "le cluster de recherche a refusé cette recherche : simplifiez-la ou réessayez"),
 )
 SECURITY_HEADERS = {name.decode(): value.decode() for name, value in EXTRA_HEADERS}
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
@@ -71,12 +72,12 @@ def from_validation(exc: RequestValidationError) -> ApiError:
 
 def from_search_error(exc: SearchError) -> ApiError:
     """The API's status for ``exc``; the parameter at fault (``q``, or the filter named by the error)."""
-    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
-    if status == 503:
-        log.warning("recherche indisponible : %s", exc)
-        return ApiError(503, next(text for kind, text in UNAVAILABLE if isinstance(exc, kind)))
+    for kind, status, public in WITHHELD:
+        if isinstance(exc, kind):
+            log.warning("%s (%s)", exc, status)
+            return ApiError(status, public)
     param = "q" if isinstance(exc, QuerySyntaxError) else exc.param if isinstance(exc, InvalidFilterError) else None
-    return ApiError(status, str(exc), param)
+    return ApiError(404 if isinstance(exc, DocumentNotFoundError) else 400, str(exc), param)
 
 
 def install_error_handlers(app: FastAPI, render_page):
