@@ -89,7 +89,7 @@ NO_INDEX_HERE = (
 def outside_a_project(directory: Path) -> bool:
     """Whether ``directory`` is the default ``index/`` and neither it nor ``corpus/`` is here:
     the command was run outside a project folder (say so, not that ``corpus`` is missing)."""
-    from search.searcher import DEFAULT_INDEX_DIR
+    from search.backend import DEFAULT_INDEX_DIR
 
     return directory == Path(DEFAULT_INDEX_DIR) and not directory.exists() and not Path(DEFAULT_CORPUS).exists()
 
