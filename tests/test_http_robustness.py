@@ -21,12 +21,12 @@ from search.http import Settings, create_app
 from search.http.errors import from_search_error
 
 from cluster_support import closed_ports
-from conftest import CORPUS
-from http_support import WEBINAR, make_app
+from conftest import CORPUS, ENERCOOP, WEBINAR
+from http_support import make_app
 
 SECURITY_HEADERS = {"content-security-policy": "default-src 'self'", "x-content-type-options": "nosniff"}
 # Resources of the corpus given dates no calendar holds, as an older index or an export may store them.
-IMPOSSIBLE_DATES = {WEBINAR: "2018-06-31", "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop": "2018-13-45"}
+IMPOSSIBLE_DATES = {WEBINAR: "2018-06-31", ENERCOOP: "2018-13-45"}
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ from indexer.ingest import iter_documents
 from indexer.ingest.records import FieldMapping
 from search import Searcher
 
-from conftest import CORPUS
-from http_support import SIEG, TOKEN, WEBINAR, make_app
+from conftest import CORPUS, SIEG, WEBINAR
+from http_support import TOKEN, make_app
 
 MAPPING = FieldMapping(fields=(("summary", "summary"), ("private", "private")))
 
