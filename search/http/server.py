@@ -130,7 +130,8 @@ def _bind_failure(host: str, port: int, exc: OSError) -> str:
         return (f"le port {port} est déjà utilisé sur {host} : arrêtez le programme qui l'occupe, "
                 f"ou choisissez un autre port avec --port")
     if exc.errno == errno.EACCES:
-        return f"écoute sur le port {port} refusée (sous 1024, il faut des droits d'administrateur) : prenez --port 8000"
+        return (f"écoute sur le port {port} refusée (sous 1024, il faut des droits d'administrateur) : "
+                f"prenez --port 8000")
     if exc.errno == errno.EADDRNOTAVAIL:
         return f"l'adresse {host} n'est pas une adresse de cette machine (--host)"
     return f"impossible d'écouter sur {host}:{port} ({exc.strerror or exc})"
