@@ -9,7 +9,6 @@ process's command line.
 
 from __future__ import annotations
 
-import doctest
 import os
 import socket
 import subprocess
@@ -120,10 +119,3 @@ def test_serve_with_workers_and_a_key_file_shows_the_key_on_no_command_line(type
     finally:
         server.terminate()
         server.wait(30)
-
-
-def test_the_address_modules_examples_run():
-    from indexer.cluster import address
-
-    outcome = doctest.testmod(address)
-    assert outcome.attempted and not outcome.failed

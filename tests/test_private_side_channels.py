@@ -7,7 +7,6 @@ gap between two public records shows a hidden one) nor the server's folders.
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 
@@ -65,10 +64,3 @@ def test_a_public_document_says_its_source_file_but_not_its_line_nor_the_servers
     for doc in (public, private):
         assert "line" not in doc and doc["source"] == "rtes-ressources-export.txt"
         assert str(CORPUS) not in json.dumps(doc)
-
-
-def test_the_results_modules_examples_run():
-    from search import results
-
-    outcome = doctest.testmod(results)
-    assert outcome.attempted and not outcome.failed
