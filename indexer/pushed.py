@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime
 import re
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from indexer.documents import Document
+from indexer.documents import Document, IngestError
 from indexer.errors import IndexerError
 from indexer.journal import PUSHED_SOURCE
 
@@ -124,3 +126,33 @@ def pushed_document(doc_id: str, data) -> Document:
         themes=_values(data, "themes"), territories=_values(data, "territories"),
         private=data.get("private", False), lang=_text(data, "lang").strip(), source=PUSHED_SOURCE,
     )
+
+
+def uploaded_documents(data: bytes, name: str, fields: dict, doc_id: str | None) -> tuple[list[Document], list[IngestError]]:
+    """The documents of a file received as bytes under ``name``, read by the ingester ``index``
+    uses for that name (from a private temporary copy), with ``fields`` (the JSON fields of
+    ``pushed_document``, checked the same way) over what the file says; ``doc_id`` names the
+    document when the file holds one. Its lines' errors come back as ``IngestError``s."""
+    from indexer.ingest import ingester_for
+
+    safe = Path(name).name or "document"
+    with tempfile.TemporaryDirectory(prefix="rtes-upload-") as folder:
+        path = Path(folder) / safe
+        ingest = ingester_for(path)
+        if ingest is None:
+            raise InvalidFieldError("file", f"format non pris en charge : {path.suffix or safe}")
+        path.write_bytes(data)
+        items = list(ingest(path))
+    found = [item for item in items if isinstance(item, Document)]
+    errors = [IngestError(safe, e.line, e.reason) for e in items if isinstance(e, IngestError)]
+    if doc_id is not None and len(found) > 1:
+        raise InvalidFieldError("id", f"le fichier contient {len(found)} ressources : un identifiant n'en nomme qu'une")
+    return [_with_fields(doc, fields, doc_id or doc.id) for doc in found], errors
+
+
+def _with_fields(doc: Document, fields: dict, doc_id: str) -> Document:
+    """``doc`` as read from its file, ``fields`` over it, checked as a pushed document."""
+    data = {"title": doc.title, "text": doc.body, "summary": doc.summary, "type": doc.type, "date": doc.date,
+            "year": doc.year, "themes": list(doc.themes), "territories": list(doc.territories), "url": doc.url,
+            "private": doc.private, "lang": doc.lang}
+    return pushed_document(doc_id, {**data, **fields})

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from search.http.auth import hash_token
-from search.http.limits import MAX_BATCH_BYTES
+from search.http.limits import MAX_BATCH_BYTES, MAX_FILE_BYTES
 
 from push_support import SCIC, WRITE_TOKEN, index_dir  # noqa: F401  (a fixture)
-from conftest import WEBINAR
+from conftest import CORPUS, WEBINAR
 from http_support import TOKEN, make_app
 
 WRITE = {"Authorization": f"Bearer {WRITE_TOKEN}"}
@@ -123,3 +124,45 @@ def test_writes_are_limited_per_write_token(index_dir):
         statuses = [limited.put(f"/api/v1/documents/d{n}", json=SCIC, headers=WRITE).status_code for n in range(3)]
         assert statuses == [200, 200, 429]
         assert limited.get("/api/v1/search?q=ressourcerie").status_code == 200  # reads have their own budget
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+PDF = FIXTURES / "sites" / "default" / "files" / "rapport-activite-2021.pdf"
+PAGE = FIXTURES / "plain" / "pages" / "actualites-collecte-textile-printemps.html"
+
+
+def upload(client, path: Path, name: str | None = None, **fields):
+    return client.post("/api/v1/files", files={"file": (name or path.name, path.read_bytes())}, data=fields,
+                       headers=WRITE)
+
+
+def test_a_file_is_read_by_the_ingesters_of_index(client):
+    answer = upload(client, PDF, id="rapport-2021", themes="Réemploi,Insertion", private="false")
+    assert answer.status_code == 200
+    assert answer.json() == {"documents": [{"id": "rapport-2021", "status": "added"}], "errors": []}
+    page = upload(client, PAGE, title="Collecte de textile (printemps)")
+    assert page.json()["documents"] == [{"id": "actualites-collecte-textile-printemps", "status": "added"}]
+    searchable_within(client, "\"collecte de textile\"", ["actualites-collecte-textile-printemps"])
+    shown = client.get("/api/v1/documents/rapport-2021").json()
+    assert shown["themes"] == ["Réemploi", "Insertion"] and shown["source"] == "api"
+    assert client.get("/api/v1/documents/actualites-collecte-textile-printemps").json()["title"] == \
+        "Collecte de textile (printemps)"
+
+
+def test_a_file_of_several_resources_is_pushed_whole(client):
+    export = upload(client, CORPUS / "rtes-ressources-export.txt")
+    assert [d["status"] for d in export.json()["documents"]] == ["updated"] * 10  # now pushed: source api
+    named = upload(client, CORPUS / "rtes-ressources-export.txt", id="un-seul")
+    assert named.status_code == 400 and named.json()["error"]["param"] == "id"
+
+
+def test_files_that_cannot_be_read_are_said(client):
+    unknown = client.post("/api/v1/files", files={"file": ("image.xyz", b"\x89PNG")}, headers=WRITE)
+    assert unknown.status_code == 400 and unknown.json()["error"] == {
+        "status": 400, "message": "champ « file » invalide : format non pris en charge : .xyz", "param": "file"}
+    bad_date = upload(client, PAGE, date="2018-06-31")
+    assert bad_date.status_code == 400 and bad_date.json()["error"]["param"] == "date"
+    no_file = client.post("/api/v1/files", data={"id": "x"}, headers=WRITE)
+    assert no_file.status_code == 400 and no_file.json()["error"]["param"] == "file"
+    too_big = client.post("/api/v1/files", files={"file": ("gros.txt", b"x" * (MAX_FILE_BYTES + 1))}, headers=WRITE)
+    assert too_big.status_code == 413

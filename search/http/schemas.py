@@ -105,6 +105,13 @@ class BatchResponse(BaseModel):
     seconds: float
 
 
+class FileResponse(BaseModel):
+    """What became of each resource of an uploaded file, and its lines that could not be read."""
+
+    documents: list[WriteResponse]
+    errors: list[LineError]
+
+
 class ErrorDetail(BaseModel):
     status: int
     message: str

@@ -20,18 +20,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
 from indexer import IndexLockedError, IndexReport, IngestError
 from indexer.committer import Committer
-from indexer.pushed import InvalidFieldError, pushed_document
+from indexer.pushed import InvalidFieldError, pushed_document, uploaded_documents
 from indexer.storage import find_current, read_manifest
 from indexer.updates import Pushes
 from search.http.auth import bearer_allows, bearer_digest
 from search.http.errors import ApiError
-from search.http.limits import MAX_BATCH_BYTES, MAX_BATCH_LINES, MAX_DOCUMENT_BYTES, read_body
+from search.http.limits import MAX_BATCH_BYTES, MAX_BATCH_LINES, MAX_DOCUMENT_BYTES, MAX_FILE_BYTES, read_body
 from search.http.ratelimit import RateLimiter
-from search.http.schemas import BatchResponse, WriteResponse, errors
+from search.http.schemas import BatchResponse, FileResponse, WriteResponse, errors
 from search.http.settings import Settings
 
 write_scheme = HTTPBearer(auto_error=False, scheme_name="jeton d'écriture", description=(
@@ -49,6 +50,10 @@ DOCUMENT_BODY = {"content": {"application/json": {"schema": {"type": "object", "
      "territories": {"type": "array", "items": {"type": "string"}}, "private": {"type": "boolean"}},
     "required": ["title"]}}}, "required": True}
 BATCH_BODY = {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}, "required": True}
+FILE_FIELDS = ("title", "summary", "type", "date", "year", "themes", "territories", "url", "lang")
+FILE_BODY = {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+    "file": {"type": "string", "format": "binary"}, "id": {"type": "string"}, "private": {"type": "boolean"},
+    **{name: {"type": "string"} for name in FILE_FIELDS}}, "required": ["file"]}}}, "required": True}
 
 
 @dataclass
@@ -169,3 +174,49 @@ def _push_batch(pushes: Pushes, docs: list, errors_: tuple, started: float) -> I
     documents = read_manifest(generation).get("documents", 0) if generation else 0
     return IndexReport(counts["added"], counts["updated"], 0, counts["unchanged"], errors_, documents, "",
                        time.perf_counter() - started)
+
+
+@router.post("/files", response_model=FileResponse, summary="Envoyer un fichier (PDF, HTML, export RTES…)",
+             openapi_extra={"requestBody": FILE_BODY})
+async def post_file(request: Request):
+    """One file (multipart field ``file``), read by the ingesters of ``rtes-search index``; optional
+    ``id`` (a file of one resource) and metadata fields over what the file says."""
+    writes = authorised(request)
+    form = await _form(request, await read_body(request, MAX_FILE_BYTES))
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise ApiError(400, "fichier attendu dans le champ « file » (multipart/form-data)", "file")
+    fields = {name: value for name in FILE_FIELDS if isinstance(value := form.get(name), str) and value}
+    if isinstance(form.get("private"), str):
+        fields["private"] = _boolean(form["private"])
+    try:
+        docs, errors_ = uploaded_documents(await upload.read(), upload.filename or "", fields, form.get("id") or None)
+    except InvalidFieldError as exc:
+        raise ApiError(400, str(exc), exc.field) from None
+    if not docs:
+        reasons = " ; ".join(e.reason for e in errors_[:3]) or "aucune ressource lisible"
+        raise ApiError(400, f"aucun document indexable dans {upload.filename} : {reasons}", "file")
+    results = await run_in_threadpool(writes.pushes.put, docs)
+    writes.committer.notify()
+    return JSONResponse({"documents": [r.to_dict() for r in results],
+                         "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors_]})
+
+
+async def _form(request: Request, body: bytes):
+    """The multipart form of ``body`` (read already, within its limit), or a French 400."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise ApiError(400, "corps multipart/form-data attendu", "file")
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        return await Request(request.scope, receive).form(max_files=1, max_fields=len(FILE_FIELDS) + 2)
+    except HTTPException:
+        raise ApiError(400, "formulaire multipart illisible (un seul fichier, des champs connus)", "file") from None
+
+
+def _boolean(value: str) -> bool:
+    if value.strip().lower() not in ("true", "false"):
+        raise ApiError(400, "champ « private » invalide : true ou false attendu", "private")
+    return value.strip().lower() == "true"
