@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app):
+        shared.start()
         if pushes is not None:
             pushes.committer.start()
         yield
