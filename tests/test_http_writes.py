@@ -166,3 +166,13 @@ def test_files_that_cannot_be_read_are_said(client):
     assert no_file.status_code == 400 and no_file.json()["error"]["param"] == "file"
     too_big = client.post("/api/v1/files", files={"file": ("gros.txt", b"x" * (MAX_FILE_BYTES + 1))}, headers=WRITE)
     assert too_big.status_code == 413
+
+
+def test_a_server_on_a_cluster_says_it_takes_no_writes():
+    from search.http import Settings, create_app
+
+    app = create_app(Settings(index_dir="typesense://cle@127.0.0.1:9/rtes", rate_limit=0,
+                              write_token_hashes=frozenset({hash_token(WRITE_TOKEN)})))
+    with TestClient(app) as on_cluster:
+        answer = on_cluster.put("/api/v1/documents/x", json=SCIC, headers=WRITE)
+    assert answer.status_code == 403 and "cluster" in answer.json()["error"]["message"]
