@@ -85,10 +85,14 @@ def suggest(
     request: Request,
     q: Annotated[str, Query(max_length=MAX_SUGGEST_CHARS, description="Début de mot ou de titre.")] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    format: Annotated[Literal["json", "opensearch"], Query(
+        description="opensearch : le format des suggestions OpenSearch, [\"q\", [\"…\", …]].")] = "json",
 ):
     """Completions of titles and terms for a search box, best first."""
     with shared_searcher(request).use() as searcher:
         suggestions = searcher.suggest(q, limit=limit, include_private=private_access(request))
+    if format == "opensearch":
+        return JSONResponse([q, list(suggestions)], media_type="application/x-suggestions+json")
     return JSONResponse({"query": q, "suggestions": list(suggestions)})
 
 
