@@ -27,7 +27,7 @@ button { font: inherit; min-height: 2.5em; min-width: 24px; padding: .4em 1.1em;
 .error { margin: .8em 0; padding: .6em .8em; border-left: 4px solid var(--rtes-accent, #b3124d);
   background: var(--rtes-surface, #fff); }
 .layout { display: grid; gap: 1.2em; }
-@container (min-width: 40em) { .layout.filtered { grid-template-columns: 14em 1fr; } }
+@container (min-width: 40em) { .layout.filtered { grid-template-columns: 16em 1fr; } }
 :host { container-type: inline-size; }
 .filters { order: 1; }
 @container (min-width: 40em) { .filters { order: 0; } }
