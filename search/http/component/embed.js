@@ -38,7 +38,7 @@ function element(tag, properties = {}, children = []) {
 }
 
 class RtesRecherche extends HTMLElement {
-  static observedAttributes = ["endpoint", "limit", "placeholder", "lang", ...FACETS];
+  static observedAttributes = ["endpoint", "limit", "placeholder", "lang", "heading-level", ...FACETS];
 
   constructor() {
     super();
@@ -60,7 +60,8 @@ class RtesRecherche extends HTMLElement {
 
   get endpoint() { return new URL(this.getAttribute("endpoint") || SERVER, document.baseURI).href.replace(/\/?$/, "/"); }
   get limit() { return Math.min(100, Math.max(1, parseInt(this.getAttribute("limit"), 10) || 10)); }
-  get fixed() { return FACETS.filter((name) => this.getAttribute(name)); }
+  // The hits' titles are headings one level under the page's heading above the component (2 by default).
+  get headingLevel() { return Math.min(6, Math.max(2, parseInt(this.getAttribute("heading-level"), 10) || 2)); }
 
   build() {
     const t = this.texts = texts(this.getAttribute("lang") || document.documentElement.lang);
@@ -179,7 +180,7 @@ class RtesRecherche extends HTMLElement {
     link.dataset.id = hit.id;
     const meta = [hit.type, hit.year, hit.territories.join(", ")].filter(Boolean).join(" · ");
     return element("li", { className: "hit" }, [
-      element("h3", {}, [link]),
+      element(`h${this.headingLevel}`, {}, [link]),
       element("p", { className: "meta", textContent: meta + (hit.private ? ` · ${this.texts.private}` : "") }),
       element("p", { className: "snippet" }, snippetNodes(hit.snippets)),
     ]);

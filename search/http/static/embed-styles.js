@@ -40,7 +40,7 @@ input[type=checkbox] { width: 20px; height: 20px; margin: 0; flex: none; accent-
 .n { color: var(--rtes-muted, #56607a); font-size: .875em; font-variant-numeric: tabular-nums; }
 ol.hits { list-style: none; margin: 0; padding: 0; }
 .hit { margin: 0 0 1.1em; }
-.hit h3 { font-size: 1.05em; margin: 0 0 .15em; }
+.hit :is(h2, h3, h4, h5, h6) { font-size: 1.05em; margin: 0 0 .15em; }
 .hit a { display: inline-block; min-height: 24px; }
 .meta { color: var(--rtes-muted, #56607a); font-size: .9em; margin: 0 0 .2em; }
 .snippet { margin: 0; overflow-wrap: anywhere; }
