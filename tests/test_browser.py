@@ -112,12 +112,33 @@ def test_keyboard_only(page):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "q":
             break
-    page.keyboard.type("Enercoop")
-    page.keyboard.press("Enter")
+    page.keyboard.type("Enercoo", delay=30)
+    option = page.get_by_role("option", name="Enercoop", exact=True)
+    expect(option).to_be_visible()
+    for _ in range(8):
+        page.keyboard.press("ArrowDown")
+        if option.get_attribute("aria-selected") == "true":
+            break
+    page.keyboard.press("Enter")   # picks the completion and searches it
     page.wait_for_url("**q=Enercoop*")
-    page.locator("ol.hits h3 a").first.focus()
+    year = page.get_by_role("group", name="Année").get_by_role("checkbox").first
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if year.evaluate("box => document.activeElement === box"):
+            break
+    page.keyboard.press("Space")
+    page.wait_for_url("**year=*")
+    expect(page.get_by_role("group", name="Année").get_by_role("checkbox").first).to_be_checked()
+    first = page.locator("ol.hits h3 a").first
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if first.evaluate("a => document.activeElement === a"):
+            break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Enercoop")
+    page.get_by_role("link", name="‹ Retour aux résultats").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=Enercoop*year=*")
 
 
 def test_readable_on_a_phone(browser, base_url):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from search.csv_export import MAX_CSV_ROWS, csv_text
+from search.csv_export import COLUMNS, MAX_CSV_ROWS, csv_text
 
 from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
 from search.http.params import (
@@ -52,9 +52,14 @@ def search_csv(
     sep: Annotated[Literal[",", ";"], Query(description="Séparateur (; pour Excel en français).")] = ",",
 ):
     """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
+    return csv_answer(request, query, sort, sep)
+
+
+def csv_answer(request: Request, query: QueryParams, sort: str, sep: str, header: tuple[str, ...] = COLUMNS):
+    """The CSV download of ``query``'s hits (the API's, and the search page's with French headers)."""
     with shared_searcher(request).use() as searcher:
         hits = searcher.hits(query.q, query.filters, MAX_CSV_ROWS, sort, private_access(request))
-        text = csv_text(hits, sep)
+        text = csv_text(hits, sep, header)
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
 
