@@ -104,3 +104,22 @@ def embedding_page(api: str, attributes: str = "") -> dict[str, tuple[str, str]]
 def strict_csp(api: str) -> dict[str, str]:
     """A host page's strict policy: no inline script or style, scripts and API calls from ``api`` only."""
     return {"Content-Security-Policy": f"default-src 'self'; script-src 'self' {api}; connect-src {api}"}
+
+
+def press_until(page, key: str, target, is_there: str, presses: int = 40) -> None:
+    """Press ``key`` until ``is_there`` (a function of the element, in the page) holds for ``target``."""
+    for _ in range(presses):
+        if target.evaluate(is_there):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{key} × {presses} n'a pas atteint {target}")
+
+
+def tab_to(page, target) -> None:
+    """Tab until ``target`` has the focus (in the page or in a component's shadow root)."""
+    press_until(page, "Tab", target, "el => el.getRootNode().activeElement === el")
+
+
+def arrow_to(page, option) -> None:
+    """Arrow down through a combobox's completions until ``option`` is the active one."""
+    press_until(page, "ArrowDown", option, "el => el.getAttribute('aria-selected') === 'true'", 8)

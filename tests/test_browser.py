@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import chromium, served_app
+from browser_support import arrow_to, chromium, served_app, tab_to
 from http_support import WEBINAR, make_app
 
 
@@ -115,25 +115,14 @@ def test_keyboard_only(page):
     page.keyboard.type("Enercoo", delay=30)
     option = page.get_by_role("option", name="Enercoop", exact=True)
     expect(option).to_be_visible()
-    for _ in range(8):
-        page.keyboard.press("ArrowDown")
-        if option.get_attribute("aria-selected") == "true":
-            break
+    arrow_to(page, option)
     page.keyboard.press("Enter")   # picks the completion and searches it
     page.wait_for_url("**q=Enercoop*")
-    year = page.get_by_role("group", name="Année").get_by_role("checkbox").first
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if year.evaluate("box => document.activeElement === box"):
-            break
+    tab_to(page, page.get_by_role("group", name="Année").get_by_role("checkbox").first)
     page.keyboard.press("Space")
     page.wait_for_url("**year=*")
     expect(page.get_by_role("group", name="Année").get_by_role("checkbox").first).to_be_checked()
-    first = page.locator("ol.hits h3 a").first
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if first.evaluate("a => document.activeElement === a"):
-            break
+    tab_to(page, page.locator("ol.hits h3 a").first)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Enercoop")
     page.get_by_role("link", name="‹ Retour aux résultats").focus()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import chromium, embedding_page, free_port, other_site, served_app, strict_csp
+from browser_support import (
+    arrow_to, chromium, embedding_page, free_port, other_site, served_app, strict_csp, tab_to,
+)
 from http_support import WEBINAR, make_app
 
 QUERY = "marchés réservés article 37"
@@ -80,10 +82,7 @@ def test_keyboard_only_pick_a_completion_tick_a_facet_open_a_result(context, ser
     page.keyboard.type("march", delay=30)
     option = component.get_by_role("option", name="Marchés", exact=True)
     expect(option).to_be_visible()
-    for _ in range(8):
-        page.keyboard.press("ArrowDown")
-        if option.get_attribute("aria-selected") == "true":
-            break
+    arrow_to(page, option)
     expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
     page.keyboard.press("Enter")
     expect(box).to_have_value("Marchés")
@@ -91,18 +90,12 @@ def test_keyboard_only_pick_a_completion_tick_a_facet_open_a_result(context, ser
     expect(component.get_by_role("status")).to_contain_text("pour « Marchés »")
     year = component.get_by_role("group", name="Année").get_by_role("checkbox").first
     value = year.get_attribute("value")
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        if year.evaluate("box => box.getRootNode().activeElement === box"):
-            break
+    tab_to(page, year)
     page.keyboard.press("Space")
     expect(year).to_be_checked()
     expect(component.locator("ol.hits p.meta").first).to_contain_text(value)
     first = component.locator("ol.hits a").first
-    for _ in range(40):
-        if first.evaluate("a => a.getRootNode().activeElement === a"):
-            break
-        page.keyboard.press("Tab")
+    tab_to(page, first)
     page.keyboard.press("Enter")
     expect(page.locator("#choisi")).to_have_text(first.get_attribute("data-id"))
     assert page.url.rstrip("/") == site
