@@ -7,6 +7,8 @@ styles are constructable stylesheets, so it still looks as designed.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -120,3 +122,18 @@ def test_without_cors_for_the_site_the_component_loads_and_says_so_in_french(con
     expect(component.get_by_role("alert")).to_have_text(
         "La recherche du RTES ne répond pas à ce site : accès non autorisé ou service injoignable.")
     expect(component.locator("ol.hits > li")).to_have_count(0)
+
+
+def test_too_many_requests_is_said_in_french(browser, corpus_index):
+    site_port = free_port()
+    app = make_app(corpus_index, cors_origins=(f"http://127.0.0.1:{site_port}",), rate_limit=2, rate_window=600.0)
+    with served_app(app) as api, other_site(embedding_page(api), strict_csp(api), site_port) as site:
+        context = browser.new_context(locale="fr-FR")
+        page = context.new_page()
+        page.goto(site)   # /embed.js is the first of the two requests the budget allows
+        component = page.locator("rtes-recherche")
+        component.get_by_role("combobox").fill(QUERY)
+        expect(component.get_by_role("status")).to_contain_text("4 résultats")
+        component.get_by_role("button", name="Rechercher").click()
+        expect(component.get_by_role("alert")).to_have_text(re.compile(r"^Trop de requêtes : réessayez dans \d+ s\.$"))
+        context.close()
