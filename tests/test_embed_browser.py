@@ -27,6 +27,7 @@ def servers(corpus_index):
     site_port = free_port()
     with served_app(make_app(corpus_index, cors_origins=(f"http://127.0.0.1:{site_port}",))) as api:
         page = embedding_page(api, 'limit="2"')
+        page["/territoire"] = embedding_page(api, 'territory="Grand Est" placeholder="ex. commande publique"')["/"]
         with other_site(page, strict_csp(api), site_port) as site, other_site(page, strict_csp(api)) as refused:
             yield api, site, refused
 
@@ -137,3 +138,17 @@ def test_too_many_requests_is_said_in_french(browser, corpus_index):
         component.get_by_role("button", name="Rechercher").click()
         expect(component.get_by_role("alert")).to_have_text(re.compile(r"^Trop de requêtes : réessayez dans \d+ s\.$"))
         context.close()
+
+
+def test_a_fixed_filter_shows_only_its_territory_and_offers_no_such_facet(context, servers):
+    _, site, _ = servers
+    page = context.new_page()
+    page.goto(site + "/territoire")
+    component = page.locator("rtes-recherche")
+    box = component.get_by_role("combobox")
+    expect(box).to_have_attribute("placeholder", "ex. commande publique")
+    box.fill("marchés")
+    expect(component.get_by_role("status")).to_have_text("1 résultat pour « marchés »")
+    assert all("Grand Est" in meta for meta in component.locator("ol.hits p.meta").all_inner_texts())
+    expect(component.get_by_role("group", name="Type")).to_be_visible()
+    expect(component.get_by_role("group", name="Territoire")).to_have_count(0)

@@ -85,7 +85,15 @@ def similar(
     return JSONResponse(results.to_dict())
 
 
-@router.get("/suggest", response_model=SuggestResponse, summary="Compléter ce que l'on tape")
+OPENSEARCH_SUGGESTIONS = {"application/x-suggestions+json": {"schema": {
+    # ["the query", ["a completion", …]] (tuple schemas are read differently by OpenAPI 3.0 and 3.1 tools)
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "items": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}}}
+
+
+@router.get("/suggest", response_model=SuggestResponse, summary="Compléter ce que l'on tape",
+            responses={200: {"content": OPENSEARCH_SUGGESTIONS,
+                             "description": "Les complétions ; avec format=opensearch, [\"q\", [\"…\", …]]."}})
 def suggest(
     request: Request,
     q: Annotated[str, Query(max_length=MAX_SUGGEST_CHARS, description="Début de mot ou de titre.")] = "",
