@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import chromium, embedding_page, free_port, other_site, served_app, strict_csp
-from http_support import WEBINAR, make_app
+from conftest import WEBINAR
+from http_support import make_app
 
 AXE_VERSION = "4.10.3"   # the Makefile's AXE_VERSION
 AXE = Path(__file__).parents[1] / ".venv" / f"axe-{AXE_VERSION}" / "node_modules" / "axe-core" / "axe.min.js"

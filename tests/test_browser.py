@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import arrow_to, chromium, served_app, tab_to
-from http_support import WEBINAR, make_app
+from conftest import WEBINAR
+from http_support import make_app
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from browser_support import (
     arrow_to, chromium, embedding_page, free_port, other_site, served_app, strict_csp, tab_to,
 )
-from http_support import WEBINAR, make_app
+from conftest import WEBINAR
+from http_support import make_app
 
 QUERY = "marchés réservés article 37"
 WEBINAR_TITLE = 'Retour sur la conférence en ligne "Marchés réservés" du 5 juin 2018'

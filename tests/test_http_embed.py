@@ -13,7 +13,8 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from http_support import WEBINAR, make_app
+from conftest import WEBINAR
+from http_support import make_app
 from search.http import Settings
 from search.http.server import settings_environment
 

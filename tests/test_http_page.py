@@ -12,15 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from http_support import SIEG, TOKEN, WEBINAR, make_app
+from conftest import SIEG, WEBINAR
+from http_support import TOKEN, make_app
 from indexer import build_index
 from indexer.ingest.records import FieldMapping
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as test_client:
-        yield test_client
 
 
 def _checked(html: str) -> set[tuple[str, str]]:

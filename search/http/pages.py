@@ -26,7 +26,7 @@ from search.http.view import (
     territory_map,
 )
 from search.http.wording import french_date, notices, paragraphs, safe_link, without_summary
-from search.searcher import past_the_last_page
+from search.limits import past_the_last_page
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["snippets_html"] = snippets_html
