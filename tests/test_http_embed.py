@@ -10,11 +10,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
 from conftest import WEBINAR
-from http_support import make_app
+from http_support import make_app, served
 from search.http import Settings
 from search.http.server import settings_environment
 
@@ -143,6 +144,12 @@ def test_workers_get_the_public_address_and_the_framing_sites(tmp_path):
     worker = Settings.from_env({"RTES_SEARCH_PUBLIC_URL": "https://ancien.example/", **settings_environment(parent)})
     assert (worker.public_url, worker.host, worker.port, worker.frame_ancestors) == (
         "https://recherche.rtes.fr/", "0.0.0.0", 8080, ("https://www.rtes.fr",))
+
+
+def test_every_worker_writes_links_from_the_public_address(corpus_index):
+    with served(corpus_index, "--workers", "2", "--public-url", "https://recherche.rtes.fr") as base:
+        answers = [httpx2.get(base + "/opensearch.xml", headers={"Host": "evil.example"}).text for _ in range(6)]
+    assert all("https://recherche.rtes.fr/?q={searchTerms}" in text and "evil" not in text for text in answers)
 
 
 def test_serve_refuses_a_public_address_that_is_not_one(corpus_index):

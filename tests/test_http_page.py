@@ -233,6 +233,11 @@ def test_only_http_https_and_mailto_addresses_are_links(linked):
     assert BeautifulSoup(trap.text, "html.parser").find("a", string="Consulter la ressource originale") is None
 
 
+def test_the_feed_links_only_http_https_and_mailto_addresses(linked):
+    body = linked.get("/feed?q=piégés").text   # (the guide's impossible date is another matter: issue 22, item 7)
+    assert "<title>Piège des marchés</title>" in body and "javascript:" not in body
+
+
 def test_an_impossible_date_is_shown_as_stored_never_a_500(linked):
     page = linked.get("/documents/guide")
     assert page.status_code == 200

@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from search import Hit, Results
 from search.http.api import ERRORS
-from search.http.links import public_base
+from search.http.links import public_base, safe_link
 from search.http.params import QueryParams, bearer_scheme, private_access, query_params, shared_searcher
 from search.render import FACET_LABELS
 
@@ -93,8 +93,8 @@ def _add_entry(feed: FeedGenerator, hit: Hit, base: str, fallback: datetime) -> 
     entry.id(entry_id(hit.id))
     entry.title(xml_text(hit.title or hit.id))
     entry.link(href=f"{base}documents/{quote(hit.id, safe='')}", rel="alternate", type="text/html")
-    if hit.url:
-        entry.link(href=hit.url, rel="related")
+    if safe_link(hit.url):
+        entry.link(href=safe_link(hit.url), rel="related")
     entry.summary(xml_text(hit.snippet or hit.title))
     for name, attribute in FACET_OF_HIT:
         values = getattr(hit, attribute)

@@ -25,7 +25,8 @@ from search.http.view import (
     back_url, chips, csv_url, document_url, facet_groups, feed_url, page_url, pagination, snippets_html,
     territory_map,
 )
-from search.http.wording import french_date, notices, paragraphs, safe_link, without_summary
+from search.http.links import safe_link
+from search.http.wording import french_date, notices, paragraphs, without_summary
 from search.limits import past_the_last_page
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

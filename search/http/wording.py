@@ -1,4 +1,4 @@
-"""How the page words what the searcher says: dates in French, notes apart from warnings, safe links.
+"""How the page words what the searcher says: dates in French, notes apart from warnings.
 
 The searcher's messages are short lower-case phrases meant for every face
 (terminal, JSON); the page shows them as sentences, and tells apart what
@@ -13,11 +13,9 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
-LINK_SCHEMES = ("http", "https", "mailto")
 NEAR_COPY = 60      # characters two openings share when one paragraph is a near-copy of the other
 COVERAGE = re.compile(r"(\d+) ressource\(s\) avec tous les termes, (\d+) avec une partie d'entre eux")
 NOTES = (re.compile(r"synonyme : "), re.compile(r"« .+ » est (introuvable|rare) : recherché"),
@@ -42,20 +40,6 @@ def french_date(value: str) -> str:
         return value
     named = f"{MONTHS[month - 1]} {year}"
     return named if day is None else f"{'1er' if day == 1 else day} {named}"
-
-
-def safe_link(url: str) -> str | None:
-    """``url`` when a browser may follow it from our page (http, https, mailto), else None.
-
-    >>> safe_link("https://www.rtes.fr/x"), safe_link("javascript:alert(1)"), safe_link(" JavaScript:x")
-    ('https://www.rtes.fr/x', None, None)
-    """
-    url = (url or "").strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in LINK_SCHEMES and (scheme == "mailto" or "//" in url) else None
 
 
 def sentence(text: str) -> str:
