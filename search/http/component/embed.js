@@ -93,7 +93,7 @@ class RtesRecherche extends HTMLElement {
   }
 
   listen() {
-    new Combobox(this.input, this.listbox, {
+    this.combobox = new Combobox(this.input, this.listbox, {
       complete: (text) => this.get("api/v1/suggest", [["q", text], ["limit", "8"]]).then((data) => data.suggestions),
       pick: () => this.search(),
     });
@@ -101,7 +101,11 @@ class RtesRecherche extends HTMLElement {
       clearTimeout(this.typing);
       this.typing = setTimeout(() => this.search(), TYPING_PAUSE);
     });
-    this.form.addEventListener("submit", (event) => { event.preventDefault(); this.search(); });
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.combobox.close();
+      this.search();
+    });
     this.filters.addEventListener("change", (event) => {
       const box = event.target;
       this.ticked[box.name][box.checked ? "add" : "delete"](box.value);
@@ -111,12 +115,11 @@ class RtesRecherche extends HTMLElement {
     this.hits.addEventListener("click", (event) => this.opened(event));
   }
 
-  // A GET on the API as JSON; the error thrown carries the French message to show.
-  async get(path, pairs) {
+  // A GET on the API as JSON (abandoned when signal aborts); the error thrown carries the French message to show.
+  async get(path, pairs, signal) {
     let response;
     try {
-      response = await fetch(this.endpoint + path + "?" + new URLSearchParams(pairs),
-        { credentials: "omit", signal: this.aborter && this.aborter.signal });
+      response = await fetch(this.endpoint + path + "?" + new URLSearchParams(pairs), { credentials: "omit", signal });
     } catch (failure) {
       if (failure.name === "AbortError") { throw failure; }
       throw new Error(this.texts.unreachable);
@@ -142,7 +145,7 @@ class RtesRecherche extends HTMLElement {
       values.forEach((value) => pairs.push([name, value]));
     }
     try {
-      this.show(await this.get("api/v1/search", pairs), page);
+      this.show(await this.get("api/v1/search", pairs, this.aborter.signal), page);
     } catch (failure) {
       if (failure.name !== "AbortError") { this.fail(failure.message); }
     }
