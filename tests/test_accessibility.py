@@ -7,6 +7,7 @@ nothing else about the pages changes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ from browser_support import chromium, embedding_page, free_port, other_site, ser
 from conftest import WEBINAR
 from http_support import make_app
 
-AXE_VERSION = "4.10.3"   # the Makefile's AXE_VERSION
-AXE = Path(__file__).parents[1] / ".venv" / f"axe-{AXE_VERSION}" / "node_modules" / "axe-core" / "axe.min.js"
+ROOT = Path(__file__).parents[1]
+AXE_VERSION = re.search(r"^AXE_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+AXE = ROOT / ".venv" / f"axe-{AXE_VERSION}" / "node_modules" / "axe-core" / "axe.min.js"   # the Makefile's $(AXE)
 VIOLATIONS = """async () => (await axe.run(document)).violations.map(
   v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`)"""
 
