@@ -69,6 +69,19 @@ def test_an_allowed_origin_reads_the_api_and_its_refusals(corpus_index):
         assert again.status_code == 429 and again.headers["access-control-allow-origin"] == SITE
 
 
+def test_an_allowed_origin_reads_a_500_too(corpus_index):
+    app = make_app(corpus_index, cors_origins=(SITE,))
+
+    @app.get("/api/v1/panne")
+    def broken():
+        raise RuntimeError("panne simulée")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/api/v1/panne", headers={"Origin": SITE})
+    assert answer.status_code == 500 and answer.headers["access-control-allow-origin"] == SITE
+    assert answer.json()["error"]["message"] == "erreur interne du serveur"
+
+
 def test_a_preflight_from_an_unknown_origin_or_for_a_write_is_refused_in_french(client):
     unknown = client.options("/api/v1/search", headers={"Origin": OTHER, "Access-Control-Request-Method": "GET"})
     assert unknown.status_code == 400 and "access-control-allow-origin" not in unknown.headers

@@ -53,16 +53,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     respond = install_error_handlers(app, pages.error_page)
     limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
     cors = CorsPolicy(settings.cors_origins)
-    # Innermost first: preflights are counted by the rate limit; every answer, a 429 included,
-    # gets the CORS headers an allowed origin needs to read it, then the security headers.
+    # Innermost first: preflights are counted by the rate limit and get the security headers.
     app.add_middleware(Preflight, policy=cors, respond=respond)
     app.add_middleware(GuardMiddleware, limiter=limiter, respond=respond)
-    app.add_middleware(CorsHeaders, policy=cors)
     app.add_middleware(HeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     # The page carries the map's shapes (about 70 KB of path data): gzip makes it about a third.
     # No secret is ever in a page (tokens travel in a header browsers do not send across sites), so no BREACH.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # level 9: 27 ms a page, 3% smaller
     _declare_optional_token(app)
+    # Every answer to an allowed origin gets the CORS headers, a 429 or a 500 included: outside
+    # Starlette's whole stack, since its 500 handler sits outside every added middleware.
+    stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: CorsHeaders(stack(), cors)
     return app
 
 

@@ -8,10 +8,10 @@ adds its headers only to what the app answered; here:
 
 - ``Preflight`` sits *inside* the rate limit and the security headers, so a
   preflight is counted and answered with those headers like any request;
-- ``CorsHeaders`` sits *outside* the rate limit, so every answer to an
-  allowed origin carries the CORS headers, a 429 included: the embedded
-  component can then read it and say "trop de requêtes" rather than see an
-  opaque network failure.
+- ``CorsHeaders`` wraps the whole application (``app.py``), so every answer
+  to an allowed origin carries the CORS headers, a 429 or a 500 included:
+  the embedded component can then read it and say "trop de requêtes"
+  rather than see an opaque network failure.
 
 The component's script (``/embed.js``) and the static files it imports are
 public and served to every origin (``*``): browsers fetch module scripts in
