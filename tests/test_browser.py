@@ -126,7 +126,7 @@ def test_keyboard_only(page):
     tab_to(page, page.locator("ol.hits h3 a").first)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Enercoop")
-    page.get_by_role("link", name="‹ Retour aux résultats").focus()
+    tab_to(page, page.get_by_role("link", name="‹ Retour aux résultats"))
     page.keyboard.press("Enter")
     page.wait_for_url("**q=Enercoop*year=*")
 
