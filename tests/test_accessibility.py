@@ -1,5 +1,6 @@
 """axe-core (npm, installed by the Makefile beside the venv) run inside Chromium on every kind of page:
-its default rules (WCAG 2.0 and 2.1, A and AA, and its best practices) report no violation.
+its default rules (WCAG 2.0 and 2.1, A and AA, and its best practices) and its target-size rule
+(WCAG 2.2) report no violation.
 
 The pages' own Content-Security-Policy forbids the script axe is, so these contexts bypass it;
 nothing else about the pages changes.
@@ -20,7 +21,8 @@ from http_support import make_app
 ROOT = Path(__file__).parents[1]
 AXE_VERSION = re.search(r"^AXE_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
 AXE = ROOT / ".venv" / f"axe-{AXE_VERSION}" / "node_modules" / "axe-core" / "axe.min.js"   # the Makefile's $(AXE)
-VIOLATIONS = """async () => (await axe.run(document)).violations.map(
+# Its default rules, and target-size (WCAG 2.2, 2.5.8: targets of 24×24 CSS pixels, or spaced as much).
+VIOLATIONS = """async () => (await axe.run(document, {rules: {"target-size": {enabled: true}}})).violations.map(
   v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`)"""
 
 
