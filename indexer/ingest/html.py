@@ -47,15 +47,13 @@ FILE_LINK = re.compile(r"\.(pdf|docx?|odt)(\?.*)?$", re.IGNORECASE)
 class Page:
     """A parsed page: its Document (without attachment text), whether it is a resource, and its text.
 
-    ``words`` counts the words of the main content outside links; ``listing``
-    is true when that content is mostly links (a pager's page, a site map)
-    or a list of linked titles (teasers): what a crawl of any site needs to
-    tell a page of real text from a page that only leads to others.
+    ``listing`` is true when the main content is mostly links (a pager's
+    page, a site map) or a list of linked titles (teasers): what a crawl of
+    any site needs to tell a page of content from a page that only leads to others.
     """
 
     document: Document
     is_resource: bool
-    words: int = 0
     listing: bool = False
 
 
@@ -86,7 +84,7 @@ def parse_page(
         fetched_at=fetched_at, attachments=tuple(_file_links(main, url)), **fields,
     )
     listing = link_words >= words or linked_headings >= LISTING_HEADINGS
-    return Page(doc, "collection" in fields, words, listing)
+    return Page(doc, "collection" in fields, listing)
 
 
 def page_id(address: str) -> str:
