@@ -21,12 +21,24 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from indexer.documents import Document, IngestError, IngestWarning
-from indexer.ingest.office import file_document, property_date
+from indexer.ingest.office import file_document
 from indexer.ingest.records import TRUE_VALUES
 
 FRONT_MATTER = ("title", "summary", "type", "date", "year", "themes", "territories", "url", "private", "lang")
 _PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 _BLOCK_TEXT = {"fence", "code_block"}
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: a date stays the text it is written as, so that
+    ``2018-13-45`` is one value dropped with a warning (``indexer.documents.checked``), not an
+    exception that would lose the whole front matter."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _inline_text(token: Token) -> str:
@@ -75,8 +87,6 @@ def front_matter_values(meta: dict) -> dict:
             values[name] = _listed(value)
         elif name == "private":
             values[name] = value if isinstance(value, bool) else str(value).strip().lower() in TRUE_VALUES
-        elif name == "date":
-            values[name] = property_date(value) or str(value)  # an unreadable date is dropped by the loop, with a warning
         else:
             values[name] = str(value).strip()
     return values
@@ -92,7 +102,7 @@ def ingest_markdown(path: Path) -> Iterator[Document | IngestError]:
     meta: dict = {}
     if tokens and tokens[0].type == "front_matter":
         try:
-            meta = yaml.safe_load(tokens[0].content) or {}
+            meta = yaml.load(tokens[0].content, Loader=_Loader) or {}  # noqa: S506 (a safe loader)
         except yaml.YAMLError as exc:
             yield IngestWarning(str(path), 1, f"en-tête YAML illisible, ignoré : {str(exc).splitlines()[0]}")
         if not isinstance(meta, dict):

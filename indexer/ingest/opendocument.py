@@ -3,8 +3,9 @@
 ODF is the format of the French administration's interoperability rules
 (RGI) and LibreOffice's own. odfdo rather than odfpy: it is maintained
 (odfpy's last release is from 2020) and reads all three kinds with one API.
-Every heading and paragraph is read in document order (in a spreadsheet,
-each cell's text is a paragraph; in a presentation, each frame's).
+Every heading and paragraph is read in document order; a table row (a
+spreadsheet's, or a table in a text) is one paragraph, its cells separated
+by " ; ".
 """
 
 from __future__ import annotations
@@ -17,8 +18,17 @@ from odfdo import Document as OdfDocument
 from indexer.documents import Document, IngestError
 from indexer.ingest.office import file_document, property_date
 
-TEXT = "//text:h | //text:p"
+TEXT = "//text:h | //text:p | //table:table-row"
+IN_CELL = "ancestor::table:table-cell"
 SLIDE_TITLE = "//draw:frame[@presentation:class='title']//text:p"
+
+
+def _paragraphs(odf: OdfDocument) -> Iterator[str]:
+    for element in odf.body.get_elements(TEXT):
+        if element.tag == "table:table-row":
+            yield " ; ".join(p.text_recursive for p in element.get_elements(".//text:p") if p.text_recursive.strip())
+        elif not element.xpath(IN_CELL):
+            yield element.text_recursive or ""
 
 
 def ingest_opendocument(path: Path) -> Iterator[Document | IngestError]:
@@ -26,7 +36,7 @@ def ingest_opendocument(path: Path) -> Iterator[Document | IngestError]:
     try:
         odf = OdfDocument(path)
         meta = odf.meta
-        paragraphs = [element.text_recursive or "" for element in odf.body.get_elements(TEXT)]
+        paragraphs = list(_paragraphs(odf))
         headings = odf.body.get_elements("//text:h") or odf.body.get_elements(SLIDE_TITLE)
         heading = headings[0].text_recursive if headings else ""
         title, modified, created, lang = meta.title, meta.date, meta.creation_date, meta.language

@@ -1,7 +1,8 @@
 """PowerPoint files (``.pptx``) through python-pptx.
 
-The text of every shape of every slide, slide by slide; the first slide's
-title is the heading of last resort for the document's title.
+The text of every shape of every slide, slide by slide (a table row is one
+paragraph, its cells separated by " ; "); the first slide's title is the
+heading of last resort for the document's title.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def _texts(slide) -> Iterator[str]:
         if shape.has_text_frame:
             yield from (paragraph.text for paragraph in shape.text_frame.paragraphs)
         if getattr(shape, "has_table", False) and shape.has_table:
-            yield from (cell.text for row in shape.table.rows for cell in row.cells)
+            yield from (" ; ".join(cell.text for cell in row.cells if cell.text.strip()) for row in shape.table.rows)
 
 
 def ingest_pptx(path: Path) -> Iterator[Document | IngestError]:

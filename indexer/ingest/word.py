@@ -1,6 +1,6 @@
 """Word files (``.docx``) through python-docx.
 
-Paragraphs and table cells in document order; the first paragraph styled
+Paragraphs and table rows in document order; the first paragraph styled
 "Title" or "Heading …" is the heading of last resort for the title.
 """
 
@@ -19,15 +19,15 @@ from indexer.documents import Document, IngestError
 from indexer.ingest.office import file_document, property_date
 
 
-def _blocks(document) -> Iterator[Paragraph]:
-    """Every paragraph of the body, those of table cells included, in document order."""
+def _blocks(document) -> Iterator[tuple[str, bool]]:
+    """``(text, is_heading)`` of every paragraph of the body in document order; a table row is
+    one paragraph, its cells separated by " ; "."""
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                for cell in row.cells:
-                    yield from cell.paragraphs
+                yield " ; ".join(dict.fromkeys(cell.text.strip() for cell in row.cells if cell.text.strip())), False
         else:
-            yield block
+            yield block.text, _is_heading(block)
 
 
 def _is_heading(paragraph: Paragraph) -> bool:
@@ -44,9 +44,9 @@ def ingest_docx(path: Path) -> Iterator[Document | IngestError]:
     except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         yield IngestError(str(path), 0, f"fichier Word illisible : {exc}")
         return
-    heading = next((p.text for p in blocks if p.text.strip() and _is_heading(p)), "")
+    heading = next((text for text, is_heading in blocks if text.strip() and is_heading), "")
     yield file_document(
-        path, [p.text for p in blocks], title=properties.title or "", heading=heading,
+        path, [text for text, _ in blocks], title=properties.title or "", heading=heading,
         file_date=property_date(properties.modified, properties.created),
         lang=(properties.language or "").split("-")[0].lower(),
     )
