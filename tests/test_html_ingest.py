@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer import IngestError, iter_documents
+from indexer.documents import IngestWarning
+from indexer.ingest import read_sources
 from indexer.ingest.html import page_id, parse_page
 from indexer.ingest.pdf import read_pdf
 from indexer.ingest.site import HOME, LISTING, NOT_RESOURCE, PAGER, TAGS, left_out
@@ -160,6 +162,17 @@ def test_standalone_html_file_gets_its_pdf_attached(tmp_path):
     assert doc.id == slug and doc.attachments == ("co-construction-version-imprimable.pdf",)
     assert "[Document joint : co-construction-version-imprimable.pdf]" in doc.body
     assert "grille d'auto-évaluation" in doc.body
+
+
+def test_an_attached_pdf_that_cannot_be_read_is_a_warning_and_the_page_is_kept(tmp_path):
+    slug = "point-de-reperess-co-construction-des-politiques-publiques"
+    html = (PAGES / f"{slug}.html").read_text(encoding="utf-8")
+    (tmp_path / f"{slug}.html").write_text(html.replace("/sites/default/files/guides/", ""), encoding="utf-8")
+    (tmp_path / "co-construction-version-imprimable.pdf").write_bytes(b"%PDF-1.4 ceci n'est pas un PDF")
+    warning, doc = list(read_sources([tmp_path / f"{slug}.html"]))
+    assert isinstance(warning, IngestWarning)
+    assert warning.reason.startswith("pièce jointe non indexée : co-construction-version-imprimable.pdf (PDF illisible")
+    assert doc.id == slug and doc.attachments == () and "[Document joint" not in doc.body
 
 
 def test_unreadable_pdf_is_an_ingest_error(tmp_path):

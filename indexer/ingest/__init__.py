@@ -97,21 +97,23 @@ def _inside(path: Path, folders: list[Path]) -> bool:
     return any(folder in path.parents for folder in folders)
 
 
-def left_out(path: Path, in_folder: bool = True) -> LeftOut | None:
-    """Why ``path`` is not read at all (README in a folder, empty, unknown format), or None."""
+def not_read(path: Path, in_folder: bool = True) -> LeftOut | None:
+    """Why ``path`` is not read at all (README in a folder, unknown format, empty), or None."""
     if in_folder and path.name.upper().startswith("README"):
         return LeftOut(str(path), 0, "README")
     if _ending(path) is None:
         return LeftOut(str(path), 0, f"format non pris en charge : {path.suffix.lower() or path.name}")
-    if path.stat().st_size == 0:
-        return LeftOut(str(path), 0, "fichier vide")
-    return None
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:  # gone or unreadable: its ingester says so
+        return None
+    return LeftOut(str(path), 0, "fichier vide") if empty else None
 
 
 def ingest_file(path: Path, mapping: FieldMapping | None = None, in_folder: bool = False,
                 ) -> Iterator[Document | IngestError]:
     """The documents of one file, or the LeftOut saying why it gives none."""
-    why = left_out(path, in_folder)
+    why = not_read(path, in_folder)
     if why is not None:
         yield why
         return

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from indexer.documents import Document, IngestError
+from indexer.documents import Document, IngestError, IngestWarning
 from indexer.ingest.html import page_id
 
 # pypdf logs recoverable oddities of real-world PDFs; they are not ours to show.
@@ -45,20 +45,19 @@ def file_name(address: str) -> str:
     return unquote(urlsplit(address).path.rsplit("/", 1)[-1]) or address
 
 
-def with_attachments(doc: Document, files: Mapping[str, Path]) -> Document:
-    """``doc`` with the text of each readable PDF of ``files`` (address → local file) appended.
-
-    Attachments that cannot be read are left out: the page itself stays searchable.
-    """
+def with_attachments(doc: Document, files: Mapping[str, Path]) -> Iterator[Document | IngestWarning]:
+    """``doc`` with the text of each readable PDF of ``files`` (address → local file) appended,
+    after a warning for each attachment that cannot be read (the page itself stays searchable)."""
     parts, kept = [doc.body], []
     for address, path in files.items():
         try:
             _, text = read_pdf(path)
-        except ValueError:
+        except ValueError as exc:
+            yield IngestWarning(doc.source, 0, f"pièce jointe non indexée : {file_name(address)} ({exc})")
             continue
         parts.append(f"[Document joint : {file_name(address)}]\n\n{text}")
         kept.append(address)
-    return replace(doc, body="\n\n".join(p for p in parts if p), attachments=tuple(kept))
+    yield replace(doc, body="\n\n".join(p for p in parts if p), attachments=tuple(kept))
 
 
 def pdf_document(path: Path, url: str = "", source: str = "", fetched_at: str = "") -> Document | IngestError:

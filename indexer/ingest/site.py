@@ -91,7 +91,7 @@ def ingest_site(state_file: Path, mapping: FieldMapping | None = None) -> Iterat
             files = {url: state.local_path(pdfs[url]) for url in page.document.attachments if url in pdfs}
             attached.update(files)
             found += 1
-            yield with_attachments(page.document, files)
+            yield from with_attachments(page.document, files)
     for url, entry in pdfs.items():
         if url not in attached:
             found += 1
@@ -112,4 +112,4 @@ def ingest_html(path: Path) -> Iterator[Document | IngestError]:
         yield page
         return
     files = {href: path.parent / href for href in page.document.attachments if (path.parent / href).is_file()}
-    yield with_attachments(page.document, files)
+    yield from with_attachments(page.document, files)
