@@ -9,8 +9,8 @@ formats (JSONL, CSV) and crawl folders take a ``FieldMapping``; the others ignor
 folder written by the crawler is read through its ``crawl.json`` only: the
 pages and PDFs under it are its parts, not sources of their own.
 
-``ingest_file`` reads one file given its path and the name it goes by (an
-upload keeps its own name); ``ingest_upload`` does it for bytes.
+``ingest_file`` reads one file; ``ingest_upload`` reads a file received
+as bytes under its own name (the write API's uploads).
 
 Ingesters are imported when a file needs them: the HTML, PDF and office
 readers cost a tenth of a second that ``rtes-search search`` on an
