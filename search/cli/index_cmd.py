@@ -103,7 +103,7 @@ def index_command(
         for warning in report.warnings:
             click.echo(f"avertissement : {warning}", err=True)
         if report.errors:
-            click.echo(f"indexation partielle : {report.skipped} document(s) ignoré(s), voir ci-dessus", err=True)
+            click.echo(f"indexation partielle : {len(report.errors)} document(s) ignoré(s) sur erreur, voir ci-dessus", err=True)
     if as_json:
         echo_json(report.to_dict())
     else:
