@@ -105,7 +105,11 @@ class SiteHandler(BaseHTTPRequestHandler):
         headers = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
         if self.headers.get("If-None-Match") == etag or self._not_modified_since(modified):
             return self._answer(304, headers=headers)
-        kind = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}.get(path.suffix, "text/html")
+        kind = {
+            ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
+            ".odt": "application/vnd.oasis.opendocument.text",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }.get(path.suffix, "text/html")
         self._answer(200, body, {**headers, "Content-Type": kind})
 
     def _not_modified_since(self, modified: float) -> bool:

@@ -224,7 +224,7 @@ PLAIN = SITE / "plain"  # a small site of another kind: no "Type de ressource" f
 PLAIN_DOCUMENTS = {
     "actualites-atelier-reparation-velos", "actualites-collecte-textile-printemps", "actualites-bilan-annuel-2023",
     "actualites-chantier-insertion", "actualites-ressourcerie-en-scic", "qui-sommes-nous", "contact",
-    "mentions-legales",
+    "mentions-legales", "sites-default-files-rapport-moral-2023-docx",  # a Word file only the site map links to
 }
 PLAIN_LEFT_OUT = {  # pages that are structurally not content, with the reason the summary gives
     "": "page d'accueil", "actualites": "page de liste", "plan-du-site": "page de liste",
@@ -259,15 +259,31 @@ def test_any_site_pages_with_text_are_documents_and_the_others_are_reported(plai
         assert (hit.id, hit.date) == ("actualites-atelier-reparation-velos", "2024-03-03")
         assert hit.url == plain_site.url + "actualites/atelier-reparation-velos"
         assert searcher.search("chantier d'insertion conseillère").hits[0].id == "actualites-chantier-insertion"
+        # Office files: statutes read into the page that links to them, a report on its own.
+        assert [h.id for h in searcher.search("prévention des déchets par le réemploi").hits][:1] == ["qui-sommes-nous"]
+        report = searcher.search("bénévoles du magasin solidaire").hits[0]
+        assert (report.title, report.url) == ("Rapport moral 2023", plain_site.url + "sites/default/files/rapport-moral-2023.docx")
         # One sentence of news is a document (the example), found by its words.
         assert [h.id for h in searcher.search("ressourcerie SCIC communauté de communes").hits][:1] == [
             "actualites-ressourcerie-en-scic"]
 
 
 @pytest.mark.parametrize("option", ["crawl", "index"])
-def test_resources_only_keeps_the_strict_rule_and_says_why_nothing_is_indexed(plain_site, tmp_path, option):
+def test_resources_only_keeps_the_strict_rule_and_says_why_each_page_is_left_out(plain_site, tmp_path, option):
     options = {"crawl_options": ["--resources-only"]} if option == "crawl" else {"index_options": ["--resources-only"]}
-    indexed, _ = crawl_and_index(plain_site, tmp_path, **options)
+    options.setdefault("index_options", []).append("--json")
+    indexed, index = crawl_and_index(plain_site, tmp_path, **options)
+    assert indexed.exit_code == 0, indexed.output
+    assert [item["reason"] for item in json.loads(indexed.stdout)["left_out"]] == [
+        "sans champ « Type de ressource » (--resources-only)"] * 13
+    with Searcher(index) as searcher:  # files no resource page links to are documents, as the RTES site's PDF is
+        assert {h.id for h in searcher.search("", limit=20).hits} == {
+            "sites-default-files-rapport-moral-2023-docx", "sites-default-files-statuts-ressourcerie-odt"}
+
+
+def test_resources_only_with_nothing_but_pages_says_why_nothing_is_indexed(plain_site, tmp_path):
+    shutil.rmtree(plain_site.root / "sites")  # no office file: pages only
+    indexed, _ = crawl_and_index(plain_site, tmp_path, index_options=["--resources-only"])
     assert indexed.exit_code == 1
     assert indexed.stderr.strip() == (
         f"Erreur : aucun document indexable dans {tmp_path / 'crawl'} : "

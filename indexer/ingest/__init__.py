@@ -53,6 +53,8 @@ INGESTERS: dict[str, str] = {
     STATE_FILE: "site:ingest_site",
 }
 MAPPED = frozenset({"records:ingest_jsonl", "records:ingest_csv", "site:ingest_site"})
+# Files a page can link to and have read into it (``indexer.ingest.attachments``).
+ATTACHABLE = frozenset({".pdf", ".odt", ".ods", ".odp", ".docx", ".pptx"})
 
 
 def _ending(path: Path) -> str | None:
@@ -146,16 +148,16 @@ def read_sources(
     """Every document, per-record error, left-out file and warning of every source file under ``paths``
     (``files``: ``source_files(paths)``, when the caller has them already).
 
-    PDF files come last, and one an HTML page of the same run already
-    attached is not a document of its own: a page and its "version
+    PDF and office files come last, and one an HTML page of the same run
+    already attached is not a document of its own: a page and its "version
     imprimable" are one result.
     """
     paths = list(paths)
     files = source_files(paths) if files is None else files
     named = {path.resolve() for path in paths if not path.is_dir()}
     attached: set[Path] = set()
-    for path in sorted(files, key=lambda p: _ending(p) == ".pdf"):
-        if _ending(path) == ".pdf" and path.resolve() in attached:
+    for path in sorted(files, key=lambda p: _ending(p) in ATTACHABLE):
+        if _ending(path) in ATTACHABLE and path.resolve() in attached:
             continue
         for item in ingest_file(path, mapping, in_folder=path.resolve() not in named):
             if _ending(path) in (".html", ".htm") and isinstance(item, Document):

@@ -40,7 +40,7 @@ NOISE = "nav, header, footer, aside, script, style, noscript, form, iframe, temp
 MAIN = ("main", "[role=main]", "article", "#content", ".region-content", "body")
 # A page whose main content has this many titles that are links lists other pages (teasers).
 LISTING_HEADINGS = 3
-FILE_LINK = re.compile(r"\.(pdf|docx?|odt)(\?.*)?$", re.IGNORECASE)
+FILE_LINK = re.compile(r"\.(pdf|docx?|odt|ods|odp|pptx?)(\?.*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

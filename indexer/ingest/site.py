@@ -1,8 +1,8 @@
 """Ingest what the crawler stored (``crawl.json`` + ``files/``), and standalone HTML files.
 
 A crawl folder is one source: its pages become Documents with their URL
-and fetch date; each PDF a document page links to is read into that page's
-Document (one search result, not two); a PDF no document page links to is
+and fetch date; each file (PDF, office) a document page links to is read into that page's
+Document (one search result, not two); a file no document page links to is
 a Document of its own.
 
 Which pages are documents: a resource page of the RTES site (one with a
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from indexer.crawl.state import CrawlState, Entry
 from indexer.documents import Document, IngestError, LeftOut
 from indexer.ingest.html import Page, parse_page
-from indexer.ingest.pdf import pdf_document, with_attachments
+from indexer.ingest.attachments import file_document, with_attachments
 from indexer.ingest.records import FieldMapping
 
 NOT_RESOURCE = "sans champ « Type de ressource » (--resources-only)"
@@ -68,14 +68,14 @@ def left_out(page: Page, url: str, start_url: str, resources_only: bool) -> str 
 
 
 def ingest_site(state_file: Path, mapping: FieldMapping | None = None) -> Iterator[Document | IngestError]:
-    """Every document page of a crawl folder, with its attached PDFs' text, then the other PDFs."""
+    """Every document page of a crawl folder, with its attached files' text, then the other files."""
     try:
         state = CrawlState.load(state_file.parent)
     except (OSError, ValueError, TypeError) as exc:
         yield IngestError(str(state_file), 0, f"état de crawl illisible : {exc}")
         return
     resources_only = state.resources_only or bool(mapping and mapping.resources_only)
-    pdfs = {url: entry for url, entry in state.entries.items() if entry.is_pdf and state.local_path(entry)}
+    linked = {url: entry for url, entry in state.entries.items() if entry.is_document_file and state.local_path(entry)}
     attached: set[str] = set()
     pages = found = 0
     for entry in state.entries.values():
@@ -88,20 +88,20 @@ def ingest_site(state_file: Path, mapping: FieldMapping | None = None) -> Iterat
             if reason is not None:
                 yield LeftOut(entry.url, 0, reason)
                 continue
-            files = {url: state.local_path(pdfs[url]) for url in page.document.attachments if url in pdfs}
+            files = {url: state.local_path(linked[url]) for url in page.document.attachments if url in linked}
             attached.update(files)
             found += 1
             yield from with_attachments(page.document, files)
-    for url, entry in pdfs.items():
+    for url, entry in linked.items():
         if url not in attached:
             found += 1
-            yield pdf_document(state.local_path(entry), url, str(state.local_path(entry)), entry.fetched_at)
+            yield file_document(state.local_path(entry), url, entry.fetched_at)
     if not pages and not found:
-        yield IngestError(str(state_file), 0, "aucune page HTML ni aucun PDF dans ce crawl")
+        yield IngestError(str(state_file), 0, "aucune page HTML ni aucun fichier dans ce crawl")
 
 
 def ingest_html(path: Path) -> Iterator[Document | IngestError]:
-    """A standalone HTML file: one Document, PDFs it links to (relative paths) attached."""
+    """A standalone HTML file: one Document, files it links to (relative paths) attached."""
     try:
         data = path.read_bytes()
     except OSError as exc:
