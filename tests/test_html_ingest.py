@@ -147,9 +147,10 @@ def test_page_ids_are_url_slugs(address, expected):
     assert page_id(address) == expected
 
 
-def test_pdf_text_and_title():
-    title, text = read_pdf(GUIDE_PDF)
+def test_pdf_text_title_and_date():
+    title, text, date = read_pdf(GUIDE_PDF)
     assert title == "Points de RepèrESS : co-construction des politiques publiques (version imprimable)"
+    assert date == "2019-04-15"  # its /CreationDate: the date of a PDF on its own when its text names none
     assert "grille d'auto-évaluation de la co-construction" in text
 
 

@@ -16,31 +16,35 @@ from pypdf.errors import PyPdfError
 
 from indexer.documents import Document, IngestError
 from indexer.ingest.html import page_id
-from indexer.ingest.office import file_title
+from indexer.ingest.office import file_title, property_date
 
 # pypdf logs recoverable oddities of real-world PDFs; they are not ours to show.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def read_pdf(path: Path) -> tuple[str, str]:
-    """``(title, text)`` of a PDF; raises ValueError with a French reason when unreadable."""
+def read_pdf(path: Path) -> tuple[str, str, str]:
+    """``(title, text, date)`` of a PDF (title and date from its properties, the date last modified,
+    else created); raises ValueError with a French reason when unreadable."""
     try:
         reader = PdfReader(path)
         text = "\n\n".join(filter(None, ((page.extract_text() or "").strip() for page in reader.pages)))
-        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        meta = reader.metadata
+        title = str((meta or {}).get("/Title") or "").strip()
+        date = property_date(meta.modification_date, meta.creation_date) if meta else ""
     except (OSError, PyPdfError, ValueError, KeyError) as exc:
         raise ValueError(f"PDF illisible : {exc}") from exc
     if not text:
         raise ValueError("PDF sans texte (scan sans OCR ?)")
-    return title, text
+    return title, text, date
 
 
 def ingest_pdf(path: Path) -> Iterator[Document | IngestError]:
-    """A standalone PDF file: one Document (title: its metadata, else its file name)."""
+    """A standalone PDF file: one Document (title: its properties', else its file name; its
+    properties' date used only when the text names none)."""
     try:
-        title, text = read_pdf(path)
+        title, text, date = read_pdf(path)
     except ValueError as exc:
         yield IngestError(str(path), 0, str(exc))
         return
     yield Document(id=page_id(str(path)), title=title or file_title(path), body=text, source=str(path),
-                   attachments=(path.name,))
+                   attachments=(path.name,), file_date=date)
