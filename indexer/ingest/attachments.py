@@ -13,16 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Mapping
-from urllib.parse import unquote, urlsplit
 
 from indexer.documents import Document, IngestError, IngestWarning
 from indexer.ingest import ingest_upload
-from indexer.ingest.html import page_id
-
-
-def file_name(address: str) -> str:
-    """The file name at the end of a URL or path: ``…/files/guide%20ess.pdf`` → ``guide ess.pdf``."""
-    return unquote(urlsplit(address).path.rsplit("/", 1)[-1]) or address
+from indexer.ingest.names import file_name, page_id
 
 
 def read_attachment(path: Path, address: str) -> Document | IngestError:

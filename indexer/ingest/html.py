@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +21,8 @@ from bs4 import BeautifulSoup, Tag
 
 from indexer.documents import Document, IngestError
 from indexer.ingest.html_text import BLOCKS, element_paragraphs, label_of, link_profile, page_date
-from indexer.ingest.rtes_export import PRIVATE_VALUES, slugify
+from indexer.ingest.names import page_id
+from indexer.ingest.rtes_export import PRIVATE_VALUES
 
 LABELS = {
     "type de ressource": "collection",
@@ -85,14 +85,6 @@ def parse_page(
     )
     listing = link_words >= words or linked_headings >= LISTING_HEADINGS
     return Page(doc, "collection" in fields, listing)
-
-
-def page_id(address: str) -> str:
-    """The id of a page: the slug of its URL path (``/point-de-reperess-co-construction``)."""
-    parts = urlsplit(address)
-    path = parts.path if parts.scheme else Path(parts.path).stem
-    path = re.sub(r"\.html?$", "", path.strip("/"))
-    return slugify(path + ("-" + parts.query if parts.query else "")) if path else "accueil"
 
 
 def _title(soup: BeautifulSoup, main: Tag) -> str:

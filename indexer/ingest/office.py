@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from indexer.documents import Document, IngestError, LeftOut
-from indexer.ingest.html import page_id
+from indexer.ingest.names import file_title, page_id
 
 
 def property_date(*values: date | datetime | str | None) -> str:
@@ -33,11 +33,6 @@ def property_date(*values: date | datetime | str | None) -> str:
             except ValueError:
                 continue
     return ""
-
-
-def file_title(path: Path) -> str:
-    """The title of last resort: the file name without its extension."""
-    return path.name.rsplit(".", 1)[0] if "." in path.name.lstrip(".") else path.name
 
 
 def file_document(

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from indexer.documents import Document, IngestError
-from indexer.ingest.html import page_id
-from indexer.ingest.office import file_title, property_date
+from indexer.ingest.names import file_title, page_id
+from indexer.ingest.office import property_date
 
 # pypdf logs recoverable oddities of real-world PDFs; they are not ours to show.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
