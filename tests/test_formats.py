@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,21 @@ def test_a_damaged_office_file_is_an_error_not_a_crash(tmp_path, name):
     (tmp_path / name).write_bytes(b"PK\x03\x04 not a zip at all")
     [error] = list(read_sources([tmp_path / name]))
     assert type(error) is IngestError and error.line == 0 and "illisible" in error.reason
+
+
+@pytest.mark.parametrize("name, part", [
+    ("rencontre-clermont.docx", "word/document.xml"),
+    ("poles-territoriaux.pptx", "ppt/slides/slide2.xml"),
+    ("guide-achats-responsables.odt", "content.xml"),
+])
+def test_an_office_file_with_a_cut_xml_part_is_an_error_not_a_crash(tmp_path, name, part):
+    """A valid zip holding broken XML (lxml's XMLSyntaxError, not a zip error)."""
+    with zipfile.ZipFile(FORMATS / name) as original, zipfile.ZipFile(tmp_path / name, "w") as damaged:
+        for item in original.namelist():
+            content = original.read(item)
+            damaged.writestr(item, content[: len(content) // 2] if item == part else content)
+    [error] = list(read_sources([tmp_path / name]))
+    assert type(error) is IngestError and "illisible : XMLSyntaxError" in error.reason
 
 
 def test_an_office_file_without_text_is_left_out_saying_so(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable, Iterator
 
 from indexer.documents import Document, IngestError, LeftOut
 from indexer.ingest.names import file_title, page_id
@@ -55,3 +56,22 @@ def file_document(
         id=page_id(str(path)), title=title or file_title(path), body="\n\n".join(paragraphs),
         source=str(path), file_date=file_date, **values,
     )
+
+
+def read_office_file(path: Path, kind: str, read: Callable[[Path], dict]) -> Iterator[Document | IngestError]:
+    """One office file: ``read(path)`` gives ``file_document``'s arguments; a damaged file, whatever
+    its reader raises (zipfile, zlib, lxml or the library itself), is an IngestError naming ``kind``."""
+    try:
+        values = read(path)
+    except Exception as exc:  # noqa: BLE001 - a damaged file must be reported, never stop the run
+        yield IngestError(str(path), 0, f"fichier {kind} illisible : {type(exc).__name__}: {exc}")
+        return
+    yield file_document(path, **values)
+
+
+def core_properties(properties) -> dict:
+    """Title, date and language from the core properties of a Word or PowerPoint file (same API in both)."""
+    return {
+        "title": properties.title or "", "file_date": property_date(properties.modified, properties.created),
+        "lang": (properties.language or "").split("-")[0].lower(),
+    }

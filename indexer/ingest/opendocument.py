@@ -16,7 +16,7 @@ from typing import Iterator
 from odfdo import Document as OdfDocument
 
 from indexer.documents import Document, IngestError
-from indexer.ingest.office import file_document, property_date
+from indexer.ingest.office import property_date, read_office_file
 
 TEXT = "//text:h | //text:p | //table:table-row"
 IN_CELL = "ancestor::table:table-cell"
@@ -31,19 +31,17 @@ def _paragraphs(odf: OdfDocument) -> Iterator[str]:
             yield element.text_recursive or ""
 
 
+def _read(path: Path) -> dict:
+    odf = OdfDocument(path)
+    meta = odf.meta
+    headings = odf.body.get_elements("//text:h") or odf.body.get_elements(SLIDE_TITLE)
+    return {
+        "paragraphs": list(_paragraphs(odf)), "title": meta.title or "",
+        "heading": (headings[0].text_recursive or "") if headings else "",
+        "file_date": property_date(meta.date, meta.creation_date), "lang": (meta.language or "").split("-")[0].lower(),
+    }
+
+
 def ingest_opendocument(path: Path) -> Iterator[Document | IngestError]:
     """One ``.odt``, ``.ods`` or ``.odp`` file: one Document."""
-    try:
-        odf = OdfDocument(path)
-        meta = odf.meta
-        paragraphs = list(_paragraphs(odf))
-        headings = odf.body.get_elements("//text:h") or odf.body.get_elements(SLIDE_TITLE)
-        heading = headings[0].text_recursive if headings else ""
-        title, modified, created, lang = meta.title, meta.date, meta.creation_date, meta.language
-    except Exception as exc:  # odfdo raises bare exceptions of many kinds on a damaged zip or XML
-        yield IngestError(str(path), 0, f"fichier OpenDocument illisible : {type(exc).__name__}: {exc}")
-        return
-    yield file_document(
-        path, paragraphs, title=title or "", heading=heading or "", file_date=property_date(modified, created),
-        lang=(lang or "").split("-")[0].lower(),
-    )
+    return read_office_file(path, "OpenDocument", _read)

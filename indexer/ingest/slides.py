@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterator
-from zipfile import BadZipFile
 
 import pptx
-from pptx.exc import PackageNotFoundError
 
 from indexer.documents import Document, IngestError
-from indexer.ingest.office import file_document, property_date
+from indexer.ingest.office import core_properties, read_office_file
 
 
 def _texts(slide) -> Iterator[str]:
@@ -26,19 +24,16 @@ def _texts(slide) -> Iterator[str]:
             yield from (" ; ".join(cell.text for cell in row.cells if cell.text.strip()) for row in shape.table.rows)
 
 
+def _read(path: Path) -> dict:
+    presentation = pptx.Presentation(str(path))
+    slides = list(presentation.slides)
+    first_title = slides[0].shapes.title if slides else None
+    return dict(
+        core_properties(presentation.core_properties), paragraphs=[text for slide in slides for text in _texts(slide)],
+        heading=first_title.text if first_title is not None else "",
+    )
+
+
 def ingest_pptx(path: Path) -> Iterator[Document | IngestError]:
     """One ``.pptx`` file: one Document."""
-    try:
-        presentation = pptx.Presentation(str(path))
-        slides = list(presentation.slides)
-        paragraphs = [text for slide in slides for text in _texts(slide)]
-        first_title = slides[0].shapes.title if slides else None
-        properties = presentation.core_properties
-    except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        yield IngestError(str(path), 0, f"fichier PowerPoint illisible : {exc}")
-        return
-    yield file_document(
-        path, paragraphs, title=properties.title or "", heading=first_title.text if first_title is not None else "",
-        file_date=property_date(properties.modified, properties.created),
-        lang=(properties.language or "").split("-")[0].lower(),
-    )
+    return read_office_file(path, "PowerPoint", _read)

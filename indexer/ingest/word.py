@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterator
-from zipfile import BadZipFile
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from indexer.documents import Document, IngestError
-from indexer.ingest.office import file_document, property_date
+from indexer.ingest.office import core_properties, read_office_file
 
 
 def _blocks(document) -> Iterator[tuple[str, bool]]:
@@ -35,18 +33,13 @@ def _is_heading(paragraph: Paragraph) -> bool:
     return name == "Title" or name.startswith("Heading")
 
 
+def _read(path: Path) -> dict:
+    document = docx.Document(str(path))
+    blocks = list(_blocks(document))
+    heading = next((text for text, is_heading in blocks if text.strip() and is_heading), "")
+    return dict(core_properties(document.core_properties), paragraphs=[text for text, _ in blocks], heading=heading)
+
+
 def ingest_docx(path: Path) -> Iterator[Document | IngestError]:
     """One ``.docx`` file: one Document."""
-    try:
-        document = docx.Document(str(path))
-        blocks = list(_blocks(document))
-        properties = document.core_properties
-    except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        yield IngestError(str(path), 0, f"fichier Word illisible : {exc}")
-        return
-    heading = next((text for text, is_heading in blocks if text.strip() and is_heading), "")
-    yield file_document(
-        path, [text for text, _ in blocks], title=properties.title or "", heading=heading,
-        file_date=property_date(properties.modified, properties.created),
-        lang=(properties.language or "").split("-")[0].lower(),
-    )
+    return read_office_file(path, "Word", _read)
