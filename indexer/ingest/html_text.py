@@ -68,7 +68,7 @@ def link_profile(element: Tag) -> tuple[int, int, int]:
     """``(words outside links, words inside links, headings that are links)`` of ``element``.
 
     What tells a listing of links (a pager's page, a site map, a list of
-    teasers under linked titles) from a page of real text.
+    teasers under linked titles) from a page of content.
 
     >>> from bs4 import BeautifulSoup
     >>> html = "<h2><a href='/a'>Un titre</a></h2><p>Un texte <a href='/b'>lié</a>.</p>"

@@ -34,7 +34,7 @@ class FieldMapping:
     """Which source column fills which Document field; and, for a crawl folder, which pages are documents.
 
     ``resources_only``: only the pages with the RTES "Type de ressource" field
-    (``index --resources-only``), not every page of real text.
+    (``index --resources-only``), not every page with text.
     """
 
     id_field: str = "id"
