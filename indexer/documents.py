@@ -145,6 +145,10 @@ class IngestWarning(IngestError):
     """A document kept without one of its values (an impossible date, an address that is not a link)."""
 
 
+# The metadata a source may give with a document, by the names people write (a Markdown front
+# matter, a JSON document): each is the Document attribute of the same name.
+GIVEN_FIELDS = ("title", "summary", "type", "date", "year", "themes", "territories", "url", "private", "lang")
+TRUE_VALUES = frozenset({"1", "true", "oui", "yes", "vrai", "o", "y"})
 # The only addresses a resource may link to: a page or a file on the web, or a mail.
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -230,3 +234,30 @@ def _unwritable_field(doc: Document) -> str:
     except UnicodeEncodeError:
         return next(name for name, text in texts if _SURROGATE.search(text if isinstance(text, str) else "".join(text)))
     return ""
+
+
+def _listed(value) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def given_values(given: Mapping) -> dict:
+    """The Document fields of ``given`` (``GIVEN_FIELDS`` only; empty values left out), as written:
+    lists or comma-separated strings for themes and territories, a boolean or ``oui``/``true``… for
+    ``private``, text for the rest (``checked`` then drops what cannot be stored).
+
+    >>> given_values({"title": "Fiche", "themes": "ESS, commande publique", "private": "oui", "year": 2019, "layout": "x"})
+    {'title': 'Fiche', 'year': '2019', 'themes': ('ESS', 'commande publique'), 'private': True}
+    """
+    values: dict = {}
+    for name in GIVEN_FIELDS:
+        value = given.get(name)
+        if value is None or value == "":
+            continue
+        if name in ("themes", "territories"):
+            values[name] = _listed(value)
+        elif name == "private":
+            values[name] = value if isinstance(value, bool) else str(value).strip().lower() in TRUE_VALUES
+        else:
+            values[name] = str(value).strip()
+    return values

@@ -1,8 +1,8 @@
 """Markdown files through markdown-it-py, with their YAML front matter (mdit-py-plugins, PyYAML).
 
 The front matter's ``title``, ``summary``, ``type``, ``date``, ``year``,
-``themes``, ``territories``, ``url``, ``private`` and ``lang`` are the
-document's own metadata (they win over what the text says); other keys
+``themes``, ``territories``, ``url``, ``private`` and ``lang``
+(``indexer.documents.GIVEN_FIELDS``) are the document's own metadata (they win over what the text says); other keys
 (``layout``, ``tags`` of a static site generator) are not ours and are left
 alone. A front matter that is not a YAML mapping is dropped with a warning,
 and the text is indexed. The body is the rendered text (no ``**`` nor link
@@ -20,11 +20,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from indexer.documents import Document, IngestError, IngestWarning
+from indexer.documents import Document, IngestError, IngestWarning, given_values
 from indexer.ingest.office import file_document
-from indexer.ingest.records import TRUE_VALUES
 
-FRONT_MATTER = ("title", "summary", "type", "date", "year", "themes", "territories", "url", "private", "lang")
 _PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 _BLOCK_TEXT = {"fence", "code_block"}
 
@@ -71,27 +69,6 @@ def rendered(tokens: list[Token]) -> tuple[list[str], str]:
     return paragraphs, heading
 
 
-def _listed(value) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else str(value).split(",")
-    return tuple(str(item).strip() for item in items if str(item).strip())
-
-
-def front_matter_values(meta: dict) -> dict:
-    """The Document fields a front matter gives, by the names of ``FRONT_MATTER``."""
-    values: dict = {}
-    for name in FRONT_MATTER:
-        value = meta.get(name)
-        if value is None or value == "":
-            continue
-        if name in ("themes", "territories"):
-            values[name] = _listed(value)
-        elif name == "private":
-            values[name] = value if isinstance(value, bool) else str(value).strip().lower() in TRUE_VALUES
-        else:
-            values[name] = str(value).strip()
-    return values
-
-
 def ingest_markdown(path: Path) -> Iterator[Document | IngestError]:
     """One ``.md`` file: one Document (and a warning when its front matter cannot be read)."""
     try:
@@ -109,5 +86,5 @@ def ingest_markdown(path: Path) -> Iterator[Document | IngestError]:
             yield IngestWarning(str(path), 1, "en-tête YAML qui n'est pas une liste de clés, ignoré")
             meta = {}
     paragraphs, heading = rendered(tokens)
-    values = front_matter_values(meta)
+    values = given_values(meta)
     yield file_document(path, paragraphs, title=values.pop("title", ""), heading=heading, **values)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from indexer.documents import Document, IngestError
+from indexer.documents import TRUE_VALUES, Document, IngestError
 
 MULTI_FIELDS = ("themes", "territories")
 # Facet names users type (and the Document attribute each fills).
@@ -26,7 +26,6 @@ FACET_TARGETS = {
     "summary": "summary", "url": "url", "collection": "collection", "private": "private",
 }
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes surrogateescape could not decode
-TRUE_VALUES = frozenset({"1", "true", "oui", "yes", "vrai", "o", "y"})
 
 
 @dataclass(frozen=True)
