@@ -66,7 +66,11 @@ def serve_command(host, port, index_dir, cluster, build, rate_limit, cors, proxi
         except IndexerError as exc:
             raise click.ClickException(str(exc)) from exc
     app, settings = _create_app(cluster or directory, rate_limit, cors, proxies)
-    from search.http.server import serve
+    from search.http.server import PortUnavailableError, check_port, serve
 
+    try:
+        check_port(host, port)
+    except PortUnavailableError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"rtes-search : http://{host}:{port}/ (Ctrl-C pour arrêter)", err=True)
     serve(app, settings, host, port, workers)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response
 
 from search.csv_export import MAX_CSV_ROWS, csv_text
+from search.results import public_document
 
 from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
 from search.http.params import (
@@ -62,10 +63,10 @@ def search_csv(
 @router.get("/documents/{doc_id}", response_model=DocumentModel, responses=errors(404),
             summary="Une ressource et ses métadonnées")
 def document(request: Request, doc_id: DocId):
-    """404 for an unknown id, and for a private one without a valid token."""
+    """404 for an unknown id, and for a private one without a valid token; no source line nor server folder."""
     with shared_searcher(request).use() as searcher:
         doc = searcher.document(doc_id, include_private=private_access(request))
-    return JSONResponse(doc.to_dict())
+    return JSONResponse(public_document(doc))
 
 
 @router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),

@@ -65,18 +65,28 @@ def hit_time(hit: Hit, fallback: datetime) -> datetime:
     """The resource's date (``2018-06-05``, ``2017-09`` or ``2018``) as a UTC time, else when it was
     first indexed, else ``fallback``.
 
+    A stored value is never trusted to be a real date (an older index may hold
+    ``2018-06-31``): its longest valid beginning is taken (``2018-06``), and a
+    value with none, like an unreadable ``indexed_at``, is passed over.
+
     >>> hit_time(Hit("x", "", 0.0, (), "", "2017", "2017-09", (), (), False, ""), EPOCH).isoformat()
     '2017-09-01T00:00:00+00:00'
+    >>> hit_time(Hit("x", "", 0.0, (), "", "2018", "2018-13-45", (), (), False, ""), EPOCH).isoformat()
+    '2018-01-01T00:00:00+00:00'
     >>> hit_time(Hit("x", "", 0.0, (), "", "", "", (), (), False, "", "2026-11-30T13:02:01Z"), EPOCH).isoformat()
     '2026-11-30T13:02:01+00:00'
     """
     match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", hit.date or hit.year or "")
-    if not match:
-        if hit.indexed_at:
-            return datetime.fromisoformat(hit.indexed_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+    parts = [int(part) for part in match.groups() if part] if match else []
+    while parts:
+        try:
+            return datetime(*parts, *(1,) * (3 - len(parts)), tzinfo=timezone.utc)
+        except ValueError:
+            parts.pop()
+    try:
+        return datetime.fromisoformat(hit.indexed_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
         return fallback
-    year, month, day = (int(part or 1) for part in match.groups())
-    return datetime(year, month, day, tzinfo=timezone.utc)
 
 
 def feed_title(query: QueryParams) -> str:
