@@ -26,7 +26,7 @@ def property_date(*values: date | datetime | str | None) -> str:
     '2021-03-15'
     """
     for value in values:
-        if isinstance(value, (date, datetime)):
+        if isinstance(value, date):  # a datetime is a date too
             return value.strftime("%Y-%m-%d")
         if isinstance(value, str) and value.strip():
             try:
