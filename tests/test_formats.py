@@ -3,7 +3,6 @@ a folder of every kind indexed end to end, and what is reported instead of index
 
 from __future__ import annotations
 
-import doctest
 import json
 import shutil
 import zipfile
@@ -13,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.documents import Document, IngestError, LeftOut
-from indexer.ingest import ingest_upload, office, read_sources
+from indexer.ingest import ingest_upload, read_sources
 from indexer.metadata import extract_metadata
 from search import Searcher
 from search.cli import cli
@@ -168,7 +167,3 @@ def test_a_file_received_as_bytes_is_read_under_its_own_name():
         "ptce-2022", "Les pôles territoriaux de coopération économique", "PTCE 2022.pptx")
     [export_doc, *_] = ingest_upload((CORPUS / "rtes-ressources-export.txt").read_bytes(), "export.txt")
     assert export_doc.collection and export_doc.source == "export.txt"
-
-
-def test_docstring_examples():
-    assert doctest.testmod(office).failed == 0

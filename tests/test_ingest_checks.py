@@ -4,14 +4,12 @@ named by a relative then an absolute path holds the same documents."""
 
 from __future__ import annotations
 
-import doctest
 import json
 import os
 
 import pytest
 from click.testing import CliRunner
 
-from indexer import documents
 from indexer.documents import Document, IngestError, IngestWarning, checked
 from indexer.ingest.html import parse_page
 from indexer.metadata import extract_metadata
@@ -141,7 +139,3 @@ def test_a_document_moved_to_another_file_is_rewritten_with_its_new_origin(tmp_p
     (tmp_path / "a" / "note.md").rename(tmp_path / "b" / "note.md")
     moved = index(tmp_path / "b", "--index-dir", tmp_path / "ix", "-q")
     assert moved.stdout == "ajoutés 0, mis à jour 1, supprimés 0, inchangés 0, ignorés 0\n"
-
-
-def test_docstring_examples():
-    assert doctest.testmod(documents).failed == 0
