@@ -24,7 +24,8 @@ from cluster_support import closed_ports
 from conftest import CORPUS, ENERCOOP, WEBINAR
 from http_support import make_app
 
-SECURITY_HEADERS = {"content-security-policy": "default-src 'self'", "x-content-type-options": "nosniff"}
+SECURITY_HEADERS = {"content-security-policy": "default-src 'self'; frame-ancestors 'self'",
+                    "x-content-type-options": "nosniff"}
 # Resources of the corpus given dates no calendar holds, as an older index or an export may store them.
 IMPOSSIBLE_DATES = {WEBINAR: "2018-06-31", ENERCOOP: "2018-13-45"}
 

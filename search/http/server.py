@@ -101,6 +101,10 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         "RTES_SEARCH_RATE_LIMIT": f"{settings.rate_limit}/{window}" if settings.rate_limit else "0",
         "RTES_SEARCH_CORS_ORIGINS": ",".join(settings.cors_origins),
         "RTES_SEARCH_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
+        "RTES_SEARCH_FRAME_ANCESTORS": ",".join(settings.frame_ancestors),
+        "RTES_SEARCH_PUBLIC_URL": settings.public_url,
+        "RTES_SEARCH_HOST": settings.host,
+        "RTES_SEARCH_PORT": str(settings.port),
     }
 
 
