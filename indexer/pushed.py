@@ -11,13 +11,9 @@ extracted from the text when the document is indexed, exactly as for files.
 
 from __future__ import annotations
 
-import datetime
 import re
-import tempfile
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from indexer.documents import Document, IngestError
+from indexer.documents import Document, IngestError, IngestWarning, calendar_date, link_address
 from indexer.errors import IndexerError
 from indexer.journal import PUSHED_SOURCE
 
@@ -25,7 +21,6 @@ MAX_ID_CHARS = 500
 TEXT_FIELDS = ("title", "text", "summary", "type", "url", "lang")
 LIST_FIELDS = ("themes", "territories")
 FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, "date", "year", "private", "id")
-URL_SCHEMES = ("http", "https", "mailto")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -61,11 +56,8 @@ def _values(data: dict, name: str) -> tuple[str, ...]:
 
 def _date(data: dict) -> str:
     value = _text(data, "date").strip()
-    if value:
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidFieldError("date", f"date AAAA-MM-JJ existante attendue (reçu {value!r})") from None
+    if value and calendar_date(value) != value:
+        raise InvalidFieldError("date", f"date AAAA-MM-JJ existante attendue (reçu {value!r})")
     return value
 
 
@@ -81,7 +73,7 @@ def _year(data: dict, date: str) -> str:
 
 def _url(data: dict) -> str:
     value = _text(data, "url").strip()
-    if value and urlsplit(value).scheme.lower() not in URL_SCHEMES:
+    if value and link_address(value) != value:
         raise InvalidFieldError("url", "adresse http, https ou mailto attendue")
     return value
 
@@ -129,22 +121,20 @@ def pushed_document(doc_id: str, data) -> Document:
 
 
 def uploaded_documents(data: bytes, name: str, fields: dict, doc_id: str | None) -> tuple[list[Document], list[IngestError]]:
-    """The documents of a file received as bytes under ``name``, read by the ingester ``index``
-    uses for that name (from a private temporary copy), with ``fields`` (the JSON fields of
+    """The documents of a file received as bytes under ``name``, read as ``index`` reads a file of
+    that name (``indexer.ingest.ingest_upload``), with ``fields`` (the JSON fields of
     ``pushed_document``, checked the same way) over what the file says; ``doc_id`` names the
-    document when the file holds one. Its lines' errors come back as ``IngestError``s."""
-    from indexer.ingest import ingester_for
+    document when the file holds one. What could not be read, or was dropped, comes back as
+    ``IngestError``s; a file read as a whole as nothing (an unknown format, an empty file) is an
+    ``InvalidFieldError`` of ``file`` saying why."""
+    from indexer.ingest import ingest_upload
 
-    safe = Path(name).name or "document"
-    with tempfile.TemporaryDirectory(prefix="rtes-upload-") as folder:
-        path = Path(folder) / safe
-        ingest = ingester_for(path)
-        if ingest is None:
-            raise InvalidFieldError("file", f"format non pris en charge : {path.suffix or safe}")
-        path.write_bytes(data)
-        items = list(ingest(path))
+    items = ingest_upload(data, name)
     found = [item for item in items if isinstance(item, Document)]
-    errors = [IngestError(safe, e.line, e.reason) for e in items if isinstance(e, IngestError)]
+    errors = [item for item in items if isinstance(item, IngestError)]
+    whole = [e for e in errors if e.line == 0 and not isinstance(e, IngestWarning)]
+    if not found and whole:
+        raise InvalidFieldError("file", whole[0].reason)
     if doc_id is not None and len(found) > 1:
         raise InvalidFieldError("id", f"le fichier contient {len(found)} ressources : un identifiant n'en nomme qu'une")
     return [_with_fields(doc, fields, doc_id or doc.id) for doc in found], errors

@@ -149,6 +149,17 @@ def test_a_file_is_read_by_the_ingesters_of_index(client):
         "Collecte de textile (printemps)"
 
 
+def test_office_and_markdown_files_come_through_the_same_ingesters(client):
+    formats = Path(__file__).parent / "fixtures" / "formats"
+    statuses = {path.name: upload(client, path).json() for path in
+                (formats / "rencontre-clermont.docx", formats / "guide-achats-responsables.odt",
+                 formats / "marches-publics.md")}
+    assert all(answer["documents"][0]["status"] == "added" for answer in statuses.values()), statuses
+    searchable_within(client, "\"clauses sociales pas à pas\"", ["marches-publics"])
+    markdown = client.get(f"/api/v1/documents/{statuses['marches-publics.md']['documents'][0]['id']}").json()
+    assert (markdown["title"], markdown["date"]) == ("Marchés publics : les clauses sociales pas à pas", "2019-04-15")
+
+
 def test_a_file_of_several_resources_is_pushed_whole(client):
     export = upload(client, CORPUS / "rtes-ressources-export.txt")
     assert [d["status"] for d in export.json()["documents"]] == ["updated"] * 10  # now pushed: source api
