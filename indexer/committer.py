@@ -35,13 +35,17 @@ class Committer:
     def __init__(self, pushes: Pushes):
         self.pushes = pushes
         self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rtes-committer", daemon=True)
+        self._thread: threading.Thread | None = None
         self._last = 0.0
 
     def start(self) -> "Committer":
-        """Start the thread, once the writers and the metadata rules are loaded (``_warm_up``)."""
-        _warm_up()
-        self._thread.start()
+        """Start the thread, once the writers and the metadata rules are loaded (``_warm_up``);
+        again after ``stop`` (an app's lifespan may run twice)."""
+        if self._thread is None:
+            _warm_up()
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="rtes-committer", daemon=True)
+            self._thread.start()
         return self
 
     def notify(self) -> None:
@@ -52,7 +56,9 @@ class Committer:
         """Apply what is pending, then end the thread (at the server's shutdown)."""
         self._stop.set()
         self._wake.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -55,11 +55,14 @@ class SharedSearcher:
             self._free.put(None)  # not opened yet
         self._size = size
         self._stop = threading.Event()
-        self._freshener = threading.Thread(target=self._keep_fresh, name="rtes-freshener", daemon=True)
+        self._freshener: threading.Thread | None = None
 
     def start(self) -> None:
-        """Keep the searcher used last on the current generation, in the background (local index only)."""
-        if not is_cluster(str(self.index_dir)):
+        """Keep the searcher used last on the current generation, in the background (local index only),
+        until ``close``; an app's lifespan may start it again after."""
+        if not is_cluster(str(self.index_dir)) and self._freshener is None:
+            self._stop.clear()
+            self._freshener = threading.Thread(target=self._keep_fresh, name="rtes-freshener", daemon=True)
             self._freshener.start()
 
     def _keep_fresh(self) -> None:
@@ -94,8 +97,9 @@ class SharedSearcher:
     def close(self) -> None:
         """Close every opened searcher (at shutdown: waits for those in use)."""
         self._stop.set()
-        if self._freshener.is_alive():
+        if self._freshener is not None:
             self._freshener.join()
+            self._freshener = None
         for _ in range(self._size):
             searcher = self._free.get()
             if searcher is not None:
