@@ -128,9 +128,6 @@ class Journal:
                     found.append(entry)
         return found, offset
 
-    def last_seq(self, entries: list[Entry]) -> int:
-        return entries[-1].seq if entries else 0
-
     def append(self, operations: list[tuple[str, Document | None]], last_seq: int) -> list[int]:
         """Append ``(id, document or None for a delete)`` operations after ``last_seq`` (read under this
         same exclusive lock by the caller), fsync, and return their numbers. Call with ``locked(True)``."""
@@ -172,7 +169,7 @@ class Journal:
                 live.pop(entry.doc_id, None)
             else:
                 live[entry.doc_id] = entry.document
-        return live, self.last_seq(entries)
+        return live, entries[-1].seq if entries else 0
 
     def compact(self, applied: int) -> bool:
         """Rewrite the journal with its live puts and its unapplied tail, when dead lines are most of it.
