@@ -25,11 +25,15 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import httpx2
+
+from indexer.storage import find_current, read_manifest
+from indexer.versions import current_versions, same_versions
 
 from local_server import start_server
 
@@ -126,6 +130,11 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--put-rate", type=float, default=10.0)
     args = parser.parse_args()
+    generation = find_current(args.index_dir)
+    if generation is None or not same_versions(read_manifest(generation), current_versions()):
+        # Its first commit would rebuild it whole (docs/writing.md): that is not what is measured here.
+        raise SystemExit(f"index absent ou écrit par une autre version : reconstruisez {args.index_dir} "
+                         "(rtes-search index SOURCES --rebuild)")
     copy = Path(tempfile.mkdtemp(prefix="rtes-bench-writes-")) / "index"
     shutil.copytree(args.index_dir, copy, symlinks=True)
     os.environ.update(RTES_SEARCH_WRITE_TOKENS=TOKEN, RTES_SEARCH_WRITE_RATE_LIMIT="0")
@@ -134,7 +143,11 @@ def main() -> None:
         asyncio.run(measure(base, args))
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         shutil.rmtree(copy.parent, ignore_errors=True)
     print("charge moyenne : " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 

@@ -179,3 +179,29 @@ def test_a_journal_of_dead_lines_is_compacted(index_dir, monkeypatch):
     assert json.loads(lines[-1])["seq"] == 12
     assert update_documents(index_dir, [doc(summary="x" * 200 + "11")])[0].status == "unchanged"
     assert os.path.getsize(index_dir / "pushed.jsonl") < 2000
+
+
+def test_writes_arriving_together_share_one_journal_append(index_dir, monkeypatch):
+    """Group commit: while one append is fsynced, the writes arriving are queued and journalled together."""
+    pushes, appends = Pushes(index_dir), []
+    append = Journal.append
+
+    def counted(journal, operations, last_seq):
+        appends.append(len(operations))
+        if len(appends) == 1:  # the first append waits until every other writer is queued
+            while len(pushes._queue) + appends[0] < 20:
+                threading.Event().wait(0.01)
+        return append(journal, operations, last_seq)
+
+    monkeypatch.setattr(Journal, "append", counted)
+    results = {}
+    threads = [threading.Thread(target=lambda n=n: results.update({n: pushes.put([doc(f"scic-{n}")])}))
+               for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(appends) == 2 and sum(appends) == 20
+    assert sorted(r[0].status for r in results.values()) == ["added"] * 20
+    assert len(Journal(index_dir).documents()[0]) == 20
+    pushes.close()
