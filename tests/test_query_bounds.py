@@ -10,8 +10,6 @@ from search.compile import Compiler
 from search.http.shared import SharedSearcher
 from search.query import Word
 
-from push_support import index_dir  # noqa: F401  (a fixture)
-
 COSTLY = " ".join(f"{letter}*" for letter in string.ascii_lowercase)
 
 
@@ -110,28 +108,3 @@ def test_the_servers_time_budget_is_a_setting(corpus_index):
         warnings = hurried.get("/api/v1/search", params={"q": "marchés réservés"}).json()["warnings"]
     assert any(w.startswith("recherche arrêtée au bout de") for w in warnings)
 
-
-def test_the_searcher_used_last_moves_to_a_new_generation_before_a_request_needs_it(index_dir):
-    import time
-
-    from indexer import pushed_document, update_documents
-
-    from push_support import SCIC
-
-    shared = SharedSearcher(index_dir)
-    shared.start()
-    with shared.use() as searcher:
-        before = searcher.manifest.get("journal_seq", 0)
-    update_documents(index_dir, [pushed_document("scic", SCIC)])
-    def opened():  # the searchers waiting for a request (the freshener may hold the one)
-        return [s for s in list(shared._free.queue) if s is not None]
-
-    def fresh() -> bool:
-        return any(s.manifest.get("journal_seq", 0) == before + 1 for s in opened())
-
-    deadline = time.monotonic() + 30
-    while not fresh() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    moved = fresh()  # without any request since the write
-    shared.close()
-    assert moved

@@ -37,7 +37,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app):
-        shared.start()
         if pushes is not None:
             pushes.committer.start()
         yield
