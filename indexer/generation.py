@@ -6,8 +6,11 @@ index written by other versions), analysed and written by two more
 processes (``indexer.pipeline``); else from hard links to the current one's
 files (Whoosh never rewrites a segment file), through Whoosh's own writer. ``finish`` commits and
 switches ``current``; a run that wrote nothing only refreshes the current
-manifest. The previous generation is opened once, checked whole, and read
-for what it holds (``known``) from its columns, not its stored documents.
+manifest. The previous generation is opened once, checked whole (every
+chunk of every file against its checksum: a run never builds on damage),
+and read for what it holds (``known``) from its columns, not its stored
+documents. A run that fails anywhere, even in its last commit on a full
+disk, removes the generation it was writing.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ class GenerationSink:
         self.index_dir, self.location, self.rebuild = index_dir, str(index_dir), rebuild
         self.schema = SCHEMA  # read here, so that the stemmer benchmark can swap the module's
         try:
-            self.previous, self._index, self._manifest = open_current(index_dir) or (None, None, {})
+            self.previous, self._index, self._manifest = open_current(index_dir, whole=True) or (None, None, {})
         except IndexDamagedError:
             if not rebuild:
                 raise
@@ -108,17 +111,28 @@ class GenerationSink:
             shutil.rmtree(self.generation, ignore_errors=True)
 
     def finish(self, manifest: dict) -> int:
-        """Commit and switch (or just refresh the manifest when nothing changed); the document count."""
+        """Commit and switch (or just refresh the manifest when nothing changed); the document count.
+
+        A failure (a full disk while the segment or the manifest is
+        written) drops this run's generation before it is raised.
+        """
         if self.writer is None:
             documents = self._index.doc_count()
-            write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")))
+            write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")),
+                           previous=self.previous)
             return documents
-        if self.fresh:
-            documents = self.writer.commit()
-        else:
-            self.writer.commit()
-            documents = whoosh_index.open_dir(str(self.generation)).doc_count()
-        write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()))
+        try:
+            if self.fresh:
+                documents = self.writer.commit()
+            else:
+                self.writer.commit()
+                documents = whoosh_index.open_dir(str(self.generation)).doc_count()
+            write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()),
+                           previous=None if self.fresh else self.previous)
+        except BaseException:
+            self.writer = None  # committed or failed: nothing left to cancel but the files
+            self.cancel()
+            raise
         switch_to(self.index_dir, self.generation)
         return documents
 
