@@ -104,11 +104,21 @@ class GenerationSink:
         return self.writer
 
     def cancel(self) -> None:
-        """Drop this run's generation; the current one stays as it was."""
-        if self.writer is not None:
-            self.writer.cancel()
-        if self.generation is not None:
-            shutil.rmtree(self.generation, ignore_errors=True)
+        """Drop this run's generation; the current one stays as it was.
+
+        A writer that failed (a full disk) may fail again when cancelled;
+        its files are removed with the generation all the same, and the
+        first error is the one the run reports.
+        """
+        try:
+            if self.writer is not None:
+                self.writer.cancel()
+        except Exception:
+            pass
+        finally:
+            self.writer = None
+            if self.generation is not None:
+                shutil.rmtree(self.generation, ignore_errors=True)
 
     def finish(self, manifest: dict) -> int:
         """Commit and switch (or just refresh the manifest when nothing changed); the document count.
@@ -130,7 +140,6 @@ class GenerationSink:
             write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()),
                            previous=None if self.fresh else self.previous)
         except BaseException:
-            self.writer = None  # committed or failed: nothing left to cancel but the files
             self.cancel()
             raise
         switch_to(self.index_dir, self.generation)

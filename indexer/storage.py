@@ -243,13 +243,15 @@ def file_problems(generation: Path, manifest: dict, checksums: Checksums | None)
     return problems
 
 
-def open_generation(generation: Path, whole: bool = False) -> tuple:
+def open_generation(generation: Path, whole: bool = False, damage: type[Exception] = IndexDamagedError) -> tuple:
     """``(index, manifest)`` of ``generation``, checked first; ``IndexDamagedError`` if not.
 
     Checks the manifest, every file it lists (present, same size; with
     ``whole``, every chunk's checksum), the table of contents and every
     segment's headers (a reader is opened and closed). The index reads
-    through ``CheckedStorage``: each chunk a search reads is checked then.
+    through ``CheckedStorage``: each chunk a search reads is checked then,
+    and a damaged one raised as ``damage`` (a searcher passes the error its
+    faces answer) with the same French message.
     """
     index_dir = generation.parent
     manifest = read_manifest(generation)
@@ -260,7 +262,7 @@ def open_generation(generation: Path, whole: bool = False) -> tuple:
     if checksums is None:
         storage = FileStorage(str(generation), readonly=True)
     else:
-        storage = CheckedStorage(generation, checksums, lambda reason: damaged(index_dir, reason))
+        storage = CheckedStorage(generation, checksums, lambda reason: _as(damage, damaged(index_dir, reason)))
     try:
         index = storage.open_index()
         index.reader().close()
@@ -269,6 +271,11 @@ def open_generation(generation: Path, whole: bool = False) -> tuple:
     except Exception as exc:  # Whoosh fails on a garbled file with anything from EOFError to struct.error
         raise damaged(index_dir, f"fichiers de l'index illisibles dans {generation.name}") from exc
     return index, manifest
+
+
+def _as(kind: type[Exception], error: IndexDamagedError) -> Exception:
+    """``error``, or its message as a ``kind`` when the reader asked for another class."""
+    return error if isinstance(error, kind) else kind(str(error))
 
 
 @dataclass(frozen=True)
@@ -325,8 +332,8 @@ def find_current(index_dir: Path) -> Path | None:
     return generation
 
 
-def open_current(index_dir: Path, whole: bool = False) -> tuple | None:
+def open_current(index_dir: Path, whole: bool = False, damage: type[Exception] = IndexDamagedError) -> tuple | None:
     """``(generation, index, manifest)`` of the current generation, checked (``open_generation``);
     None without index."""
     generation = find_current(index_dir)
-    return None if generation is None else (generation, *open_generation(generation, whole))
+    return None if generation is None else (generation, *open_generation(generation, whole, damage))

@@ -1,15 +1,17 @@
 """Indexes that can always be repaired, and never appear by accident.
 
 A damaged index (truncated or garbled segment, table of contents or
-manifest, missing ``current`` link) stops ``index`` with a French message
-naming the command that repairs it, and ``index --rebuild`` always
-repairs it without reading the broken generation. An index is built on
-demand only at the default place from the default corpus.
+manifest, 64 bytes flipped in a posting list or the stored fields, missing
+``current`` link) stops ``index`` with a French message naming the command
+that repairs it, ``index --check`` finds it, and ``index --rebuild``
+always repairs it without reading the broken generation. An index is built
+on demand only at the default place from the default corpus.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
@@ -24,7 +26,7 @@ from search import Searcher
 from search.cli import cli
 
 from conftest import CORPUS
-from damage_support import DAMAGES, garble_the_manifest, remove_the_current_link, truncate_a_segment
+from damage_support import DAMAGES, FLIPS, garble_the_manifest, remove_the_current_link, truncate_a_segment
 
 
 @pytest.fixture(params=DAMAGES, ids=lambda f: f.__name__)
@@ -46,6 +48,36 @@ def test_index_without_rebuild_says_it_is_damaged_and_how_to_repair(damaged):
     assert "Traceback" not in result.output
     with pytest.raises(IndexDamagedError):
         update_index([CORPUS], damaged)
+
+
+def test_index_check_finds_the_damage_and_names_the_repair(damaged):
+    result = run("index", "--check", "--index-dir", damaged)
+    assert result.exit_code == 1, result.output
+    assert "index endommagé" in result.stderr and f"--rebuild --index-dir {damaged}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("flip", FLIPS)
+def test_index_check_names_the_flipped_block_and_json_lists_it(tmp_path, flip):
+    index_dir = tmp_path / "index"
+    build_index([CORPUS], index_dir)
+    assert run("index", "--check", "--index-dir", index_dir).stdout.startswith("index intact : gen-")
+    flip(index_dir)
+    generation = current_generation(index_dir).name
+    result = run("index", "--check", "--json", "--index-dir", index_dir)
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert len(problems) == 1 and problems[0].startswith(f"bloc endommagé : {generation}/MAIN_")
+    assert problems[0].endswith(("octets 49152 à 65535", "octets 0 à 16383"))
+
+
+def test_index_check_writes_nothing_and_refuses_paths(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([CORPUS], index_dir)
+    before = sorted(p.name for p in current_generation(index_dir).iterdir())
+    assert run("index", CORPUS, "--check", "--index-dir", index_dir).exit_code == 2
+    assert run("index", "--check", "--index-dir", tmp_path / "none").exit_code == 1
+    assert sorted(p.name for p in current_generation(index_dir).iterdir()) == before
 
 
 def test_index_rebuild_always_repairs(damaged):
