@@ -35,14 +35,18 @@ class GenerationSink:
     """Write one run into a new generation of ``index_dir`` (see the module docstring).
 
     ``rebuild`` starts from scratch and never fails because of the previous
-    generation: a damaged one is left unread (its documents count as gone).
+    generation: it reads from it only what it holds (``known``: the columns
+    of ids, hashes and first-indexing dates, each block checked as read), so
+    the counts and ``indexed_at`` survive damage elsewhere; a generation
+    whose columns are damaged too, or that cannot be opened, is left unread
+    (its documents count as gone, the new ones as added).
     """
 
     def __init__(self, index_dir: Path, versions: dict, rebuild: bool):
         self.index_dir, self.location, self.rebuild = index_dir, str(index_dir), rebuild
         self.schema = SCHEMA  # read here, so that the stemmer benchmark can swap the module's
         try:
-            self.previous, self._index, self._manifest = open_current(index_dir, whole=True) or (None, None, {})
+            self.previous, self._index, self._manifest = open_current(index_dir, whole=not rebuild) or (None, None, {})
         except IndexDamagedError:
             if not rebuild:
                 raise

@@ -46,7 +46,12 @@ Progress = Callable[[IndexProgress], None]
 
 @dataclass(frozen=True)
 class IndexReport:
-    """What a run changed, what it skipped and why, and the index it left."""
+    """What a run changed, what it skipped and why, and the index it left.
+
+    ``rewritten`` counts the unchanged documents written again all the
+    same: a rebuild (or a run after an analyzer or schema change) rewrites
+    every document, and says so rather than a bare ``ajoutés 0``.
+    """
 
     added: int = 0
     updated: int = 0
@@ -56,6 +61,7 @@ class IndexReport:
     documents: int = 0
     index_dir: str = ""
     seconds: float = 0.0
+    rewritten: int = 0
 
     @property
     def skipped(self) -> int:
@@ -70,10 +76,13 @@ class IndexReport:
 
         >>> IndexReport(added=10, errors=(IngestError("a.txt", 3, "vide"),)).summary()
         'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)'
+        >>> IndexReport(unchanged=10, rewritten=10).summary()
+        'ajoutés 0, mis à jour 0, supprimés 0, inchangés 10 (réécrits 10), ignorés 0'
         """
+        rewritten = f" (réécrits {self.rewritten})" if self.rewritten else ""
         line = (
             f"ajoutés {self.added}, mis à jour {self.updated}, supprimés {self.deleted}, "
-            f"inchangés {self.unchanged}, ignorés {self.skipped}"
+            f"inchangés {self.unchanged}{rewritten}, ignorés {self.skipped}"
         )
         return line + " (avec erreurs)" if self.errors else line
 
@@ -83,6 +92,7 @@ class IndexReport:
             "updated": self.updated,
             "deleted": self.deleted,
             "unchanged": self.unchanged,
+            "rewritten": self.rewritten,
             "skipped": self.skipped,
             "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in self.errors],
             "documents": self.documents,

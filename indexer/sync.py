@@ -176,7 +176,7 @@ class _Run:
         c = self.counts
         return IndexReport(
             c["added"], c["updated"], c["deleted"], c["unchanged"], tuple(self.errors), documents,
-            self.sink.location, time.perf_counter() - self.started,
+            self.sink.location, time.perf_counter() - self.started, c["unchanged"] if self.sink.fresh else 0,
         )
 
 

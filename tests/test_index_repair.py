@@ -71,6 +71,15 @@ def test_index_check_names_the_flipped_block_and_json_lists_it(tmp_path, flip):
     assert problems[0].endswith(("octets 49152 à 65535", "octets 0 à 16383"))
 
 
+@pytest.mark.parametrize("flip", FLIPS)
+def test_a_rebuild_over_flipped_bytes_says_what_it_rewrote(tmp_path, flip):
+    """Damage outside the columns of ids and hashes: the rebuild still knows the documents."""
+    build_index([CORPUS], tmp_path)
+    flip(tmp_path)
+    result = run("index", CORPUS, "--index-dir", tmp_path, "--rebuild")
+    assert result.stdout == "ajoutés 0, mis à jour 0, supprimés 0, inchangés 10 (réécrits 10), ignorés 0\n"
+
+
 def test_index_check_writes_nothing_and_refuses_paths(tmp_path):
     index_dir = tmp_path / "index"
     build_index([CORPUS], index_dir)
@@ -83,6 +92,10 @@ def test_index_check_writes_nothing_and_refuses_paths(tmp_path):
 def test_index_rebuild_always_repairs(damaged):
     result = run("index", CORPUS, "--index-dir", damaged, "--rebuild", "--json", "-q")
     assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # Every document written again: as unchanged when the old columns could still be read, else as added.
+    assert report["added"] + report["rewritten"] == 10 and report["documents"] == 10
+    assert run("index", "--check", "--index-dir", damaged).exit_code == 0
     with Searcher(damaged) as searcher:
         assert [h.id for h in searcher.search("Enercoop").hits] == ["fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"]
     assert run("search", "Enercoop", "--index-dir", damaged).exit_code == 0
