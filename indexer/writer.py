@@ -17,11 +17,10 @@ prints: progress goes through an optional callback, and the outcome is an
 from __future__ import annotations
 
 import errno
-import os
-import shutil
 from pathlib import Path
 from typing import Iterable
 
+from indexer.disk import disk_of
 from indexer.errors import IndexLockedError, IndexOutOfDateError, IndexUnwritableError
 from indexer.ingest import FieldMapping
 from indexer.report import IndexReport, Progress
@@ -141,28 +140,3 @@ def _run(paths, index_dir, progress, mapping, *, rebuild, prune) -> IndexReport:
             reason += f" {disk_of(index_dir)} ; libérez de la place puis relancez"
         raise IndexUnwritableError(f"impossible de créer l'index dans {index_dir} : {reason}") from exc
 
-
-def disk_of(index_dir: Path) -> str:
-    """``monté sur /srv (12,5 Mio libres)``: the file system holding ``index_dir`` and its free space,
-    measured after the failed run removed what it had written."""
-    path = index_dir.resolve()
-    while not path.exists():
-        path = path.parent
-    mount = path
-    while not os.path.ismount(mount):
-        mount = mount.parent
-    return f"monté sur {mount} ({_size(shutil.disk_usage(path).free)} libres)"
-
-
-def _size(count: int) -> str:
-    """``0 octet``, ``512 octets``, ``12,5 Mio``: a size in bytes, in French.
-
-    >>> _size(0), _size(3 * 1024 * 1024 // 2)
-    ('0 octet', '1,5 Mio')
-    """
-    if count < 1024:
-        return f"{count} octet" + ("s" if count > 1 else "")
-    for unit in ("Kio", "Mio", "Gio", "Tio"):
-        count /= 1024
-        if count < 1024 or unit == "Tio":
-            return f"{count:.1f}".replace(".", ",") + f" {unit}"

@@ -97,3 +97,14 @@ def test_an_update_on_a_full_disk_keeps_the_index_and_removes_its_own_files(law_
     assert sorted(p.name for p in tmp_path.glob("gen-*")) == before
     assert not check_index(tmp_path).problems
     assert Searcher(tmp_path).search("").total == 9
+
+
+def test_docstring_examples_of_the_disk_and_report_modules():
+    import doctest
+
+    import indexer.disk
+    import indexer.report
+
+    for module in (indexer.disk, indexer.report):
+        results = doctest.testmod(module)
+        assert results.failed == 0 and results.attempted, module.__name__

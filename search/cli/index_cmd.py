@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from indexer import FieldMapping, IndexerError, IndexProgress, build_index, update_index
+from indexer.disk import french_size
 from indexer.storage import IndexCheck, check_index, repair_command
 from search.cli.group import (
     DEFAULT_CORPUS, cli, cluster_option, echo_json, index_dir_path, index_dir_option, json_option,
@@ -49,7 +50,7 @@ def _progress(quiet: bool, tty: bool):
 
 def check_lines(found: IndexCheck) -> list[str]:
     """The French report of ``index --check``: one line when intact, else each problem and the repair."""
-    where = f"{found.generation.name}, {found.files} fichiers, {found.size / 1024:.0f} Kio"
+    where = f"{found.generation.name}, {found.files} fichiers, {french_size(found.size)}"
     if not found.problems:
         if not found.checksums:
             return [f"index lisible : {where} ; écrit sans sommes de contrôle, seules les tailles et les "
