@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Collection, Protocol
 
-from indexer.schema import TEXT_FIELDS
-from search.compile import FUZZY_BOOST, WORDS_FIELD, Compiler, analysed
+from indexer.schema import TEXT_FIELDS, WORDS_FIELD
+from search.compile import FUZZY_BOOST, Compiler, analysed
 from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
 from search.nodes import FacetIs, Node, Terms, any_of, leaves
