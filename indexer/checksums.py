@@ -137,19 +137,25 @@ class CheckedFile(StructFile):
 
     def read(self, n: int = -1) -> bytes:
         at = self.file.tell()
-        self._check(at, n if n is not None and n >= 0 else CHUNK * len(self._sums) - at)
+        if n is None or n < 0 or not self._done(at, n):
+            self._check(at, n if n is not None and n >= 0 else CHUNK * len(self._sums) - at)
         return self.file.read(n)
 
     def get(self, position: int, length: int) -> bytes:
-        self._check(position, length)
+        if not self._done(position, length):
+            self._check(position, length)
         self.file.seek(position)
         return self.file.read(length)
+
+    def _done(self, start: int, length: int) -> bool:
+        """The fast path: ``start`` to ``start + length`` lies in one chunk already checked (most
+        reads are a few bytes of a hash table or a posting block)."""
+        chunk = start // CHUNK
+        return chunk < len(self._checked) and self._checked[chunk] == 1 and (start + length - 1) // CHUNK <= chunk
 
     def _check(self, start: int, length: int) -> None:
         first, last = start // CHUNK, min((start + max(length, 1) - 1) // CHUNK, len(self._sums) - 1)
         checked = self._checked
-        if first == last and checked[first]:
-            return
         for chunk in range(first, last + 1):
             if not checked[chunk]:
                 data = os.pread(self.file.fileno(), CHUNK, chunk * CHUNK)

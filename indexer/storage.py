@@ -170,13 +170,12 @@ def _replace(path: Path, data: bytes) -> None:
 
 def read_manifest(generation: Path) -> dict:
     """The manifest of ``generation``; ``IndexDamagedError`` when it cannot be read or is not what was written."""
-    unreadable = damaged(generation.parent, f"manifeste illisible : {generation.name}/{MANIFEST}")
     try:
         manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise unreadable from exc
+        raise damaged(generation.parent, f"manifeste illisible : {generation.name}/{MANIFEST}") from exc
     if not isinstance(manifest, dict) or ("checksum" in manifest and manifest["checksum"] != _manifest_sum(manifest)):
-        raise unreadable
+        raise damaged(generation.parent, f"manifeste illisible : {generation.name}/{MANIFEST}")
     return manifest
 
 
