@@ -72,14 +72,19 @@ def new_generation(index_dir: Path) -> Path:
 
 
 def clone_generation(index_dir: Path, source: Path) -> Path:
-    """A new generation holding hard links to ``source``'s index files."""
+    """A new generation holding hard links to ``source``'s index files (removed again if that fails:
+    a copy can fill the disk)."""
     generation = new_generation(index_dir)
-    for path in source.iterdir():
-        if path.is_file() and path.name not in (MANIFEST, CHECKSUMS) and not path.name.endswith("WRITELOCK"):
-            try:
-                os.link(path, generation / path.name)
-            except OSError:  # a file system without hard links: copy instead
-                shutil.copy2(path, generation / path.name)
+    try:
+        for path in source.iterdir():
+            if path.is_file() and path.name not in (MANIFEST, CHECKSUMS) and not path.name.endswith("WRITELOCK"):
+                try:
+                    os.link(path, generation / path.name)
+                except OSError:  # a file system without hard links: copy instead
+                    shutil.copy2(path, generation / path.name)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     return generation
 
 

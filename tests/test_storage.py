@@ -8,6 +8,7 @@ build alike.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import itertools
 import os
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import IndexerError, build_index
+from indexer import IndexerError, build_index, update_index
+from indexer.errors import IndexUnwritableError
 from indexer.pipeline import IN_PROCESS
 from indexer.storage import check_index, current_generation
 from search import Searcher
@@ -97,6 +99,28 @@ def test_an_update_on_a_full_disk_keeps_the_index_and_removes_its_own_files(law_
     assert sorted(p.name for p in tmp_path.glob("gen-*")) == before
     assert not check_index(tmp_path).problems
     assert Searcher(tmp_path).search("").total == 9
+
+
+def test_an_update_whose_copy_fills_the_disk_removes_the_copy(tmp_path, monkeypatch):
+    """On a file system without hard links the update copies the current generation: the copy
+    that fills the disk goes, the current generation stays."""
+    import indexer.storage
+
+    build_index([CORPUS], tmp_path)
+    before = sorted(p.name for p in tmp_path.glob("gen-*"))
+
+    def no_hard_links(source, target):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    def copy_until_full(source, target):
+        Path(target).write_bytes(Path(source).read_bytes()[:100])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(indexer.storage.os, "link", no_hard_links)
+    monkeypatch.setattr(indexer.storage.shutil, "copy2", copy_until_full)
+    with pytest.raises(IndexUnwritableError, match=f"dans {tmp_path} : plus de place sur le disque monté sur /"):
+        update_index([DATA / "malformed-export.txt"], tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("gen-*")) == before
 
 
 def test_docstring_examples_of_the_disk_and_report_modules():
