@@ -139,4 +139,3 @@ def _run(paths, index_dir, progress, mapping, *, rebuild, prune) -> IndexReport:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             reason += f" {disk_of(index_dir)} ; libérez de la place puis relancez"
         raise IndexUnwritableError(f"impossible de créer l'index dans {index_dir} : {reason}") from exc
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from indexer.documents import IngestError
+from indexer.documents import IngestError, IngestWarning, LeftOut
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ Progress = Callable[[IndexProgress], None]
 class IndexReport:
     """What a run changed, what it skipped and why, and the index it left.
 
+    ``errors``: records that could not be read; ``left_out``: files and
+    pages read and not indexed on purpose (a README, a listing page, a
+    format we do not read); both are ``skipped``. ``warnings``: documents
+    indexed without a value that could not be kept (an impossible date).
     ``rewritten`` counts the unchanged documents written again all the
     same: a rebuild (or a run after an analyzer or schema change) rewrites
     every document, and says so rather than a bare ``ajoutés 0``.
@@ -61,11 +65,13 @@ class IndexReport:
     documents: int = 0
     index_dir: str = ""
     seconds: float = 0.0
+    left_out: tuple[LeftOut, ...] = field(default=())
+    warnings: tuple[IngestWarning, ...] = field(default=())
     rewritten: int = 0
 
     @property
     def skipped(self) -> int:
-        return len(self.errors)
+        return len(self.errors) + len(self.left_out)
 
     @property
     def changed(self) -> bool:
@@ -76,6 +82,8 @@ class IndexReport:
 
         >>> IndexReport(added=10, errors=(IngestError("a.txt", 3, "vide"),)).summary()
         'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)'
+        >>> IndexReport(added=10, left_out=(LeftOut("corpus/README.md", 0, "README"),)).summary()
+        'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1'
         >>> IndexReport(unchanged=10, rewritten=10).summary()
         'ajoutés 0, mis à jour 0, supprimés 0, inchangés 10 (réécrits 10), ignorés 0'
         """
@@ -94,8 +102,14 @@ class IndexReport:
             "unchanged": self.unchanged,
             "rewritten": self.rewritten,
             "skipped": self.skipped,
-            "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in self.errors],
+            "errors": _listed(self.errors),
+            "left_out": _listed(self.left_out),
+            "warnings": _listed(self.warnings),
             "documents": self.documents,
             "index_dir": self.index_dir,
             "seconds": round(self.seconds, 3),
         }
+
+
+def _listed(items: tuple[IngestError, ...]) -> list[dict]:
+    return [{"source": e.source, "line": e.line, "reason": e.reason} for e in items]

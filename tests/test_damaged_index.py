@@ -96,4 +96,4 @@ def test_the_http_api_answers_503_for_a_flipped_block(flipped):
     with TestClient(make_app(flipped)) as client:
         answer = client.get("/api/v1/search", params={"q": "ESS"})
     assert answer.status_code == 503
-    assert "bloc endommagé" in answer.json()["error"]["message"]
+    assert "index endommagé" in answer.json()["error"]["message"]
