@@ -25,7 +25,7 @@ from indexer.storage import CURRENT, current_generation
 from search import Searcher
 from search.cli import cli
 
-from conftest import CORPUS
+from conftest import CORPUS, DATA
 from damage_support import DAMAGES, FLIPS, garble_the_manifest, remove_the_current_link, truncate_a_segment
 
 
@@ -78,6 +78,22 @@ def test_a_rebuild_over_flipped_bytes_says_what_it_rewrote(tmp_path, flip):
     flip(tmp_path)
     result = run("index", CORPUS, "--index-dir", tmp_path, "--rebuild")
     assert result.stdout.startswith("ajoutés 0, mis à jour 0, supprimés 0, inchangés 10 (réécrits 10), ignorés ")
+
+
+def test_an_index_written_before_checksums_is_read_and_gets_them_at_its_next_update(tmp_path):
+    build_index([CORPUS], tmp_path)
+    generation = current_generation(tmp_path)
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["checksums"], manifest["checksum"]
+    (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (generation / "checksums.crc32").unlink()
+    with Searcher(tmp_path) as searcher:
+        assert [h.id for h in searcher.search("Enercoop").hits] == ["fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"]
+    old = run("index", "--check", "--index-dir", tmp_path)
+    assert old.exit_code == 0 and "écrit sans sommes de contrôle" in old.stdout
+    update_index([DATA / "malformed-export.txt"], tmp_path)  # a new generation, from hard links
+    assert current_generation(tmp_path) != generation
+    assert run("index", "--check", "--index-dir", tmp_path).stdout.startswith("index intact : gen-")
 
 
 def test_index_check_writes_nothing_and_refuses_paths(tmp_path):

@@ -122,13 +122,3 @@ def test_an_update_whose_copy_fills_the_disk_removes_the_copy(tmp_path, monkeypa
         update_index([DATA / "malformed-export.txt"], tmp_path)
     assert sorted(p.name for p in tmp_path.glob("gen-*")) == before
 
-
-def test_docstring_examples_of_the_disk_and_report_modules():
-    import doctest
-
-    import indexer.disk
-    import indexer.report
-
-    for module in (indexer.disk, indexer.report):
-        results = doctest.testmod(module)
-        assert results.failed == 0 and results.attempted, module.__name__

@@ -4,7 +4,8 @@ Every file Whoosh creates in this process counts against one budget of
 ``RTES_TEST_DISK_BYTES`` bytes; the write that passes it fails with
 ``ENOSPC``, as on a full disk. What was written before stays on disk, so a
 test sees whether a failed run removes it. Used by ``tests/test_storage.py``
-for the indexing command and the two processes it starts.
+for the indexing command and the two processes it starts; without that
+variable (pytest importing it for its doctests) it changes nothing.
 """
 
 import errno
@@ -12,7 +13,7 @@ import os
 
 from whoosh.filedb import filestore
 
-_left = [int(os.environ["RTES_TEST_DISK_BYTES"])]
+_left = [int(os.environ.get("RTES_TEST_DISK_BYTES", -1))]
 _create_file = filestore.FileStorage.create_file
 
 
@@ -38,4 +39,5 @@ def _create_on_a_full_disk(self, name, **kwargs):
     return created
 
 
-filestore.FileStorage.create_file = _create_on_a_full_disk
+if _left[0] >= 0:
+    filestore.FileStorage.create_file = _create_on_a_full_disk
