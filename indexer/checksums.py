@@ -13,8 +13,8 @@ Two ways to check:
 - ``CheckedStorage``, what searchers open: a chunk is checked the first
   time any read touches it (the search reads the chunk again from the page
   cache and compares), so a search pays only for the chunks it reads and
-  a damaged block is an ``IndexDamagedError`` before Whoosh unpickles or
-  inflates it;
+  a damaged block is the French damaged-index error before Whoosh
+  unpickles or inflates it;
 - ``damaged_chunks``, what ``index`` (before it trusts a generation) and
   ``index --check`` run: every chunk of every file.
 

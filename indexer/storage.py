@@ -149,13 +149,12 @@ def write_manifest(generation: Path, manifest: dict, previous: Path | None = Non
     whole when this run opened it, so only new files are read.
     """
     files = _index_files(generation)
-    known, same = None, lambda name: False
-    if previous is not None:
-        old = read_manifest(previous)
-        if old.get("checksums"):
-            known = read_checksums(previous, old)
-            same = lambda name: (previous / name).is_file() and os.path.samefile(previous / name, generation / name)
-    sidecar, entry = Checksums.compute(generation, files, known, same).sidecar()
+    known = read_checksums(previous, read_manifest(previous)) if previous is not None else None
+
+    def shared(name: str) -> bool:
+        return (previous / name).is_file() and os.path.samefile(previous / name, generation / name)
+
+    sidecar, entry = Checksums.compute(generation, files, known, shared).sidecar()
     _replace(generation / CHECKSUMS, sidecar)
     manifest = dict(manifest, files=files, checksums=entry)
     manifest["checksum"] = _manifest_sum(manifest)
