@@ -122,3 +122,22 @@ def test_an_update_whose_copy_fills_the_disk_removes_the_copy(tmp_path, monkeypa
         update_index([DATA / "malformed-export.txt"], tmp_path)
     assert sorted(p.name for p in tmp_path.glob("gen-*")) == before
 
+
+
+@pytest.mark.parametrize("last_file", ["checksums.crc32.tmp", "manifest.json.tmp"])
+def test_a_full_disk_while_the_manifest_is_written_leaves_the_index_as_it_was(tmp_path, monkeypatch, last_file):
+    build_index([CORPUS], tmp_path)
+    before = sorted(p.name for p in tmp_path.glob("gen-*"))
+    write_bytes = Path.write_bytes
+
+    def fills_the_disk(path, data):
+        if path.name == last_file:
+            write_bytes(path, data[:10])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_the_disk)
+    with pytest.raises(IndexUnwritableError, match="plus de place sur le disque"):
+        build_index([CORPUS], tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("gen-*")) == before
+    assert not list(tmp_path.glob("gen-*/*.tmp"))
