@@ -17,6 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
+from indexer.errors import IndexDamagedError
 from indexer.storage import MANIFEST, find_current, open_generation
 
 
@@ -52,9 +53,10 @@ def remove_unread(generation: Path) -> bool:
     return True
 
 
-def open_leased(index_dir: Path) -> tuple | None:
+def open_leased(index_dir: Path, damage: type[Exception] = IndexDamagedError) -> tuple | None:
     """``(lease, generation, index, manifest)`` of the current generation, leased before it is read
-    and checked whole (``indexer.storage.open_generation``); None without index.
+    and checked (``indexer.storage.open_generation``, a damaged block read later raised as ``damage``);
+    None without index.
 
     A writer may remove the generation between the reading of ``current``
     and the lease (it had already moved on twice): the link is read again.
@@ -71,7 +73,7 @@ def open_leased(index_dir: Path) -> tuple | None:
             lease.release()
             continue
         try:
-            return (lease, generation, *open_generation(generation))
+            return (lease, generation, *open_generation(generation, damage=damage))
         except BaseException:
             lease.release()
             raise
