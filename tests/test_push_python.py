@@ -14,7 +14,7 @@ from indexer.errors import IndexLockedError
 from indexer.journal import Journal
 from indexer.leases import Lease
 from indexer.pushed import InvalidFieldError, pushed_document
-from indexer.storage import find_current, index_lock
+from indexer.storage import find_current, index_lock, read_manifest
 from indexer.updates import Pushes, delete_documents, update_documents
 from search import DocumentNotFoundError, Searcher
 
@@ -64,7 +64,7 @@ def test_a_document_of_the_corpus_can_be_replaced_and_deleted(index_dir):
 
 
 @pytest.mark.parametrize("run", ["prune", "rebuild", "versions", "default-prune"])
-def test_every_indexing_run_keeps_the_pushed_documents(index_dir, tmp_path, run):
+def test_every_indexing_run_keeps_the_pushed_documents(index_dir, tmp_path, run, monkeypatch):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     build_index([corpus], index_dir)
@@ -74,11 +74,13 @@ def test_every_indexing_run_keeps_the_pushed_documents(index_dir, tmp_path, run)
         report = update_index([corpus], index_dir, prune=True)
     elif run == "rebuild":
         report = build_index([corpus], index_dir)
-    elif run == "versions":  # an index written by another analysis is rebuilt, not half-updated
-        manifest_path = find_current(index_dir) / "manifest.json"
-        manifest = json.loads(manifest_path.read_text())
-        manifest_path.write_text(json.dumps(dict(manifest, analyzer_version="autre")))
+    elif run == "versions":  # another analysis now: the index is rebuilt, not half-updated
+        import indexer.sync
+
+        versions = indexer.sync.current_versions()
+        monkeypatch.setattr(indexer.sync, "current_versions", lambda: dict(versions, analyzer_version="autre"))
         report = update_index([corpus], index_dir)
+        assert read_manifest(find_current(index_dir))["analyzer_version"] == "autre"
     else:  # the corpus changed: a search of the default index prunes it first
         (corpus / "retrait.txt").write_bytes((corpus / "rtes-ressources-export.txt").read_bytes())
         (corpus / "rtes-ressources-export.txt").unlink()  # same resources, another file
