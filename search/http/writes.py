@@ -103,11 +103,11 @@ def authorised(request: Request) -> Writes:
     return writes
 
 
-def _json(body: bytes, what: str = "document"):
+def _json(body: bytes):
     try:
         return json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, f"JSON invalide : {getattr(exc, 'msg', 'UTF-8 attendu')}", what) from None
+        raise ApiError(400, f"JSON invalide : {getattr(exc, 'msg', 'UTF-8 attendu')}", "document") from None
 
 
 def _checked(doc_id: str, data):
