@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -18,3 +21,15 @@ def index_dir(corpus_index, tmp_path):
     target = tmp_path / "index"
     shutil.copytree(corpus_index, target, symlinks=True)
     return target
+
+
+def call(base, method, path, body=None, token=WRITE_TOKEN, content_type="application/json"):
+    """``(status, JSON answer)`` of one request to a served API, with ``token`` as bearer."""
+    data = json.dumps(body).encode() if isinstance(body, dict) else body
+    request = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())

@@ -179,11 +179,15 @@ def test_files_that_cannot_be_read_are_said(client):
     assert too_big.status_code == 413
 
 
-def test_a_server_on_a_cluster_says_it_takes_no_writes():
+def test_a_write_to_an_unreachable_cluster_is_a_french_503_without_the_key():
+    """Writes go to the cluster (``tests/test_cluster_writes.py``); one nobody answers on says so."""
     from search.http import Settings, create_app
 
-    app = create_app(Settings(index_dir="typesense://cle@127.0.0.1:9/rtes", rate_limit=0,
+    app = create_app(Settings(index_dir="typesense://cle-secrete@127.0.0.1:9/rtes", rate_limit=0,
                               write_token_hashes=frozenset({hash_token(WRITE_TOKEN)})))
     with TestClient(app) as on_cluster:
         answer = on_cluster.put("/api/v1/documents/x", json=SCIC, headers=WRITE)
-    assert answer.status_code == 403 and "cluster" in answer.json()["error"]["message"]
+        unauthorised = on_cluster.put("/api/v1/documents/x", json=SCIC)
+    message = answer.json()["error"]["message"]
+    assert answer.status_code == 503 and message.startswith("écriture non faite") and "cle-secrete" not in message
+    assert unauthorised.status_code == 401

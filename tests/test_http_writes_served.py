@@ -6,12 +6,10 @@ import json
 import os
 import signal
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
-from push_support import SCIC, WRITE_TOKEN, index_dir  # noqa: F401  (a fixture)
+from push_support import SCIC, WRITE_TOKEN, call, index_dir  # noqa: F401  (a fixture)
 from http_support import TOKEN, served
 
 
@@ -24,17 +22,6 @@ def env(tmp_path):
     tokens.write_text(f"# jetons d'écriture\n{WRITE_TOKEN}\n")
     return {**os.environ, "RTES_SEARCH_TOKENS": TOKEN, "RTES_SEARCH_WRITE_TOKENS_FILE": str(tokens),
             "RTES_SEARCH_WRITE_RATE_LIMIT": "0"}
-
-
-def call(base, method, path, body=None, token=WRITE_TOKEN, content_type="application/json"):
-    data = json.dumps(body).encode() if isinstance(body, dict) else body
-    request = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def found(base, query, token=TOKEN) -> list[str]:

@@ -44,3 +44,22 @@ def read_manifest(client, collection: str, call: Callable) -> dict:
     except ObjectNotFound:
         return {}
     return json.loads(stored.get("manifest", "{}"))
+
+
+def revision_id(collection: str) -> str:
+    """The id, in ``MANIFESTS``, of the small document holding ``collection``'s push revision."""
+    return f"{collection}.revision"
+
+
+def read_revision(client, collection: str, call: Callable) -> int:
+    """How many pushes of the write API ``collection`` took (``indexer.cluster.push``); 0 if none.
+
+    Searchers read it at every request: one small document, where the
+    manifest holds every facet value."""
+    from typesense.exceptions import ObjectNotFound
+
+    try:
+        stored = call(lambda: client.collections[MANIFESTS].documents[revision_id(collection)].retrieve())
+    except ObjectNotFound:
+        return 0
+    return json.loads(stored.get("manifest", "{}")).get("revision", 0)

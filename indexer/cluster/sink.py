@@ -37,12 +37,14 @@ from urllib.parse import quote
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
-from indexer.cluster.catalogue import MANIFESTS, alias_target, collection_exists, read_manifest
+from indexer.cluster.catalogue import MANIFESTS, alias_target, collection_exists, read_manifest, revision_id
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
+from indexer.cluster.push import PUSHED_FIELD, pushed_documents
 from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, collection_schema, to_cluster
 from indexer.cluster.sender import BatchSender
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_schema
+from indexer.journal import PUSHED_SOURCE
 from indexer.sync import KnownDocument
 from indexer.versions import same_versions
 from indexer.schema import WORDS_FIELD
@@ -52,7 +54,7 @@ BATCH_SIZE = 200
 WRITE_DEADLINE = 120.0
 # A batch of large documents can take a while to be indexed and replicated.
 WRITE_TIMEOUT = 60.0
-KNOWN_FIELDS = ("id", "content_hash", "indexed_at", "origin", *FACET_FIELDS_READ)
+KNOWN_FIELDS = ("id", "content_hash", "indexed_at", "origin", *FACET_FIELDS_READ, PUSHED_FIELD)
 
 
 class ClusterSink:
@@ -73,6 +75,7 @@ class ClusterSink:
         self.words = WordCounts()
         self.facets = FacetCounts()
         self._carried: dict[str, tuple] = {}  # the facets of each known document (an update adjusts the counts)
+        self._pushed: dict[str, str] = {}  # id → what was pushed, for the documents of the write API
 
     # -- reading what is there ---------------------------------------------
 
@@ -100,8 +103,9 @@ class ClusterSink:
         return self._manifest
 
     def pushed(self) -> list:
-        """No pushed documents: the write API writes to a local index's journal only."""
-        return []
+        """The documents the write API pushed into the collection (``indexer.cluster.push``), read by
+        ``known``: every run keeps them."""
+        return pushed_documents(self._pushed)
 
     def known(self) -> dict[str, KnownDocument]:
         """What the aliased collection holds: id, hash, first-indexing time and origin of each document."""
@@ -116,6 +120,8 @@ class ClusterSink:
                 doc = json.loads(line)
                 known[doc["id"]] = KnownDocument(doc.get("content_hash", ""), doc.get("indexed_at", ""),
                                                  doc.get("origin", ""))
+                if doc.get(PUSHED_FIELD):
+                    self._pushed[doc["id"]] = doc[PUSHED_FIELD]
                 if not self.fresh:
                     self._carried[doc["id"]] = carried(doc)
         if not self.fresh:
@@ -128,6 +134,8 @@ class ClusterSink:
 
     def add(self, fields: dict) -> None:
         document = to_cluster(fields)
+        if fields["id"] in self._pushed and fields.get("source") == PUSHED_SOURCE:
+            document[PUSHED_FIELD] = self._pushed[fields["id"]]  # still a pushed document at the next run
         self.pending.append(document)
         self.words.add(document[WORDS_FIELD])
         self._uncount(fields["id"])
@@ -245,7 +253,8 @@ class ClusterSink:
 
         for request in (lambda: self.client.collections[name].delete(),
                         lambda: self.client.collections[vocabulary_name(name)].delete(),
-                        lambda: self.client.collections[MANIFESTS].documents[name].delete()):
+                        lambda: self.client.collections[MANIFESTS].documents[name].delete(),
+                        lambda: self.client.collections[MANIFESTS].documents[revision_id(name)].delete()):
             try:
                 self._write(request)
             except ObjectNotFound:

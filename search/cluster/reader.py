@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from indexer.cluster import ClusterAddress, ClusterError, Connection, parse_cluster_url
 from indexer.cluster import errors as cluster_errors
-from indexer.cluster.catalogue import alias_target, collection_exists, read_manifest
+from indexer.cluster.catalogue import alias_target, collection_exists, read_manifest, read_revision
 from search.errors import IndexNotFoundError, SearchError
 
 # Typesense answers at most this many searches per multi_search unless told otherwise.
@@ -76,6 +76,10 @@ class CollectionReader:
     def manifest(self) -> dict:
         """What the indexing run recorded for this collection (versions, sources, build time); {} if nothing."""
         return read_manifest(self._connection.client, self.collection, self._call)
+
+    def revision(self) -> int:
+        """How many pushes of the write API the collection took (``indexer.cluster.push``)."""
+        return read_revision(self._connection.client, self.collection, self._call)
 
     def memory(self) -> int:
         """Bytes Typesense holds in memory on the node that answered, for every collection it serves

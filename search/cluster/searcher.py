@@ -65,14 +65,16 @@ class ClusterSearcher:
         self._open()
 
     def _open(self) -> None:
+        self.revision = self.reader.revision()
         self.statistics = CollectionStatistics(self.reader)
         self.manifest = self.reader.manifest()
         self._views: dict[bool, ClusterView] = {}
 
     def refresh(self) -> bool:
-        """Follow the alias to a rebuilt collection; True when it moved."""
+        """Follow the alias to a rebuilt collection, or read the statistics, facet counts and vocabulary
+        again after a push of the write API (its revision moved); True when either happened."""
         before = self.reader.collection
-        if self.reader.resolve() == before:
+        if self.reader.resolve() == before and self.reader.revision() == self.revision:
             return False
         self._open()
         return True

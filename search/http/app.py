@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app):
         if pushes is not None:
-            pushes.committer.start()
+            pushes.start()
         yield
         if pushes is not None:
             pushes.close()

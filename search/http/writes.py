@@ -7,7 +7,10 @@ process's ``Pushes`` (``indexer.updates``): the answer comes once they
 are in the journal, fsynced, and the ``Committer`` thread makes them
 searchable within about a second, for every worker (each refreshes its
 searcher at its next request). A batch answers once its documents are in
-the index, with the counts of ``rtes-search index --json``.
+the index, with the counts of ``rtes-search index --json``. On a cluster
+(``serve --cluster``) the process's ``ClusterPushes``
+(``indexer.cluster.push``) writes them into the collection instead, and
+the answer comes once the cluster acknowledged them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
 from indexer import IndexLockedError, IndexReport, IngestError
+from indexer.cluster import ClusterError, parse_cluster_url
+from indexer.cluster.push import ClusterPushes
 from indexer.committer import Committer
 from indexer.pushed import InvalidFieldError, pushed_document, uploaded_documents
 from indexer.storage import find_current, read_manifest
@@ -58,23 +63,36 @@ FILE_BODY = {"content": {"multipart/form-data": {"schema": {"type": "object", "p
 
 @dataclass
 class Writes:
-    """What one server process writes with: its ``Pushes``, the thread that commits them, the token rate."""
+    """What one server process writes with: its ``Pushes`` and the thread that commits them (a local
+    index), or its ``ClusterPushes`` (a cluster: written on answer, no committer); the token rate."""
 
-    pushes: Pushes
-    committer: Committer
+    pushes: Pushes | ClusterPushes
+    committer: Committer | None
     limiter: RateLimiter | None
 
     @classmethod
     def open(cls, settings: Settings) -> "Writes | None":
-        """The writes of a local index with write tokens configured; None when writes are off."""
-        if not settings.write_token_hashes or isinstance(settings.index_dir, str):
+        """The writes of the index or cluster with write tokens configured; None when writes are off."""
+        if not settings.write_token_hashes:
             return None
         limiter = RateLimiter(settings.write_rate_limit, settings.write_rate_window) if settings.write_rate_limit else None
+        if isinstance(settings.index_dir, str):
+            return cls(ClusterPushes(parse_cluster_url(settings.index_dir)), None, limiter)
         pushes = Pushes(settings.index_dir)
         return cls(pushes, Committer(pushes), limiter)
 
+    def start(self) -> None:
+        if self.committer is not None:
+            self.committer.start()
+
+    def notify(self) -> None:
+        """Tell the committer there is something to apply (a cluster has nothing left to do)."""
+        if self.committer is not None:
+            self.committer.notify()
+
     def close(self) -> None:
-        self.committer.stop()
+        if self.committer is not None:
+            self.committer.stop()
         self.pushes.close()
 
 
@@ -82,9 +100,7 @@ def authorised(request: Request) -> Writes:
     """The process's ``Writes`` for a request with a write token, or the French 401/403/429."""
     settings, writes = request.app.state.settings, request.app.state.writes
     if writes is None:
-        cluster = isinstance(settings.index_dir, str) and settings.write_token_hashes
-        raise ApiError(403, "écritures non prises en charge sur un cluster : indexez avec « rtes-search index "
-                            "--cluster »" if cluster else WRITES_OFF)
+        raise ApiError(403, WRITES_OFF)
     authorization = request.headers.get("authorization")
     digest = bearer_digest(authorization)
     if digest is None:
@@ -123,8 +139,8 @@ async def put_document(request: Request, doc_id: DocId):
     """``added``, ``updated`` or ``unchanged``; durable on answer, searchable within about a second."""
     writes = authorised(request)
     doc = _checked(doc_id, _json(await read_body(request, MAX_DOCUMENT_BYTES)))
-    result = (await run_in_threadpool(writes.pushes.put, [doc]))[0]
-    writes.committer.notify()
+    result = (await run_in_threadpool(_written, writes.pushes.put, [doc]))[0]
+    writes.notify()
     return JSONResponse(result.to_dict())
 
 
@@ -133,10 +149,10 @@ async def put_document(request: Request, doc_id: DocId):
 async def delete_document(request: Request, doc_id: DocId):
     """``deleted``; 404 for an id the index does not hold."""
     writes = authorised(request)
-    result = (await run_in_threadpool(writes.pushes.delete, [doc_id]))[0]
+    result = (await run_in_threadpool(_written, writes.pushes.delete, [doc_id]))[0]
     if result.status == "missing":
         raise ApiError(404, f"ressource inconnue : {doc_id}")
-    writes.committer.notify()
+    writes.notify()
     return JSONResponse(result.to_dict())
 
 
@@ -161,17 +177,21 @@ async def post_documents(request: Request):
     return JSONResponse({key: value for key, value in report.to_dict().items() if key != "index_dir"})
 
 
-def _push_batch(pushes: Pushes, docs: list, errors_: tuple, started: float) -> IndexReport:
-    """Journal ``docs``, apply them at once, and count as ``index --json`` does."""
-    results = pushes.put(docs)
-    try:
-        pushes.apply(wait=30.0)
-    except IndexLockedError:
-        raise ApiError(503, "index occupé par une autre indexation : le lot est enregistré et sera indexé à la "
-                            "fin de celle-ci ; renvoyez-le pour connaître les nombres", headers={"Retry-After": "5"})
+def _push_batch(pushes: Pushes | ClusterPushes, docs: list, errors_: tuple, started: float) -> IndexReport:
+    """Journal ``docs``, apply them at once (a cluster: write them), and count as ``index --json`` does."""
+    results = _written(pushes.put, docs)
+    if isinstance(pushes, ClusterPushes):
+        documents = _written(pushes.documents)
+    else:
+        try:
+            pushes.apply(wait=30.0)
+        except IndexLockedError:
+            raise ApiError(503, "index occupé par une autre indexation : le lot est enregistré et sera indexé à "
+                                "la fin de celle-ci ; renvoyez-le pour connaître les nombres",
+                           headers={"Retry-After": "5"})
+        generation = find_current(pushes.index_dir)
+        documents = read_manifest(generation).get("documents", 0) if generation else 0
     counts = {status: sum(r.status == status for r in results) for status in ("added", "updated", "unchanged")}
-    generation = find_current(pushes.index_dir)
-    documents = read_manifest(generation).get("documents", 0) if generation else 0
     return IndexReport(counts["added"], counts["updated"], 0, counts["unchanged"], errors_, documents, "",
                        time.perf_counter() - started)
 
@@ -196,10 +216,18 @@ async def post_file(request: Request):
     if not docs:
         reasons = " ; ".join(e.reason for e in errors_[:3]) or "aucune ressource lisible"
         raise ApiError(400, f"aucun document indexable dans {upload.filename} : {reasons}", "file")
-    results = await run_in_threadpool(writes.pushes.put, docs)
-    writes.committer.notify()
+    results = await run_in_threadpool(_written, writes.pushes.put, docs)
+    writes.notify()
     return JSONResponse({"documents": [r.to_dict() for r in results],
                          "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors_]})
+
+
+def _written(write, *args):
+    """``write(*args)``; a cluster that could not take it is a French 503 (nothing was acknowledged)."""
+    try:
+        return write(*args)
+    except ClusterError as exc:
+        raise ApiError(503, f"écriture non faite : {exc}", headers={"Retry-After": "5"}) from None
 
 
 async def _form(request: Request, body: bytes):

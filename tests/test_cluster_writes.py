@@ -1,0 +1,124 @@
+"""The write API against the real test cluster: a real ``rtes-search serve --cluster`` with write and read tokens.
+
+PUT, update, DELETE and an NDJSON batch go through the server into the
+aliased collection; each is searchable within 1 s through the API, with
+its facet counts and completions, and an indexing run afterwards keeps
+the pushed documents. The cluster's key comes from the environment, never
+from the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from contextlib import contextmanager
+
+import pytest
+
+from push_support import SCIC, WRITE_TOKEN, call
+from cluster_support import index_into, rtes, wait_for
+from conftest import CORPUS, ROOT
+from http_support import TOKEN
+
+pytestmark = pytest.mark.xdist_group("cluster")
+
+
+@contextmanager
+def served_cluster(address: str, env: dict):
+    """A real ``rtes-search serve --cluster`` on a free port: its base URL; stopped on exit."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from search.cli import main; main()", "serve", "--port", str(port),
+         "--cluster", address], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        def listening():
+            assert server.poll() is None, server.stderr.read().decode()
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(listening, 60, "the server listening")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def get(base, path, **params):
+    status, answer = call(base, "GET", f"{path}?{urllib.parse.urlencode(params)}", token=TOKEN)
+    assert status == 200, answer
+    return answer
+
+
+def within_a_second(check, what: str):
+    """``check()`` true within 1 s of now (polled, the answer is not timed more finely)."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < 1.0, f"pas en 1 s : {what}"
+        time.sleep(0.02)
+
+
+def hits(base, query) -> list[str]:
+    return [hit["id"] for hit in get(base, "/api/v1/search", q=query)["hits"]]
+
+
+def grenoble(base) -> int:
+    return get(base, "/api/v1/facets")["territory"].get("Grenoble (38)", 0)
+
+
+def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_cluster, tmp_path):
+    local, _ = typesense_cluster
+    address = index_into(local, "rtes-ecritures", CORPUS)
+    without_key = address.replace(f"{local.api_key}@", "")
+    tokens = tmp_path / "ecriture.txt"
+    tokens.write_text(f"{WRITE_TOKEN}\n")
+    env = {**os.environ, "RTES_SEARCH_CLUSTER_KEY": local.api_key, "RTES_SEARCH_CLUSTER_KEY_FILE": "",
+           "RTES_SEARCH_CLUSTER": "", "RTES_SEARCH_TOKENS": TOKEN, "RTES_SEARCH_WRITE_TOKENS_FILE": str(tokens),
+           "RTES_SEARCH_WRITE_RATE_LIMIT": "0"}
+    with served_cluster(without_key, env) as base:
+        before = grenoble(base)
+        total = get(base, "/api/v1/search", q="")["total"]
+
+        assert call(base, "PUT", "/api/v1/documents/scic", SCIC) == (200, {"id": "scic", "status": "added"})
+        within_a_second(lambda: hits(base, "ressourcerie") == ["scic"], "the pushed document found")
+        within_a_second(lambda: grenoble(base) == before + 1, "its territory counted")
+        within_a_second(lambda: any("ressourcerie" in s.lower() for s in get(base, "/api/v1/suggest", q="ressourc")["suggestions"]), "completed")
+        assert get(base, "/api/v1/search", q="")["total"] == total + 1
+        assert call(base, "PUT", "/api/v1/documents/scic", SCIC)[1]["status"] == "unchanged"
+
+        assert call(base, "PUT", "/api/v1/documents/scic",
+                    {**SCIC, "text": "Une recyclerie solidaire."}) == (200, {"id": "scic", "status": "updated"})
+        within_a_second(lambda: hits(base, "recyclerie") == ["scic"] and not hits(base, "ressourcerie"),
+                        "the update found, the old text gone")
+        assert grenoble(base) == before + 1   # still one document there (its title names Grenoble)
+
+        assert call(base, "DELETE", "/api/v1/documents/scic") == (200, {"id": "scic", "status": "deleted"})
+        within_a_second(lambda: hits(base, "recyclerie") == [] and grenoble(base) == before, "deleted, counts back")
+        status, missing = call(base, "DELETE", "/api/v1/documents/scic")
+        assert status == 404 and "inconnue" in missing["error"]["message"]
+
+        lines = [json.dumps({"id": f"lot-{n}", **SCIC}) for n in range(3)]
+        lines.insert(1, json.dumps({"id": "mauvais", **SCIC, "date": "2018-06-31"}))
+        status, report = call(base, "POST", "/api/v1/documents", "\n".join(lines).encode(),
+                              content_type="application/x-ndjson")
+        assert status == 200, report
+        assert (report["added"], report["skipped"], report["documents"]) == (3, 1, total + 3)
+        assert report["errors"][0]["line"] == 2 and "date" in report["errors"][0]["reason"]
+        within_a_second(lambda: sorted(hits(base, "ressourcerie")) == ["lot-0", "lot-1", "lot-2"], "the batch found")
+        within_a_second(lambda: grenoble(base) == before + 3, "the batch counted")
+
+        assert call(base, "PUT", "/api/v1/documents/x", SCIC, token=TOKEN)[0] == 403
+
+    # An indexing run with --prune keeps what was pushed (it is no file of the sources).
+    done = rtes("index", CORPUS, "--cluster", address, "--prune", "--json", "-q")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["deleted"] == 0 and json.loads(done.stdout)["documents"] == total + 3
