@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -36,7 +37,7 @@ def served_cluster(address: str, env: dict):
         port = sock.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-c", "from search.cli import main; main()", "serve", "--port", str(port),
-         "--cluster", address], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         "--workers", "2", "--cluster", address], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         def listening():
             assert server.poll() is None, server.stderr.read().decode()
@@ -91,15 +92,16 @@ def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_clust
         assert call(base, "PUT", "/api/v1/documents/scic", SCIC) == (200, {"id": "scic", "status": "added"})
         within_a_second(lambda: hits(base, "ressourcerie") == ["scic"], "the pushed document found")
         within_a_second(lambda: grenoble(base) == before + 1, "its territory counted")
-        within_a_second(lambda: any("ressourcerie" in s.lower() for s in get(base, "/api/v1/suggest", q="ressourc")["suggestions"]), "completed")
+        within_a_second(lambda: any("ressourcerie" in s.lower() for s in get(base, "/api/v1/suggest", q="ressourc")["suggestions"]),
+                        "completed")
         assert get(base, "/api/v1/search", q="")["total"] == total + 1
         assert call(base, "PUT", "/api/v1/documents/scic", SCIC)[1]["status"] == "unchanged"
 
         assert call(base, "PUT", "/api/v1/documents/scic",
-                    {**SCIC, "text": "Une recyclerie solidaire."}) == (200, {"id": "scic", "status": "updated"})
+                    {**SCIC, "text": "La Ville de Grenoble (38) ouvre une recyclerie solidaire."}) == (200, {"id": "scic", "status": "updated"})
         within_a_second(lambda: hits(base, "recyclerie") == ["scic"] and not hits(base, "ressourcerie"),
                         "the update found, the old text gone")
-        assert grenoble(base) == before + 1   # still one document there (its title names Grenoble)
+        assert grenoble(base) == before + 1   # still one document there, counted once
 
         assert call(base, "DELETE", "/api/v1/documents/scic") == (200, {"id": "scic", "status": "deleted"})
         within_a_second(lambda: hits(base, "recyclerie") == [] and grenoble(base) == before, "deleted, counts back")
@@ -118,7 +120,20 @@ def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_clust
 
         assert call(base, "PUT", "/api/v1/documents/x", SCIC, token=TOKEN)[0] == 403
 
-    # An indexing run with --prune keeps what was pushed (it is no file of the sources).
-    done = rtes("index", CORPUS, "--cluster", address, "--prune", "--json", "-q")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["deleted"] == 0 and json.loads(done.stdout)["documents"] == total + 3
+        # Writers at once, spread over both workers: serialised, every one counted.
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda n: call(base, "PUT", f"/api/v1/documents/ensemble-{n}", SCIC), range(16)))
+        assert {answer for answer, _ in answers} == {200}
+        within_a_second(lambda: grenoble(base) == before + 19, "16 concurrent writes counted")
+
+    searched = rtes("search", "ressourcerie", "--cluster", without_key, "--json", "--limit", "50", env=env)
+    assert searched.returncode == 0, searched.stderr
+    assert json.loads(searched.stdout)["total"] == 19   # the command line sees them too
+
+    # Indexing runs keep what was pushed (it is no file of the sources), with its counts.
+    for option in ("--prune", "--rebuild"):
+        done = rtes("index", CORPUS, "--cluster", without_key, option, "--json", "-q", env=env)
+        assert done.returncode == 0, done.stderr
+        assert (json.loads(done.stdout)["deleted"], json.loads(done.stdout)["documents"]) == (0, total + 19)
+    with served_cluster(without_key, env) as base:
+        assert grenoble(base) == before + 19 and len(hits(base, "ressourcerie")) == 10

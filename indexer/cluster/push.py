@@ -20,27 +20,34 @@ keeps beside the collection:
 The statistics BM25 needs (document count, total lengths) are read from the
 collection itself by the searchers, so writing the documents updates them.
 
-Writes of one process are serialised (one lock). A read from a follower may
-lag the leader by a moment, so the state this process wrote (the content
-hash and facets of each document, the manifest) is kept in memory and
-trusted over what the cluster answers; the manifest is taken again from
-the cluster when another writer changed it (an indexing run, another
-server). Each pushed document also carries what was pushed (``pushed``,
-stored only), so that indexing runs keep it (``ClusterSink.pushed``).
+Writes are serialised: by a lock within the process, and by an exclusive
+``flock`` on a file of the machine's temporary folder named after the
+cluster and alias, across the processes of one machine (the workers of
+``serve --workers``, several servers). What a write starts from (each
+document's content hash and facets, the manifest, the revision) is read
+from the leader, found with ``/debug`` before each write: a follower
+applies a write a moment after the leader acknowledged it, so reading
+from it could miss the write just before. Each pushed document also
+carries what was pushed (``pushed``, stored only), so that indexing runs
+keep it (``ClusterSink.pushed``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, NamedTuple
 from urllib.parse import quote
 
 from indexer.cluster.address import ClusterAddress
-from indexer.cluster.catalogue import MANIFESTS, alias_target, read_manifest, revision_id
+from indexer.cluster.catalogue import MANIFESTS, alias_target, read_manifest, read_revision, revision_id
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
 from indexer.cluster.facets import FacetCounts, carried
@@ -54,19 +61,18 @@ from indexer.sync import document_fields, utc_now
 from indexer.updates import WriteResult, _status
 from indexer.versions import current_versions, same_versions
 
+LEADER = 1                # the ``state`` of the leader in Typesense's ``/debug``
 PUSHED_FIELD = "pushed"   # stored only: the pushed document as the journal keeps it (``document_record``)
 WRITE_DEADLINE = 30.0     # seconds a write is sent again while the cluster elects a leader
 WRITE_TIMEOUT = 30.0
-_KNOWN = ("content_hash", "indexed_at", "private", "type", "year", "theme", "territory")
 
 
-class _State:
+class _State(NamedTuple):
     """What one document is in the collection: its hash, first-indexing time and facets."""
 
-    __slots__ = ("content_hash", "indexed_at", "facets")
-
-    def __init__(self, content_hash: str, indexed_at: str, facets: tuple):
-        self.content_hash, self.indexed_at, self.facets = content_hash, indexed_at, facets
+    content_hash: str
+    indexed_at: str
+    facets: tuple
 
 
 class ClusterPushes:
@@ -77,12 +83,14 @@ class ClusterPushes:
         self.connection = Connection(address, read_timeout=WRITE_TIMEOUT)
         self.client = self.connection.client
         self._lock = threading.Lock()
-        self._collection: str | None = None
-        self._manifest: dict = {}      # the manifest as this process last wrote (or took) it
-        self._seen: set[str] = set()   # digests of the manifests this process wrote or took
-        self._states: dict[str, _State | None] = {}   # id → state this process wrote (None: deleted)
+        self._leader: Connection | None = None
+        nodes = ",".join(f"{host}:{port}" for host, port in sorted(address.nodes))
+        name = hashlib.sha256(f"{nodes}/{self.alias}".encode()).hexdigest()[:16]
+        self._lock_path = Path(tempfile.gettempdir()) / f"rtes-search-push-{name}.lock"
 
     def close(self) -> None:
+        if self._leader is not None:
+            self._leader.close()
         self.connection.close()
 
     def __enter__(self) -> "ClusterPushes":
@@ -93,43 +101,72 @@ class ClusterPushes:
 
     # -- cluster calls -----------------------------------------------------
 
+    def _find_leader(self) -> None:
+        """Read from the leader from now on (from any node when none says it leads: one node only,
+        a load balancer, an election)."""
+        if self._leader is not None:
+            if self._role(self._leader) == LEADER:
+                return
+            self._leader.close()
+            self._leader = None
+        if len(self.address.nodes) == 1:
+            return
+        for node in self.address.nodes:
+            connection = Connection(replace(self.address, nodes=(node,)), read_timeout=WRITE_TIMEOUT, retries=0)
+            if self._role(connection) == LEADER:
+                self._leader = connection
+                return
+            connection.close()
+
+    @staticmethod
+    def _role(connection: Connection):
+        try:
+            return connection.call(lambda: connection.client.debug.retrieve()).get("state")
+        except ClusterError:
+            return None
+
+    @property
+    def _reads(self) -> Connection:
+        """Where reads go: the leader, else any node."""
+        return self._leader or self.connection
+
     def _read(self, request):
-        return self.connection.call(request)
+        """``request(client)`` on the leader (else any node)."""
+        connection = self._reads
+        return connection.call(lambda: request(connection.client))
 
     def _write(self, request):
         return retrying(lambda: self.connection.call(request), time.monotonic() + WRITE_DEADLINE)
 
+    @contextmanager
+    def _serialised(self):
+        """This process's lock, then the machine's (``flock`` on ``_lock_path``)."""
+        with self._lock, open(self._lock_path, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
     # -- the collection and its manifest -----------------------------------
 
-    def _prepare(self) -> str:
-        """The aliased collection, its manifest taken again when another writer changed it."""
-        collection = alias_target(self.client, self.alias, self._read)
+    def _prepare(self) -> tuple[str, dict]:
+        """The aliased collection and its manifest, read from the leader."""
+        self._find_leader()
+        reads = self._reads
+        collection = alias_target(reads.client, self.alias, reads.call)
         if collection is None:
             raise ClusterError(f"aucune collection « {self.alias} » dans le cluster {self.address.redacted()} : "
                                f"lancez d'abord « rtes-search index --cluster … »")
-        stored = read_manifest(self.client, collection, self._read)
-        digest = _digest(stored)
-        if collection != self._collection:
-            self._collection, self._states, self._manifest, self._seen = collection, {}, stored, {digest}
-        elif digest not in self._seen and stored.get("revision", 0) >= self._manifest.get("revision", 0):
-            # An indexing run rewrote the manifest (it keeps no revision), or another server pushed
-            # after this one: take theirs, and read the documents' states from the cluster again.
-            # A manifest this process wrote or took, or an older one, is a follower lagging behind.
-            self._states, self._seen = {}, {digest}
-            self._manifest = dict(stored, revision=max(stored.get("revision", 0), self._manifest.get("revision", 0)))
-        if not same_versions(self._manifest, dict(current_versions(), cluster_schema_version=CLUSTER_SCHEMA_VERSION)):
+        manifest = read_manifest(reads.client, collection, reads.call)
+        if not same_versions(manifest, dict(current_versions(), cluster_schema_version=CLUSTER_SCHEMA_VERSION)):
             raise ClusterError(f"la collection « {self.alias} » a été écrite par une autre version de l'analyse "
                                f"ou du schéma : reconstruisez-la avec « rtes-search index --cluster … --rebuild »")
-        return collection
+        return collection, manifest
 
     def _state(self, collection: str, doc_id: str) -> _State | None:
-        """The document as this process wrote it, else as the cluster holds it (None: not held)."""
+        """The document as the leader holds it (None: not held)."""
         from typesense.exceptions import ObjectNotFound
 
-        if doc_id in self._states:
-            return self._states[doc_id]
         try:
-            doc = self._read(lambda: self.client.collections[collection].documents[quote(doc_id, safe="")].retrieve())
+            doc = self._read(lambda client: client.collections[collection].documents[quote(doc_id, safe="")].retrieve())
         except ObjectNotFound:
             return None
         return _State(doc.get("content_hash", ""), doc.get("indexed_at", ""), carried(doc))
@@ -147,12 +184,12 @@ class ClusterPushes:
     def documents(self) -> int:
         """How many documents the aliased collection holds."""
         with self._lock:
-            collection = self._prepare()
-            return self._read(lambda: self.client.collections[collection].retrieve())["num_documents"]
+            collection, _ = self._prepare()
+            return self._read(lambda client: client.collections[collection].retrieve())["num_documents"]
 
     def _apply(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
-        with self._lock:
-            collection = self._prepare()
+        with self._serialised():
+            collection, manifest = self._prepare()
             before = {doc_id: self._state(collection, doc_id) for doc_id in dict.fromkeys(i for i, _ in operations)}
             latest, results, now = dict(before), [], utc_now()
             final: dict[str, dict | None] = {}
@@ -172,11 +209,11 @@ class ClusterPushes:
                                                                                  ensure_ascii=False)})
                 latest[doc_id], final[doc_id] = _State(digest, fields["indexed_at"], carried(document)), document
             if final:
-                self._send(collection, before, latest, final)
+                self._send(collection, manifest, before, final)
             return results
 
-    def _send(self, collection: str, before: dict, latest: dict, final: dict) -> None:
-        """Write the documents, then the new words, then the manifest (counts and revision)."""
+    def _send(self, collection: str, manifest: dict, before: dict, final: dict) -> None:
+        """Write the documents, then the new words, then the manifest (counts) and the revision."""
         from typesense.exceptions import ObjectNotFound
 
         documents = self.client.collections[collection].documents
@@ -185,15 +222,13 @@ class ClusterPushes:
             results = self._write(lambda: documents.import_(upserts, {"action": "upsert"}))
             refused = [(d["id"], r) for d, r in zip(upserts, results) if not r.get("success")]
             if refused:
-                self._states = {}   # what was written is not known: read it again next time
                 raise ClusterError(f"{len(refused)} document(s) refusé(s) par le cluster, dont {refused[0][0]!r} : "
                                    f"{refused[0][1].get('error')}")
         for doc_id in (i for i, d in final.items() if d is None):
             try:
                 self._write(lambda doc_id=doc_id: documents[quote(doc_id, safe="")].delete())
             except ObjectNotFound:
-                pass   # already gone (another writer): what was asked
-        self._states.update((doc_id, latest[doc_id]) for doc_id in final)
+                pass   # already gone: what was asked
         words = WordCounts()
         for document in upserts:
             words.add(document[WORDS_FIELD])
@@ -203,14 +238,14 @@ class ClusterPushes:
                 self._write(lambda batch=batch: vocabulary.import_(batch, {"action": "create"}))
         except ObjectNotFound:
             pass   # a collection written without a vocabulary: searches correct nothing there
-        self._write_manifest(collection, before, final)
+        self._write_manifest(collection, manifest, before, final)
 
-    def _write_manifest(self, collection: str, before: dict, final: dict) -> None:
+    def _write_manifest(self, collection: str, manifest: dict, before: dict, final: dict) -> None:
         facets = FacetCounts()
         for name, counter in (("all", facets.all), ("public", facets.public)):
-            for field, values in self._manifest.get("facets", {}).get(name, {}).items():
+            for field, values in manifest.get("facets", {}).get(name, {}).items():
                 counter.update({(field, value): n for value, n in values.items()})
-        held = self._manifest.get("documents", 0)
+        held = manifest.get("documents", 0)
         for doc_id, document in final.items():
             if before[doc_id] is not None:
                 facets.count(before[doc_id].facets, -1)
@@ -218,20 +253,15 @@ class ClusterPushes:
             if document is not None:
                 facets.count(carried(document))
                 held += 1
-        revision = self._manifest.get("revision", 0) + 1
-        self._manifest = dict(self._manifest, facets=facets.to_dict(), documents=held, revision=revision,
-                              pushed_at=time.time())
-        manifest = {"id": collection, "alias": self.alias, "manifest": json.dumps(self._manifest, ensure_ascii=False)}
+        # The revision is kept apart from the manifest, which an indexing run writes anew.
+        revision = read_revision(self._reads.client, collection, self._reads.call) + 1
+        manifest = dict(manifest, facets=facets.to_dict(), documents=held, pushed_at=time.time())
+        recorded = {"id": collection, "alias": self.alias, "manifest": json.dumps(manifest, ensure_ascii=False)}
         stamp = {"id": revision_id(collection), "alias": self.alias, "manifest": json.dumps({"revision": revision})}
-        self._write(lambda: self.client.collections[MANIFESTS].documents.upsert(manifest))
+        self._write(lambda: self.client.collections[MANIFESTS].documents.upsert(recorded))
         self._write(lambda: self.client.collections[MANIFESTS].documents.upsert(stamp))
-        self._seen.add(_digest(json.loads(manifest["manifest"])))
 
 
 def pushed_documents(pushed: dict[str, str]) -> list[Document]:
     """The Documents of ``PUSHED_FIELD`` values (id → JSON), as they were pushed."""
     return [record_document(json.loads(value)) for value in pushed.values()]
-
-
-def _digest(manifest: dict) -> str:
-    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
