@@ -120,6 +120,18 @@ def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_clust
 
         assert call(base, "PUT", "/api/v1/documents/x", SCIC, token=TOKEN)[0] == 403
 
+        # A file, read by the ingesters of ``index``: its document in the collection, then gone again.
+        note = ("---\ntitle: Note sur la recyclerie\n---\n\nUne note sur la ressourcerie de Grenoble (38).\n").encode()
+        boundary = "limite-rtes"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.md\"\r\n"
+                f"Content-Type: text/markdown\r\n\r\n").encode() + note + f"\r\n--{boundary}\r\n".encode() + (
+                f"Content-Disposition: form-data; name=\"id\"\r\n\r\nnote-fichier\r\n--{boundary}--\r\n").encode()
+        status, sent = call(base, "POST", "/api/v1/files", body, content_type=f"multipart/form-data; boundary={boundary}")
+        assert (status, sent["documents"]) == (200, [{"id": "note-fichier", "status": "added"}]), sent
+        within_a_second(lambda: "note-fichier" in hits(base, "ressourcerie"), "the file's document found")
+        assert call(base, "DELETE", "/api/v1/documents/note-fichier")[0] == 200
+        within_a_second(lambda: grenoble(base) == before + 3, "the file's document uncounted")
+
         # Writers at once, spread over both workers: serialised, every one counted.
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda n: call(base, "PUT", f"/api/v1/documents/ensemble-{n}", SCIC), range(16)))

@@ -23,7 +23,8 @@ its facet and date columns again (0.3 s at 101,194 documents). Moving an
 idle searcher ahead of the requests was tried and measured worse: a request
 arriving meanwhile took another searcher, cold. A cluster address instead of a
 folder opens a ``search.cluster.ClusterSearcher`` (``search.open_searcher``);
-its check is one read of the alias.
+its check is two small reads: the alias, and the revision the write API
+bumps (``indexer.cluster.push``).
 """
 
 from __future__ import annotations
