@@ -20,7 +20,9 @@ keeps beside the collection:
 The statistics BM25 needs (document count, total lengths) are read from the
 collection itself by the searchers, so writing the documents updates them.
 
-Writes are serialised: by a lock within the process, and by an exclusive
+Writes arriving together in one process share one import and one
+manifest write (group commit, as ``Pushes`` shares an fsync). Writes are
+serialised: by a lock within the process, and by an exclusive
 ``flock`` on a file of the machine's temporary folder named after the
 cluster and alias, across the processes of one machine (the workers of
 ``serve --workers``, several servers). What a write starts from (each
@@ -58,7 +60,7 @@ from indexer.journal import PUSHED_SOURCE, document_record, record_document
 from indexer.metadata import extract_metadata
 from indexer.schema import WORDS_FIELD
 from indexer.sync import document_fields, utc_now
-from indexer.updates import WriteResult, _status
+from indexer.updates import WriteResult, _status, _Ticket
 from indexer.versions import current_versions, same_versions
 
 LEADER = 1                # the ``state`` of the leader in Typesense's ``/debug``
@@ -83,6 +85,8 @@ class ClusterPushes:
         self.connection = Connection(address, read_timeout=WRITE_TIMEOUT)
         self.client = self.connection.client
         self._lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Ticket] = []   # writes waiting for the next group
         self._leader: Connection | None = None
         nodes = ",".join(f"{host}:{port}" for host, port in sorted(address.nodes))
         name = hashlib.sha256(f"{nodes}/{self.alias}".encode()).hexdigest()[:16]
@@ -139,9 +143,9 @@ class ClusterPushes:
         return retrying(lambda: self.connection.call(request), time.monotonic() + WRITE_DEADLINE)
 
     @contextmanager
-    def _serialised(self):
-        """This process's lock, then the machine's (``flock`` on ``_lock_path``)."""
-        with self._lock, open(self._lock_path, "a+b") as handle:
+    def _machine_lock(self):
+        """The machine's lock (``flock`` on ``_lock_path``), this process's being held."""
+        with open(self._lock_path, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
@@ -188,29 +192,52 @@ class ClusterPushes:
             return self._read(lambda client: client.collections[collection].retrieve())["num_documents"]
 
     def _apply(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
-        with self._serialised():
-            collection, manifest = self._prepare()
-            before = {doc_id: self._state(collection, doc_id) for doc_id in dict.fromkeys(i for i, _ in operations)}
-            latest, results, now = dict(before), [], utc_now()
-            final: dict[str, dict | None] = {}
-            for doc_id, doc in operations:
-                old = latest[doc_id]
-                digest = doc.content_hash() if doc is not None else None
-                status = _status(old.content_hash if old else None, digest)
-                results.append(WriteResult(doc_id, status))
-                if status in ("unchanged", "missing"):
-                    continue
-                if doc is None:
-                    latest[doc_id], final[doc_id] = None, None
-                    continue
-                doc = replace(doc, source=PUSHED_SOURCE, line=0, collection="")
-                fields = document_fields(extract_metadata(doc), digest, (old and old.indexed_at) or now, PUSHED_SOURCE)
-                document = dict(to_cluster(fields), **{PUSHED_FIELD: json.dumps(document_record(doc),
-                                                                                 ensure_ascii=False)})
-                latest[doc_id], final[doc_id] = _State(digest, fields["indexed_at"], carried(document)), document
-            if final:
-                self._send(collection, manifest, before, final)
-            return results
+        """Write ``operations`` with those other threads bring meanwhile: one import, one manifest
+        write for all of them (group commit; each write is several round trips to the leader)."""
+        ticket = _Ticket(operations)
+        with self._queue_lock:
+            self._queue.append(ticket)
+        with self._lock:
+            if ticket.results is None and ticket.error is None:   # no other thread took it: take them all
+                with self._queue_lock:
+                    tickets, self._queue = self._queue, []
+                try:
+                    with self._machine_lock():
+                        results = self._apply_all([operation for t in tickets for operation in t.operations])
+                except BaseException as exc:
+                    for t in tickets:
+                        t.error = exc
+                else:
+                    for t in tickets:
+                        t.results, results = results[:len(t.operations)], results[len(t.operations):]
+        if ticket.error is not None:
+            raise ticket.error
+        return ticket.results
+
+    def _apply_all(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
+        """Decide each operation's status in order, then write what changes. Both locks held."""
+        collection, manifest = self._prepare()
+        before = {doc_id: self._state(collection, doc_id) for doc_id in dict.fromkeys(i for i, _ in operations)}
+        latest, results, now = dict(before), [], utc_now()
+        final: dict[str, dict | None] = {}
+        for doc_id, doc in operations:
+            old = latest[doc_id]
+            digest = doc.content_hash() if doc is not None else None
+            status = _status(old.content_hash if old else None, digest)
+            results.append(WriteResult(doc_id, status))
+            if status in ("unchanged", "missing"):
+                continue
+            if doc is None:
+                latest[doc_id], final[doc_id] = None, None
+                continue
+            doc = replace(doc, source=PUSHED_SOURCE, line=0, collection="")
+            fields = document_fields(extract_metadata(doc), digest, (old and old.indexed_at) or now, PUSHED_SOURCE)
+            document = dict(to_cluster(fields), **{PUSHED_FIELD: json.dumps(document_record(doc),
+                                                                             ensure_ascii=False)})
+            latest[doc_id], final[doc_id] = _State(digest, fields["indexed_at"], carried(document)), document
+        if final:
+            self._send(collection, manifest, before, final)
+        return results
 
     def _send(self, collection: str, manifest: dict, before: dict, final: dict) -> None:
         """Write the documents, then the new words, then the manifest (counts) and the revision."""
