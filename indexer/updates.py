@@ -55,8 +55,7 @@ class Pushes:
         self.index_dir = Path(index_dir)
         self.journal = Journal(self.index_dir)
         self._lock = threading.Lock()
-        self._queue_lock = threading.Lock()
-        self._queue: list[_Ticket] = []   # writes waiting for the next journal append
+        self._groups = WriteGroups(self._lock)   # writes waiting for the next journal append
         self._hashes: dict[str, str | None] = {}   # id → content hash of its last put, None once deleted
         self._sizes: dict[str, int] = {}           # id → bytes of the line of its live put
         self._seqs: list[int] = []                 # seq and byte offset of every line read so far
@@ -119,33 +118,18 @@ class Pushes:
     def _write(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
         """Journal ``operations`` with whatever other threads are writing meanwhile: one append and
         one fsync for all of them (group commit; an fsync is most of a single write's time)."""
-        ticket = _Ticket(operations)
-        with self._queue_lock:
-            self._queue.append(ticket)
-        with self._lock:
-            if ticket.results is None and ticket.error is None:  # no other thread took it: take them all
-                with self._queue_lock:
-                    tickets, self._queue = self._queue, []
-                self._journal_all(tickets)
-        if ticket.error is not None:
-            raise ticket.error
-        return ticket.results
+        return self._groups.run(operations, self._journal_all)
 
     def _journal_all(self, tickets: list["_Ticket"]) -> None:
         """Decide each operation's status in order and append what changes, fsynced once. ``_lock`` held."""
-        try:
-            kept, pending = [], {}
-            with self.journal.locked(True):
-                self._catch_up()
-                for ticket in tickets:
-                    ticket.results = [self._decide(doc_id, doc, pending, kept) for doc_id, doc in ticket.operations]
-                if kept:
-                    self.journal.append(kept, self.last_seq)
-                    self._catch_up()
-        except BaseException as exc:
+        kept, pending = [], {}
+        with self.journal.locked(True):
+            self._catch_up()
             for ticket in tickets:
-                ticket.results, ticket.error = None, exc
-            raise
+                ticket.results = [self._decide(doc_id, doc, pending, kept) for doc_id, doc in ticket.operations]
+            if kept:
+                self.journal.append(kept, self.last_seq)
+                self._catch_up()
 
     def _decide(self, doc_id: str, doc: Document | None, pending: dict, kept: list) -> WriteResult:
         before = pending[doc_id] if doc_id in pending else self._known_hash(doc_id)
@@ -196,12 +180,41 @@ class Pushes:
 
 
 class _Ticket:
-    """One caller's operations waiting to be journalled, and what became of them."""
+    """One caller's operations waiting to be written, and what became of them."""
 
     def __init__(self, operations: list[tuple[str, Document | None]]):
         self.operations = operations
         self.results: list[WriteResult] | None = None
         self.error: BaseException | None = None
+
+
+class WriteGroups:
+    """Group commit: the operations of callers arriving while a write is under way are written
+    together, by whichever of them takes ``lock`` first (``Pushes``, ``indexer.cluster.push``)."""
+
+    def __init__(self, lock: threading.Lock):
+        self.lock = lock
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Ticket] = []
+
+    def run(self, operations: list[tuple[str, Document | None]], write_all) -> list[WriteResult]:
+        """``operations``' results, written by ``write_all(tickets)`` (which sets each ticket's
+        ``results``) in this thread or another; its error is raised in every thread it concerned."""
+        ticket = _Ticket(operations)
+        with self._queue_lock:
+            self._queue.append(ticket)
+        with self.lock:
+            if ticket.results is None and ticket.error is None:  # no other thread took it: take them all
+                with self._queue_lock:
+                    tickets, self._queue = self._queue, []
+                try:
+                    write_all(tickets)
+                except BaseException as exc:
+                    for one in tickets:
+                        one.results, one.error = None, exc
+        if ticket.error is not None:
+            raise ticket.error
+        return ticket.results
 
 
 def _status(before: str | None, digest: str | None) -> str:

@@ -191,7 +191,7 @@ def test_writes_arriving_together_share_one_journal_append(index_dir, monkeypatc
     def counted(journal, operations, last_seq):
         appends.append(len(operations))
         if len(appends) == 1:  # the first append waits until every other writer is queued
-            while len(pushes._queue) + appends[0] < 20:
+            while len(pushes._groups._queue) + appends[0] < 20:
                 threading.Event().wait(0.01)
         return append(journal, operations, last_seq)
 

@@ -60,7 +60,7 @@ from indexer.journal import PUSHED_SOURCE, document_record, record_document
 from indexer.metadata import extract_metadata
 from indexer.schema import WORDS_FIELD
 from indexer.sync import document_fields, utc_now
-from indexer.updates import WriteResult, _status, _Ticket
+from indexer.updates import WriteGroups, WriteResult, _status
 from indexer.versions import current_versions, same_versions
 
 LEADER = 1                # the ``state`` of the leader in Typesense's ``/debug``
@@ -85,8 +85,7 @@ class ClusterPushes:
         self.connection = Connection(address, read_timeout=WRITE_TIMEOUT)
         self.client = self.connection.client
         self._lock = threading.Lock()
-        self._queue_lock = threading.Lock()
-        self._queue: list[_Ticket] = []   # writes waiting for the next group
+        self._groups = WriteGroups(self._lock)   # writes waiting for the next group
         self._leader: Connection | None = None
         nodes = ",".join(f"{host}:{port}" for host, port in sorted(address.nodes))
         name = hashlib.sha256(f"{nodes}/{self.alias}".encode()).hexdigest()[:16]
@@ -194,25 +193,13 @@ class ClusterPushes:
     def _apply(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
         """Write ``operations`` with those other threads bring meanwhile: one import, one manifest
         write for all of them (group commit; each write is several round trips to the leader)."""
-        ticket = _Ticket(operations)
-        with self._queue_lock:
-            self._queue.append(ticket)
-        with self._lock:
-            if ticket.results is None and ticket.error is None:   # no other thread took it: take them all
-                with self._queue_lock:
-                    tickets, self._queue = self._queue, []
-                try:
-                    with self._machine_lock():
-                        results = self._apply_all([operation for t in tickets for operation in t.operations])
-                except BaseException as exc:
-                    for t in tickets:
-                        t.error = exc
-                else:
-                    for t in tickets:
-                        t.results, results = results[:len(t.operations)], results[len(t.operations):]
-        if ticket.error is not None:
-            raise ticket.error
-        return ticket.results
+        return self._groups.run(operations, self._apply_tickets)
+
+    def _apply_tickets(self, tickets: list) -> None:
+        with self._machine_lock():
+            results = self._apply_all([operation for t in tickets for operation in t.operations])
+        for ticket in tickets:
+            ticket.results, results = results[:len(ticket.operations)], results[len(ticket.operations):]
 
     def _apply_all(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
         """Decide each operation's status in order, then write what changes. Both locks held."""
