@@ -281,8 +281,14 @@ def update_documents(index_dir: Path | str, docs: Iterable[Document], wait: floa
 
     ``docs`` are ``Document``s (``indexer.pushed.pushed_document`` checks a
     JSON object into one); their metadata not given is extracted from the
-    text at indexing, exactly as for files.
+    text at indexing, exactly as for files. ``index_dir`` may be a cluster
+    address (``typesense://…``): the documents are then written into its
+    collection (``indexer.cluster.push``), acknowledged by the cluster on return.
     """
+    cluster = _cluster_pushes(index_dir)
+    if cluster is not None:
+        with cluster:
+            return cluster.put(docs)
     with Pushes(index_dir) as pushes:
         results = pushes.put(docs)
         pushes.apply(wait)
@@ -290,8 +296,25 @@ def update_documents(index_dir: Path | str, docs: Iterable[Document], wait: floa
 
 
 def delete_documents(index_dir: Path | str, ids: Iterable[str], wait: float = LOCK_WAIT) -> list[WriteResult]:
-    """Delete ``ids`` from ``index_dir`` for good (journalled, then written): ``deleted`` or ``missing``."""
+    """Delete ``ids`` from ``index_dir`` (or a cluster address) for good (journalled, then written):
+    ``deleted`` or ``missing``."""
+    cluster = _cluster_pushes(index_dir)
+    if cluster is not None:
+        with cluster:
+            return cluster.delete(ids)
     with Pushes(index_dir) as pushes:
         results = pushes.delete(ids)
         pushes.apply(wait)
     return results
+
+
+def _cluster_pushes(target):
+    """The ``ClusterPushes`` of a cluster address (``typesense://…``); None for an index folder."""
+    from indexer.cluster.address import SCHEMES
+
+    if not (isinstance(target, str) and target.partition("://")[0].lower() in SCHEMES and "://" in target):
+        return None
+    from indexer.cluster import parse_cluster_url
+    from indexer.cluster.push import ClusterPushes
+
+    return ClusterPushes(parse_cluster_url(target))

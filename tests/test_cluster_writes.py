@@ -149,3 +149,17 @@ def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_clust
         assert (json.loads(done.stdout)["deleted"], json.loads(done.stdout)["documents"]) == (0, total + 19)
     with served_cluster(without_key, env) as base:
         assert grenoble(base) == before + 19 and len(hits(base, "ressourcerie")) == 10
+
+
+def test_the_python_api_writes_into_a_cluster(typesense_cluster):
+    from indexer import delete_documents, pushed_document, update_documents
+    from search import open_searcher
+
+    local, _ = typesense_cluster
+    address = index_into(local, "rtes-python", CORPUS)
+    doc = pushed_document("scic", SCIC)
+    assert [r.status for r in update_documents(address, [doc])] == ["added"]
+    assert [r.status for r in update_documents(address, [doc])] == ["unchanged"]
+    with open_searcher(address) as searcher:
+        wait_for(lambda: [h.id for h in searcher.search("ressourcerie").hits] == ["scic"], 1, "found")
+    assert [r.status for r in delete_documents(address, ["scic", "inconnu"])] == ["deleted", "missing"]
