@@ -191,3 +191,15 @@ def test_a_write_to_an_unreachable_cluster_is_a_french_503_without_the_key():
     message = answer.json()["error"]["message"]
     assert answer.status_code == 503 and message.startswith("écriture non faite") and "cle-secrete" not in message
     assert unauthorised.status_code == 401
+
+
+
+def test_a_write_to_a_malformed_cluster_address_is_a_french_503():
+    from search.http import Settings, create_app
+
+    app = create_app(Settings(index_dir="typesense://cle-secrete@127.0.0.1:port/rtes", rate_limit=0,
+                              write_token_hashes=frozenset({hash_token(WRITE_TOKEN)})))
+    with TestClient(app) as on_cluster:
+        answer = on_cluster.put("/api/v1/documents/x", json=SCIC, headers=WRITE)
+    message = answer.json()["error"]["message"]
+    assert answer.status_code == 503 and message.startswith("écriture non faite") and "cle-secrete" not in message

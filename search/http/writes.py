@@ -66,9 +66,10 @@ class Writes:
     """What one server process writes with: its ``Pushes`` and the thread that commits them (a local
     index), or its ``ClusterPushes`` (a cluster: written on answer, no committer); the token rate."""
 
-    pushes: Pushes | ClusterPushes
+    pushes: Pushes | ClusterPushes | None
     committer: Committer | None
     limiter: RateLimiter | None
+    broken: str = ""   # why a cluster cannot be written to at all (its address, the client missing)
 
     @classmethod
     def open(cls, settings: Settings) -> "Writes | None":
@@ -77,7 +78,10 @@ class Writes:
             return None
         limiter = RateLimiter(settings.write_rate_limit, settings.write_rate_window) if settings.write_rate_limit else None
         if isinstance(settings.index_dir, str):
-            return cls(ClusterPushes(parse_cluster_url(settings.index_dir)), None, limiter)
+            try:
+                return cls(ClusterPushes(parse_cluster_url(settings.index_dir)), None, limiter)
+            except ClusterError as exc:   # said to each write: the server still searches what it can
+                return cls(None, None, limiter, str(exc))
         pushes = Pushes(settings.index_dir)
         return cls(pushes, Committer(pushes), limiter)
 
@@ -93,7 +97,8 @@ class Writes:
     def close(self) -> None:
         if self.committer is not None:
             self.committer.stop()
-        self.pushes.close()
+        if self.pushes is not None:
+            self.pushes.close()
 
 
 def authorised(request: Request) -> Writes:
@@ -111,6 +116,8 @@ def authorised(request: Request) -> Writes:
             raise ApiError(403, "ce jeton donne accès en lecture seulement ; écrire demande un jeton d'écriture",
                            headers={"WWW-Authenticate": REALM + ', error="insufficient_scope"'})
         raise ApiError(401, "jeton d'écriture invalide", headers={"WWW-Authenticate": REALM + ', error="invalid_token"'})
+    if writes.broken:
+        raise ApiError(503, f"écriture non faite : {writes.broken}")
     if writes.limiter is not None:
         allowed, wait = writes.limiter.check(digest)
         if not allowed:
