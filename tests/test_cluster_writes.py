@@ -149,6 +149,7 @@ def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_clust
         assert (json.loads(done.stdout)["deleted"], json.loads(done.stdout)["documents"]) == (0, total + 19)
     with served_cluster(without_key, env) as base:
         assert grenoble(base) == before + 19 and len(hits(base, "ressourcerie")) == 10
+    forget_lock(address)
 
 
 def test_the_python_api_writes_into_a_cluster(typesense_cluster):
@@ -163,3 +164,13 @@ def test_the_python_api_writes_into_a_cluster(typesense_cluster):
     with open_searcher(address) as searcher:
         wait_for(lambda: [h.id for h in searcher.search("ressourcerie").hits] == ["scic"], 1, "found")
     assert [r.status for r in delete_documents(address, ["scic", "inconnu"])] == ["deleted", "missing"]
+    forget_lock(address)
+
+
+def forget_lock(address: str) -> None:
+    """Remove the lock file the writes of ``address`` left in the temporary folder (a test's alias is used once)."""
+    from indexer.cluster import parse_cluster_url
+    from indexer.cluster.push import ClusterPushes
+
+    with ClusterPushes(parse_cluster_url(address)) as pushes:
+        pushes.lock_path.unlink(missing_ok=True)

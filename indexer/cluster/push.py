@@ -39,6 +39,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import tempfile
 import threading
 import time
@@ -89,7 +90,7 @@ class ClusterPushes:
         self._leader: Connection | None = None
         nodes = ",".join(f"{host}:{port}" for host, port in sorted(address.nodes))
         name = hashlib.sha256(f"{nodes}/{self.alias}".encode()).hexdigest()[:16]
-        self._lock_path = Path(tempfile.gettempdir()) / f"rtes-search-push-{name}.lock"
+        self.lock_path = Path(tempfile.gettempdir()) / f"rtes-search-push-{os.getuid()}-{name}.lock"
 
     def close(self) -> None:
         if self._leader is not None:
@@ -144,7 +145,11 @@ class ClusterPushes:
     @contextmanager
     def _machine_lock(self):
         """The machine's lock (``flock`` on ``_lock_path``), this process's being held."""
-        with open(self._lock_path, "a+b") as handle:
+        try:
+            handle = open(self.lock_path, "a+b")
+        except OSError as exc:
+            raise ClusterError(f"verrou d'écriture inutilisable : {self.lock_path} ({exc.strerror})") from None
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
