@@ -153,13 +153,14 @@ def _option_filters(filters, view, warnings: list[str]) -> tuple[dict[str, Facet
     selected, echoed = {}, {}
     for name, values in filters.items():
         resolved, shown = [], []
+        visible = view.facet_values(name)
         for value in values:
             try:
-                found = resolve(name, value, view.facet_values(name))
+                found = resolve(name, value, visible)
             except FacetValueError as error:
                 raise InvalidFilterError(str(error), param=name) from None
             if not found:
-                warnings.append(not_found(name, value))
+                warnings.append(not_found(name, value, visible))
             resolved.extend(found)
             shown.extend(found or (value,))
         selected[name] = FacetIs(name, tuple(dict.fromkeys(resolved)))
