@@ -134,6 +134,7 @@ def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]],
     unique = list({c.word.casefold(): c for c in found}.values())
     plan.corrections, plan.suggestion = unique, suggestion(text, found)
     plan.warnings += [str(w) for w in compiler.warnings[:MAX_WARNINGS]] + [str(c) for c in unique[:MAX_WARNINGS]]
+    plan.warnings += spellings.warnings()[:MAX_WARNINGS]
     return plan
 
 

@@ -179,3 +179,12 @@ def test_a_prefix_of_stop_words_only_finds_nothing_and_says_why(searcher):
 ])
 def test_completions_keep_what_is_typed_before_the_word(searcher, typed, first):
     assert first.casefold() in {s.casefold() for s in searcher.suggest(typed, limit=10)}
+
+
+@pytest.mark.parametrize("module", ["search.facet_values", "search.common_words", "search.typos"])
+def test_docstring_examples_of_the_planner_helpers(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failures == 0
