@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Protocol
 
 from indexer.schema import TEXT_FIELDS
+from search.compounds import Compounds, compounds
 from search.compile import FUZZY_BOOST, WORDS_FIELD, Compiler, analysed
 from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
@@ -120,10 +121,14 @@ def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]],
     ``InvalidFilterError`` for an option value that cannot mean anything (``--year abc``)."""
     tree, parse_warnings = parse(text, strict=strict)
     tree, facet_nodes = _split_filters(tree)
+    joined = compounds(tree, view) if tree is not None else Compounds(tree)
+    tree = joined.tree
     spellings = corrections(tree, view)
     found = spellings.corrections
     alternatives = {c.node_start: tuple((w, FUZZY_BOOST) for w in c.replacements) for c in found}
     alternatives.update({start: tuple((w, 1.0) for w in forms) for start, forms in spellings.forms.items()})
+    for start, words in joined.alternatives.items():
+        alternatives[start] = alternatives.get(start, ()) + tuple((w, 1.0) for w in words)
     compiler = Compiler(view, alternatives)
     plan = Plan(warnings=[str(w) for w in parse_warnings])
     plan.selected, plan.shown = _option_filters(filters, view, plan.warnings)
