@@ -108,8 +108,15 @@ class Thesaurus:
 
 
 def _any_field(fields: list[tuple[str, float]], words: tuple[str, ...]) -> Node:
-    """``words`` (one term, or a phrase) in any of ``fields``, with their boosts."""
-    terms = tuple(Terms(name, tuple(words), boost) for name, boost in fields)
+    """``words`` (one term, or a phrase) in any of ``fields``, with their boosts shared by the words.
+
+    A phrase scores the sum of its words' BM25 (``search.nodes``): divided by
+    its length, an expansion weighs as one word of the query, the mean of its
+    own, whatever its length (BM25's saturation bounds how often it repeats),
+    so "économie sociale et solidaire" does not outweigh the rarer words typed
+    beside ``ESS``.
+    """
+    terms = tuple(Terms(name, tuple(words), boost / len(words)) for name, boost in fields)
     return terms[0] if len(terms) == 1 else AnyOf(terms)
 
 
