@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export Q
 
-.PHONY: install search serve test index clean bench
+.PHONY: install search serve test test-fast index clean bench
 
 $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 	PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
@@ -48,6 +48,11 @@ index: $(STAMP)
 # Both cores (pytest-xdist); the cluster tests share one worker and one cluster (xdist_group "cluster").
 test: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The everyday lane: everything but the evaluations, the big Hypothesis runs, the cluster and
+# the browser (markers given in tests/conftest.py); no chromium, no Typesense started.
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow and not cluster and not browser"
 
 clean:
 	rm -rf $(VENV) index

@@ -9,7 +9,7 @@ from indexer.errors import IndexerError, IndexLockedError
 from indexer.ingest import FieldMapping, iter_documents
 from indexer.schema import SCHEMA
 from indexer.report import IndexProgress, IndexReport
-from indexer.writer import build_index, ensure_index, update_index
+from indexer.build import build_index, ensure_index, update_index
 
 __all__ = [
     "ANALYZER_VERSION",

@@ -24,7 +24,7 @@ from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
 from indexer.analysis.cache import WordCache
-from indexer.schema import WORDS_PARTS
+from indexer.schema import WORDS_FIELD, WORDS_PARTS
 
 OTHER_VALUES = 50_000  # distinct (field, value) pairs of non-text fields remembered
 SHORT, ENCODED_LISTS = 3, 200_000  # position lists of up to SHORT positions are remembered, so many
@@ -103,7 +103,7 @@ class Preparer:
         """``parts``: a field whose value is other fields joined by newlines → those fields
         (``indexer.schema.WORDS_PARTS`` for ``words``), so that their words are split once."""
         self.schema = schema
-        self._parts = {"words": WORDS_PARTS} if parts is None else parts
+        self._parts = {WORDS_FIELD: WORDS_PARTS} if parts is None else parts
         self._fields: dict = {}
         self._split: dict[str, list[str]] = {}
         # Positions → their encoding, for the short lists that repeat (most terms occur

@@ -19,7 +19,9 @@ SCHEMA_VERSION = 4
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
-# The "words" field is these fields again, joined by newlines (see build_schema).
+# The words field holds these fields again, joined by newlines, unstemmed and with stop
+# words (see build_schema): the vocabulary of corrections and completions, and exact phrases.
+WORDS_FIELD = "words"
 WORDS_PARTS = ("title", "summary", "body")
 
 # Facet fields; theme and territory hold several values each.
@@ -63,7 +65,7 @@ def build_schema(stemmer: str = STEMMER) -> Schema:
         "body": TEXT(analyzer=analyzer, stored=True, phrase=True),
         # Title, summary and body again, unstemmed and with stop words: the
         # vocabulary for typo tolerance and suggestions, and exact phrases.
-        "words": TEXT(analyzer=plain_analyzer(), phrase=True),
+        WORDS_FIELD: TEXT(analyzer=plain_analyzer(), phrase=True),
         "collection": ID(stored=True),
         "private": BOOLEAN(stored=True),
         "date": ID(stored=True, sortable=True),

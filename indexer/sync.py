@@ -40,7 +40,7 @@ from indexer.errors import IndexerError
 from indexer.ingest import FieldMapping, iter_documents, source_files
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
-from indexer.schema import FACET_FIELDS, WORDS_PARTS
+from indexer.schema import FACET_FIELDS, WORDS_FIELD, WORDS_PARTS
 from indexer.versions import current_versions, sources_fingerprint
 
 
@@ -86,7 +86,7 @@ def document_fields(doc: Document, content_hash: str, indexed_at: str, origin: s
         "title": doc.title,
         "summary": doc.summary,
         "body": doc.body,
-        "words": "\n".join(getattr(doc, part) for part in WORDS_PARTS),
+        WORDS_FIELD: "\n".join(getattr(doc, part) for part in WORDS_PARTS),
         "collection": doc.collection,
         "private": doc.private,
         "date": doc.date,

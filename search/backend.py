@@ -20,12 +20,19 @@ suggested; a private id is "not found" without ``include_private``.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from indexer.documents import Document
 from search.results import Hit, Results
 
 CLUSTER_SCHEMES = ("typesense://", "typesenses://")
+DEFAULT_INDEX_DIR = "index"
+
+
+def default_index_dir() -> Path:
+    """``$RTES_SEARCH_INDEX``, else ``index/`` in the working directory."""
+    return Path(os.environ.get("RTES_SEARCH_INDEX") or DEFAULT_INDEX_DIR)
 
 
 @runtime_checkable
@@ -92,6 +99,6 @@ def open_searcher(target: str | os.PathLike | None = None) -> SearchBackend:
         from search.cluster import ClusterSearcher  # the [cluster] extra, only when asked for
 
         return ClusterSearcher(target)
-    from search.searcher import Searcher
+    from search.local import Searcher
 
     return Searcher(target)

@@ -12,12 +12,11 @@ with the stored values the caller may see (``search.facet_values``).
 
 from __future__ import annotations
 
-from indexer.schema import FIELD_BOOSTS
+from indexer.schema import FIELD_BOOSTS, WORDS_FIELD
 from search import facet_values
 from search.nodes import AllOf, Everything, FacetIs, Node, Terms, Without, all_of, any_of
 from search.query import All, Any, Facet, Not, Phrase, QueryWarning, Word, text_fields
 
-WORDS_FIELD = "words"
 FUZZY_BOOST = 0.2
 MAX_EXPANSIONS = 64
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from indexer.analysis import FRENCH_STOP_WORDS
+from indexer.schema import WORDS_FIELD
 from search.common_words import is_common
 from search.query import All, Any, Word
 from search.typos import max_edits
@@ -87,13 +88,13 @@ def _plain(item) -> bool:
 
 
 def _folded(word: Word, view) -> str:
-    tokens = [t.text for t in view.analyzer("words")(word.text, mode="query")]
+    tokens = [t.text for t in view.analyzer(WORDS_FIELD)(word.text, mode="query")]
     return tokens[0] if len(tokens) == 1 else ""
 
 
 def _parts(word: Word, view) -> list[Word] | None:
     """The parts of a hyphenated or splittable joined ``word``, as query words; None otherwise."""
-    tokens = [(t.text, t.startchar, t.endchar) for t in view.analyzer("words")(word.text, chars=True, mode="query")]
+    tokens = [(t.text, t.startchar, t.endchar) for t in view.analyzer(WORDS_FIELD)(word.text, chars=True, mode="query")]
     if len(tokens) > 1:
         if "-" not in word.text or not all(text.isalpha() for text, _, _ in tokens):
             return None

@@ -23,7 +23,7 @@ import io
 from collections.abc import Iterable
 
 from search.results import Hit
-from search.searcher import MAX_HITS
+from search.limits import MAX_HITS
 
 MAX_CSV_ROWS = MAX_HITS
 COLUMNS = ("id", "title", "type", "year", "date", "themes", "territories", "url", "score")

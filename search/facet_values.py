@@ -36,6 +36,7 @@ from indexer.analysis import fold, french_analyzer, plain_analyzer
 from indexer.schema import FACET_FIELDS
 from search.errors import InvalidFilterError
 from search.thesaurus import thesaurus_for
+from search.words import is_neighbour
 
 # The facets as a French reader names them: labels on screens, lower case inside sentences.
 FACET_LABELS = {"type": "Type", "year": "Année", "theme": "Thème", "territory": "Territoire"}
@@ -122,8 +123,6 @@ def _forms(text: str) -> list[tuple[str, str]]:
 
 def _same(typed: tuple[str, str], stored: tuple[str, str]) -> bool:
     """One word in two forms: the same stem, or (5 letters or more) one typo apart."""
-    from search.vocabulary import is_neighbour
-
     if typed[1] == stored[1]:
         return True
     return len(typed[0]) >= 5 and is_neighbour(typed[0], stored[0], 1)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Collection, Protocol
 
-from indexer.schema import TEXT_FIELDS
+from indexer.schema import TEXT_FIELDS, WORDS_FIELD
 from search.compounds import Compounds, compounds
-from search.compile import FUZZY_BOOST, WORDS_FIELD, Compiler, analysed
+from search.compile import FUZZY_BOOST, Compiler, analysed
 from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
 from search.nodes import FacetIs, Node, Terms, any_of, leaves

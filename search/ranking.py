@@ -18,12 +18,12 @@ Every value here was chosen on the CDTN dev topics only; the measurements
 are in docs (ranking and evaluation) and pinned by tests/eval/cdtn/.
 
 How it runs: each node of the plan (``search.nodes``) is evaluated over
-the posting arrays of ``search.postings`` within the documents the caller
+the posting arrays of ``search.local.postings`` within the documents the caller
 may see (``allowed``, a boolean mask: private and filtered-out documents
 are never scored), giving sorted document numbers and their scores; the
 clauses are summed into dense per-document arrays, which give the matched
 set, the total and the coordination in a few vectorised passes (the facet
-counts are ``search.facets``'). Proximity needs positions: its upper bound
+counts are ``search.local.facets``'). Proximity needs positions: its upper bound
 (both words present in the field) comes from the arrays, and positions,
 kept with the cached postings, are decoded only for the documents that can
 still reach the page being shown, best upper bound first, so the order is
@@ -144,7 +144,7 @@ class Ranking:
     bound: np.ndarray
     clauses: int
     pairs: list[tuple[Terms, Scored]]
-    postings: object   # search.postings.Postings: positions for the pairs
+    postings: object   # search.local.postings.Postings: positions for the pairs
 
     def best(self, wanted: int, within: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The ``wanted`` best ``(docnum, score)`` (among positions ``within`` of ``docs``), exact.

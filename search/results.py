@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from indexer.documents import stored_values
+from search.limits import past_the_last_page
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,19 @@ class Results:
     # the caller may see (``conference`` → ``Conférence en ligne``), else as typed. Faces show
     # these as ticked; not part of the JSON (``filters`` echoes options and query prefixes).
     selected: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def planned(cls, query: str, plan, *, total: int, page: int, limit: int, hits: tuple[Hit, ...],
+                facets: dict, by_date: bool, warnings: list[str]) -> "Results":
+        """One page of a planned search (``search.plan.Plan``), as every backend answers it: what the
+        plan resolved (filters, suggestion, corrections, ticked values) and its warnings, then the
+        backend's own ``warnings``, then the one for a page past the last."""
+        return cls(
+            query=query, total=total, page=page, limit=limit, hits=hits, facets=facets, filters=plan.filters,
+            sort="date" if by_date else "relevance", suggestion=plan.suggestion,
+            warnings=(*plan.warnings, *warnings, *past_the_last_page(page, total, limit)),
+            corrections=tuple(plan.corrections), selected=plan.shown,
+        )
 
     @property
     def pages(self) -> int:

@@ -29,9 +29,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from search.compile import WORDS_FIELD
+from indexer.schema import WORDS_FIELD
 from search.results import Snippet
-from search.vocabulary import letters_of
+from search.words import letters_of
 
 FRAGMENT_CHARS = 200
 MAX_FRAGMENTS = 3

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 
 from indexer.analysis import FRENCH_STOP_WORDS, TOKEN_PATTERN, fold
-from search.compile import WORDS_FIELD, Compiler
+from indexer.schema import WORDS_FIELD
+from search.compile import Compiler
 from search.query import All, Word
 from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
@@ -32,7 +33,7 @@ _ELISION = re.compile(r"^(?:%s)[%s]" % ("|".join(ELIDED_PREFIXES), APOSTROPHES),
 def completions(prefix: str, view, limit: int) -> list[str]:
     """Up to ``limit`` distinct completions of ``prefix`` (no duplicates, ignoring case)."""
     text = prefix[-1000:]
-    tokens = [(t.text, t.startchar) for t in view.analyzer("words")(text, chars=True, mode="query")][-MAX_WORDS:]
+    tokens = [(t.text, t.startchar) for t in view.analyzer(WORDS_FIELD)(text, chars=True, mode="query")][-MAX_WORDS:]
     if not tokens:
         return []
     typing = not text[-1:].isspace()

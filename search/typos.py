@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.schema import WORDS_FIELD
 from search.common_words import is_common
 from search.query import All, Any, Word
 
@@ -102,7 +103,7 @@ def corrections(tree, view) -> Spellings:
     the other forms of the words missing only as typed (``search.plan.IndexView`` ``view``)."""
     found, forms, known, absent = [], {}, {}, []
     for node in plain_words(tree):
-        tokens = [(t.text, t.startchar, t.endchar) for t in view.analyzer("words")(node.text, chars=True, mode="query")]
+        tokens = [(t.text, t.startchar, t.endchar) for t in view.analyzer(WORDS_FIELD)(node.text, chars=True, mode="query")]
         if len(tokens) != 1 or node.literal:
             continue
         word, start, end = tokens[0]

@@ -14,8 +14,6 @@ from search.http import Settings, create_app
 from search.http.auth import hash_token
 
 TOKEN = "jeton-de-test-7f3a"
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-SIEG = "les-services-d-interet-economique-general"
 
 
 def make_app(index_dir: Path, **settings):

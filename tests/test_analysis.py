@@ -83,7 +83,7 @@ def test_fold_filter_alone():
 
 
 def test_unaccented_query_meets_accented_text():
-    # ENGINE-NOTES pitfall 1: stemming before folding split these apart.
+    # docs/engine-pitfalls.md, pitfall 1: stemming before folding split these apart.
     assert tokens("sécurité sociale des collectivités") == tokens("securite sociale des collectivites")
     assert tokens("securite sociale des collectivites") == ["securit", "social", "collectivit"]
     assert tokens("marchés réservés") == tokens("marches reserves") == ["march", "reserv"]

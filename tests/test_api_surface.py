@@ -1,4 +1,4 @@
-"""The public API is pinned, and data flows one way (indexer never imports search)."""
+"""The public API is pinned, data flows one way (indexer never imports search), and the two backends are peers."""
 
 from __future__ import annotations
 
@@ -47,3 +47,29 @@ def test_indexer_never_imports_search():
 
 def test_packages_are_typed():
     assert (ROOT / "indexer" / "py.typed").exists() and (ROOT / "search" / "py.typed").exists()
+
+
+# What the cluster may not import: the local backend, under its package or its former module names.
+CLUSTER_FORBIDDEN = ("search.local", "search.searcher", "search.vocabulary", "search.facets", "search.postings")
+
+
+def _offenders(package: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    found = {
+        str(path.relative_to(ROOT)): sorted(m for m in _imported_modules(path) if m.startswith(forbidden))
+        for path in (ROOT / "search" / package).rglob("*.py")
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def test_backends_are_peers_importing_nothing_from_each_other():
+    assert _offenders("cluster", CLUSTER_FORBIDDEN) == {}
+    assert _offenders("local", ("search.cluster",)) == {}
+
+
+def test_importing_the_cluster_backend_loads_no_local_module():
+    import subprocess
+    import sys
+
+    code = "import sys, search.cluster; print(sorted(m for m in sys.modules if m.startswith('search.local')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"

@@ -18,8 +18,7 @@ from search import DocumentNotFoundError, InvalidFilterError, QuerySyntaxError, 
 from search.cluster import ClusterSearcher
 
 from cluster_support import index_into
-from conftest import CORPUS
-from http_support import SIEG, WEBINAR
+from conftest import CORPUS, SIEG, WEBINAR
 
 pytestmark = pytest.mark.xdist_group("cluster")
 

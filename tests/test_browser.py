@@ -15,7 +15,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
-from http_support import WEBINAR, make_app
+from conftest import WEBINAR
+from http_support import make_app
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]

@@ -13,9 +13,7 @@ from search.cli import cli
 from search.cli.group import COMMAND_MODULES
 
 from conftest import CORPUS
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-SIEG = "les-services-d-interet-economique-general"
+from conftest import SIEG, WEBINAR
 
 
 @pytest.fixture()

@@ -20,8 +20,7 @@ from search.cluster import LocalCluster
 from search.cluster.server import process_start_time
 
 from conftest import CORPUS, ROOT
-
-ENERCOOP = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
+from conftest import ENERCOOP
 
 
 # -- addresses --------------------------------------------------------------------

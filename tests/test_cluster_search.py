@@ -29,8 +29,8 @@ from search.http.auth import hash_token
 from cluster_support import (
     JSONL, aliased, cdtn_sample, closed_ports, index_into, rtes, wait_for,
 )
-from conftest import CORPUS, ROOT
-from http_support import SIEG, TOKEN, WEBINAR, served
+from conftest import CORPUS, ROOT, SIEG, WEBINAR
+from http_support import TOKEN, served
 
 pytestmark = pytest.mark.xdist_group("cluster")
 

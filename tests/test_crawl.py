@@ -28,10 +28,10 @@ from search.cli import cli
 from conftest import ROOT
 from site_server import SiteServer
 from test_html_ingest import SITE
+from conftest import COCONST_FICHE
 
 # Short enough to keep the suite quick, shorter than the slow page's delay.
 TIMEOUT = 1.0
-CO_CONSTRUCTION = "point-de-reperess-co-construction-des-politiques-publiques"
 RESOURCES = 17  # resource pages of the fixture site with a body (one has none)
 EXPECTED_ERRORS = {
     "boucle-a": "boucle de redirections (plus de 5)",
@@ -63,9 +63,9 @@ def test_first_crawl_fetches_the_site_and_reports_errors_without_stopping(site, 
     state = CrawlState.load(tmp_path / "out")
     assert state.finished
     stored = {url.removeprefix(site.url) for url, entry in state.entries.items() if state.local_path(entry)}
-    assert {"ressources?page=1", "ressources?page=2", CO_CONSTRUCTION,
+    assert {"ressources?page=1", "ressources?page=2", COCONST_FICHE,
             "sites/default/files/guides/co-construction-version-imprimable.pdf"} <= stored
-    entry = state.entries[site.url + CO_CONSTRUCTION]
+    entry = state.entries[site.url + COCONST_FICHE]
     assert entry.etag and entry.last_modified and entry.fetched_at.endswith("Z")
 
 
@@ -84,12 +84,12 @@ def test_politeness_robots_nofollow_user_agent_and_site_boundary(site, tmp_path)
 def test_redirect_is_stored_under_its_target(site, tmp_path):
     run_crawl(site, tmp_path / "out")
     assert site.requests_for("/ancienne-adresse-co-construction") == [301]
-    assert site.requests_for("/" + CO_CONSTRUCTION) == [200]
+    assert site.requests_for("/" + COCONST_FICHE) == [200]
     alias = CrawlState.load(tmp_path / "out").entries[site.url + "ancienne-adresse-co-construction"]
-    assert (alias.redirect, alias.file) == (site.url + CO_CONSTRUCTION, "")
+    assert (alias.redirect, alias.file) == (site.url + COCONST_FICHE, "")
     site.log.clear()
     run_crawl(site, tmp_path / "out")  # the next crawl asks the old address with the target's validators
-    assert site.requests_for("/" + CO_CONSTRUCTION) == [304]
+    assert site.requests_for("/" + COCONST_FICHE) == [304]
 
 
 def test_second_crawl_uses_conditional_requests_and_fetches_only_what_changed(site, tmp_path):
@@ -140,8 +140,8 @@ def test_crawl_then_index_makes_every_resource_searchable_with_its_pdf(site, tmp
     assert indexed.stdout == f"ajoutés {RESOURCES + 1}, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)\n"
     with Searcher(index) as searcher:
         hits = searcher.search("grille d'auto-évaluation").hits  # only in the PDF
-        assert [h.id for h in hits] == [CO_CONSTRUCTION]
-        assert [h.id for h in searcher.search("co-construction version imprimable").hits].count(CO_CONSTRUCTION) == 1
+        assert [h.id for h in hits] == [COCONST_FICHE]
+        assert [h.id for h in searcher.search("co-construction version imprimable").hits].count(COCONST_FICHE) == 1
         assert searcher.search("rapport d'activité 2021").hits[0].url.endswith("rapport-activite-2021.pdf")
         assert searcher.search("ressourceries Besançon").hits[0].id == "economie-circulaire-reemploi-et-ressourceries"
         assert searcher.search("", include_private=True).total == RESOURCES + 1

@@ -7,15 +7,14 @@ import doctest
 import io
 import json
 
-import pytest
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 
 from search import csv_export
 from search.cli import cli
 from search.csv_export import COLUMNS
 
-from http_support import SIEG, TOKEN, WEBINAR, make_app
+from conftest import SIEG, WEBINAR
+from http_support import TOKEN
 
 
 def _rows(text: str, separator: str = ",") -> list[dict]:
@@ -29,12 +28,6 @@ def _cli(corpus_index, *args) -> str:
     result = CliRunner().invoke(cli, ["search", *args, "--index-dir", str(corpus_index)])
     assert result.exit_code == 0, result.output
     return result.stdout_bytes.decode("utf-8")   # .stdout would turn CRLF into LF
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as test_client:
-        yield test_client
 
 
 def test_cli_csv_has_one_row_per_hit_of_every_page(corpus_index):

@@ -8,15 +8,14 @@ import xml.etree.ElementTree as ElementTree
 from datetime import datetime
 
 import feedparser
-import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from indexer import build_index, update_index
 from search.http import feed as feed_module
 
-from conftest import CORPUS
-from http_support import SIEG, TOKEN, WEBINAR, make_app
+from conftest import CORPUS, SIEG, WEBINAR
+from http_support import TOKEN, make_app
 
 NEW_PAGE = """<!doctype html><html lang="fr"><head><title>Monnaies locales et collectivités - conférence en
 ligne 3 novembre 2026</title></head><body><main><h1>Monnaies locales et collectivités - conférence en ligne
@@ -51,12 +50,6 @@ def _read(client, **params) -> feedparser.FeedParserDict:
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     return parsed
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as test_client:
-        yield test_client
 
 
 def test_feed_is_valid_atom_newest_first_with_complete_entries(client):

@@ -12,16 +12,10 @@ from fastapi.testclient import TestClient
 from indexer import build_index
 from search.cli import cli
 
-from conftest import CORPUS, DATA
-from http_support import SIEG, TOKEN, WEBINAR, make_app
+from conftest import CORPUS, DATA, SIEG, WEBINAR
+from http_support import TOKEN, make_app
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as test_client:
-        yield test_client
 
 
 def test_search_is_the_cli_json(client, corpus_index):

@@ -5,17 +5,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from http_support import SIEG, TOKEN, WEBINAR, make_app
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as test_client:
-        yield test_client
+from conftest import SIEG, WEBINAR
+from http_support import TOKEN, make_app
 
 
 def _checked(html: str) -> set[tuple[str, str]]:

@@ -19,8 +19,7 @@ from search import Searcher
 from search.cli import cli
 
 from conftest import CORPUS, DATA, ROOT
-
-ENERCOOP = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
+from conftest import ENERCOOP
 
 
 def index(*args):

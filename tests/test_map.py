@@ -7,7 +7,6 @@ import re
 import shutil
 import xml.etree.ElementTree as ElementTree
 
-import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
@@ -20,12 +19,6 @@ from conftest import CORPUS, ROOT
 from http_support import TOKEN, make_app
 
 PRIVATE_PAGE = ROOT / "tests/fixtures/site/pages/les-services-d-interet-economique-general.html"
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as test_client:
-        yield test_client
 
 
 def _map(client, **params) -> BeautifulSoup | None:

@@ -7,9 +7,7 @@ import json
 from click.testing import CliRunner
 
 from search.cli import cli
-
-LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
-SIEG = "les-services-d-interet-economique-general"
+from conftest import ENERCOOP, SIEG
 
 
 def show(corpus_index, *args):
@@ -17,7 +15,7 @@ def show(corpus_index, *args):
 
 
 def test_explain_prints_rule_and_span(corpus_index):
-    result = show(corpus_index, LILLE, "--explain")
+    result = show(corpus_index, ENERCOOP, "--explain")
     assert result.exit_code == 0
     assert "Année : 2017 ← mise à jour la plus récente — texte [445:472] « actualisé en septembre 2017 »" in result.stdout
     assert "Territoire : Nord (59) ← rattachement de Lille (59) — titre [39:44] « Lille »" in result.stdout
@@ -34,6 +32,6 @@ def test_explain_json_of_a_private_resource(corpus_index):
 
 
 def test_without_explain_nothing_changes(corpus_index):
-    result = show(corpus_index, LILLE, "--json")
+    result = show(corpus_index, ENERCOOP, "--json")
     assert "explain" not in json.loads(result.stdout)
-    assert "Provenance" not in show(corpus_index, LILLE).stdout
+    assert "Provenance" not in show(corpus_index, ENERCOOP).stdout

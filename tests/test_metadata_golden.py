@@ -9,10 +9,10 @@ from indexer.ingest import iter_documents
 from indexer.metadata import extract_metadata
 
 from conftest import CORPUS
+from conftest import ENERCOOP
 
 GOLDEN = Path(__file__).parent / "golden" / "metadata.json"
 FIELDS = ("id", "type", "collection", "year", "date", "themes", "territories")
-LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
 
 
 def test_metadata_of_the_ten_resources_matches_the_golden_file():
@@ -25,7 +25,7 @@ def test_metadata_of_the_ten_resources_matches_the_golden_file():
 
 def test_territory_filter_finds_the_lille_fiche(searcher):
     results = searcher.search("", filters={"territory": "Hauts-de-France"})
-    assert [h.id for h in results.hits] == [LILLE]
+    assert [h.id for h in results.hits] == [ENERCOOP]
     assert results.hits[0].territories == ("Hauts-de-France", "Nord (59)", "Lille (59)")
 
 
@@ -41,7 +41,7 @@ def test_year_2018_is_exactly_three_resources(searcher):
 def test_theme_commande_publique(searcher):
     results = searcher.search("", filters={"theme": "commande publique"})
     assert sorted(h.id for h in results.hits) == [
-        LILLE,
+        ENERCOOP,
         "points-de-reperess-du-rtes-les-modes-de-contractualisation-collectivites-acteurs",
         "points-de-reperess-du-rtes-marches-publics-ess",
         "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018",

@@ -14,11 +14,11 @@ import io
 
 import feedparser
 import pytest
-from fastapi.testclient import TestClient
 
 from search import DocumentNotFoundError
 
-from http_support import SIEG, TOKEN, make_app
+from conftest import SIEG
+from http_support import TOKEN
 
 PRIVATE_WORDS = ("disponibles", "informations")
 PRIVATE_VALUES = {"type": "Fiche technique", "theme": "SIEG et droit européen"}
@@ -56,12 +56,6 @@ def test_document_similar_suggest_and_stats(searcher):
     assert not any("disponib" in s.lower() for s in searcher.suggest("dispon"))
     assert "disponibles" in searcher.suggest("dispon", include_private=True)
     assert searcher.stats()["documents"] == searcher.stats(include_private=True)["documents"] - 1
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    with TestClient(make_app(corpus_index)) as client:
-        yield client
 
 
 @pytest.mark.parametrize("path, params", [

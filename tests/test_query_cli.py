@@ -8,10 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-MARCHES = "points-de-reperess-du-rtes-marches-publics-ess"
-SIEG = "les-services-d-interet-economique-general"
+from conftest import MARCHES, SIEG, WEBINAR
 
 
 @pytest.fixture()

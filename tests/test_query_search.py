@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search import QuerySyntaxError
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-MARCHES = "points-de-reperess-du-rtes-marches-publics-ess"
-LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
-CLERMONT = "1ere-rencontre-auvergne-rhone-alpes-des-collectivites-autour-de-l-ess-clermont-f"
-COCONST_FICHE = "point-de-reperess-co-construction-des-politiques-publiques"
-COCONST_CONF = "la-co-construction-des-politiques-publiques-conference-en-ligne-4-decembre-2018"
-CITEGO = "retrouvez-l-etude-rtes-citego-l-ess-une-opportunite-pour-repenser-la-cooperation"
-SIEG = "les-services-d-interet-economique-general"
+from conftest import CITEGO, CLERMONT, COCONST_CONF, COCONST_FICHE, ENERCOOP, MARCHES, SIEG, WEBINAR
 
 
 def ids(searcher, query, **kwargs):
@@ -95,7 +87,7 @@ def test_strict_raises_with_the_position(searcher):
 def test_most_words_fallback(searcher):
     results = searcher.search("marchés réservés Enercoop zzzinexistant")
     assert results.warnings == ("aucune ressource ne contient tous les termes : au mieux 2 sur 4",)
-    assert {h.id for h in results.hits[:3]} == {WEBINAR, MARCHES, LILLE}
+    assert {h.id for h in results.hits[:3]} == {WEBINAR, MARCHES, ENERCOOP}
     assert results.total == 4  # then the one with "marchés" alone
     three = searcher.search("marchés réservés insertion zzzinexistant")
     assert three.hits[0].id == WEBINAR and "au mieux 3 sur 4" in three.warnings[0]
@@ -108,7 +100,7 @@ def test_only_stop_words_finds_nothing_and_says_why(searcher):
 
 def test_a_missing_word_is_corrected_and_said(searcher):
     results = searcher.search("Enercop")
-    assert [h.id for h in results.hits] == [LILLE]
+    assert [h.id for h in results.hits] == [ENERCOOP]
     assert results.suggestion == "Enercoop"
     assert results.warnings == ("« Enercop » est introuvable : recherché comme « Enercoop »",)
     assert results.to_dict()["corrections"] == [{"word": "Enercop", "replacements": ["Enercoop"], "missing": True}]

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search import DocumentNotFoundError, InvalidFilterError, SearchError
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-SIEG = "les-services-d-interet-economique-general"
-LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
+from conftest import ENERCOOP, SIEG, WEBINAR
 
 
 @pytest.mark.parametrize(
@@ -16,7 +13,7 @@ LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
     [
         ("marchés réservés article 37", WEBINAR),
         ("marches reserves", WEBINAR),
-        ("Enercoop", LILLE),
+        ("Enercoop", ENERCOOP),
         ("co-construction des politiques publiques", "point-de-reperess-co-construction-des-politiques-publiques"),
         ("SCIC Clermont-Ferrand", "1ere-rencontre-auvergne-rhone-alpes-des-collectivites-autour-de-l-ess-clermont-f"),
     ],
@@ -117,7 +114,7 @@ def test_facet_counts_match_the_stored_values_of_every_hit(searcher, query, tota
 
 @pytest.mark.parametrize("value", ["Nord (59)", "59", "lille", "59000", "Hauts-de-France"])
 def test_territory_filter_takes_codes_and_plain_names(searcher, value):
-    assert [h.id for h in searcher.search("", filters={"territory": value}).hits] == [LILLE]
+    assert [h.id for h in searcher.search("", filters={"territory": value}).hits] == [ENERCOOP]
 
 
 def test_unknown_territory_finds_nothing(searcher):

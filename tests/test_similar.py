@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search import DocumentNotFoundError, SearchError
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-MARCHES = "points-de-reperess-du-rtes-marches-publics-ess"
-COCONST_FICHE = "point-de-reperess-co-construction-des-politiques-publiques"
-COCONST_CONF = "la-co-construction-des-politiques-publiques-conference-en-ligne-4-decembre-2018"
-SIEG = "les-services-d-interet-economique-general"
+from conftest import COCONST_CONF, COCONST_FICHE, MARCHES, SIEG, WEBINAR
 
 
 @pytest.mark.parametrize("source, closest", [(WEBINAR, MARCHES), (COCONST_CONF, COCONST_FICHE)])

@@ -11,9 +11,7 @@ from indexer.schema import SCHEMA
 from search.snippets import (
     FRAGMENT_CHARS, Highlight, _places, best_fragments, fragment_end, fragment_start, match_spans, snippets_for,
 )
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-SIEG = "les-services-d-interet-economique-general"
+from conftest import SIEG, WEBINAR
 
 
 def first(searcher, query, **kwargs):

@@ -8,8 +8,7 @@ from indexer import FieldMapping, IndexerError
 from indexer.sync import KnownDocument, synchronise
 
 from conftest import CORPUS, DATA
-
-ENERCOOP = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
+from conftest import ENERCOOP
 
 
 class MemorySink:

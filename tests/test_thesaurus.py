@@ -8,10 +8,7 @@ from search.compile import Compiler
 from search.nodes import AllOf, Terms, leaves
 from search.query import All, parse
 from search.thesaurus import expand, load_entries
-
-WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
-LILLE = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"
-SCIC_MEETING = "1ere-rencontre-auvergne-rhone-alpes-des-collectivites-autour-de-l-ess-clermont-f"
+from conftest import CLERMONT, ENERCOOP, WEBINAR
 
 
 def built(text: str, view) -> list:
@@ -72,12 +69,12 @@ def test_phrase_queries_pass_through(expanded):
 
 def test_searcher_reports_expansions_and_finds_through_them(searcher):
     results = searcher.search("SCIC")
-    assert results.hits[0].id == SCIC_MEETING
+    assert results.hits[0].id == CLERMONT
     by_words = searcher.search("sociétés coopératives d'intérêt collectif")
     assert "synonyme : SCIC = société coopérative d'intérêt collectif" in by_words.warnings
-    assert by_words.hits[0].id == SCIC_MEETING
+    assert by_words.hits[0].id == CLERMONT
     # "MAPA" is nowhere in the corpus: only the expansion finds the Lille fiche.
-    assert searcher.search("MAPA").hits[0].id in {LILLE, WEBINAR}
+    assert searcher.search("MAPA").hits[0].id in {ENERCOOP, WEBINAR}
 
 
 @pytest.fixture(scope="module")

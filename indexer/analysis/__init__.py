@@ -6,7 +6,7 @@ The analyzer is a chain of small Whoosh filters joined with ``|``::
               | LegalReference | AccentFold | Ordinal | Stop | Compound | Stem
 
 Accent folding comes before anything that compares words, so an unaccented
-query finds accented text and the reverse (see ENGINE-NOTES, pitfall 1).
+query finds accented text and the reverse (docs/engine-pitfalls.md, pitfall 1).
 Every filter keeps ``startchar``/``endchar`` so highlights are drawn on the
 original text, accents and apostrophes as written.
 
@@ -72,7 +72,7 @@ def plain_analyzer():
     """Words as written, folded: no stop words removed, nothing stemmed.
 
     It feeds the ``words`` field, whose vocabulary is the real words of the
-    corpus (for typo tolerance and suggestions, see ENGINE-NOTES pitfalls
+    corpus (for typo tolerance and suggestions, docs/engine-pitfalls.md, pitfalls
     5 and 6) and whose positions keep stop words (for exact phrases).
     """
     return _words() | AccentFoldFilter() | CompoundFilter()

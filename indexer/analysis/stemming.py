@@ -1,7 +1,7 @@
 """Stemming of folded French words, with protected words left alone.
 
 Stemming runs after accent folding, so ``sécurités`` and ``securite`` meet
-(stemming first made ``securite sociale`` find nothing, ENGINE-NOTES
+(stemming first made ``securite sociale`` find nothing, docs/engine-pitfalls.md,
 pitfall 1). Acronyms of the thesaurus are protected: ``SIAE`` must not
 lose its ``e``. The algorithm was chosen by measurement (README,
 "French analysis"); the others stay selectable for the benchmark script

@@ -1,7 +1,7 @@
 """The Typesense collection: which fields it indexes, and a Document as a Typesense document.
 
 Typesense 0.24 has no French stemming, no French stop words, and its
-``locale: fr`` turns accent folding off (ENGINE-NOTES). So it never sees the
+``locale: fr`` turns accent folding off (docs/engine-pitfalls.md, pitfall 10). So it never sees the
 text as written: it indexes our own analysis, the terms of
 ``indexer.schema.SCHEMA``'s analyzers joined by spaces, and the search side
 sends it query terms through the same analyzers. The original title,
@@ -35,13 +35,12 @@ Fields, by use:
 from __future__ import annotations
 
 from indexer.documents import stored_values
-from indexer.schema import FACET_FIELDS, MULTI_VALUED, SCHEMA, TEXT_FIELDS
+from indexer.schema import FACET_FIELDS, MULTI_VALUED, SCHEMA, TEXT_FIELDS, WORDS_FIELD
 
 # Typesense fields of the analysed text fields, with their weights in a query
 # (query_by_weights: integers up to 127, in the ratio of FIELD_BOOSTS 3 : 1.5 : 1).
 TERM_FIELDS = {name: f"{name}_terms" for name in TEXT_FIELDS}
 TERM_WEIGHTS = {"title_terms": 6, "summary_terms": 3, "body_terms": 2}
-WORDS_FIELD = "words"
 POSITIONS = "positions"
 DATE_KEY = "date_key"
 # The analysed fields, named as in the local schema, and the Typesense field holding their terms.

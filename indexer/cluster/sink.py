@@ -40,11 +40,12 @@ from indexer.cluster.errors import ClusterError
 from indexer.cluster.catalogue import MANIFESTS, alias_target, collection_exists, read_manifest
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
-from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, WORDS_FIELD, collection_schema, to_cluster
+from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, collection_schema, to_cluster
 from indexer.cluster.sender import BatchSender
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_schema
 from indexer.sync import KnownDocument
 from indexer.versions import same_versions
+from indexer.schema import WORDS_FIELD
 
 BATCH_SIZE = 200
 # Seconds a write is sent again while no node takes it (a leader election takes ~10 s here).

@@ -16,7 +16,8 @@ from search.cli.group import (
 from search.cli.messages import FrenchCommand
 from search.csv_export import MAX_CSV_ROWS, SEPARATORS, csv_text
 from search.render import render_results
-from search.searcher import DEFAULT_INDEX_DIR, MAX_LIMIT
+from search.backend import DEFAULT_INDEX_DIR
+from search.limits import MAX_LIMIT
 
 
 class QueryCommand(FrenchCommand):

@@ -9,7 +9,7 @@ from search.cli.group import (
     cli, cluster_option, echo_results, index_dir_option, index_dir_path, json_option, nl_option, open_searcher, private_option,
 )
 from search.render import render_similar
-from search.searcher import MAX_LIMIT
+from search.limits import MAX_LIMIT
 
 
 @cli.command("similar")

@@ -7,7 +7,7 @@
 - ``cluster_status``: which node leads and how many documents each holds.
 """
 
-from search.cluster.local import DEFAULT_COLLECTION, LocalCluster, LocalNode
+from search.cluster.launcher import DEFAULT_COLLECTION, LocalCluster, LocalNode
 from search.cluster.probe import ClusterStatus, NodeProbe, cluster_status, probe_node
 from search.cluster.reader import ClusterSearchError, ClusterUnavailableError
 from search.cluster.searcher import ClusterSearcher

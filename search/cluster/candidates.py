@@ -22,7 +22,7 @@ import numpy as np
 
 from indexer.cluster.schema import ANALYSED_FIELDS, LENGTHS, POSITIONS
 from indexer.schema import FACET_FIELDS, MULTI_VALUED
-from search.facets import ordered_counts
+from search.counts import ordered_counts
 from search.nodes import Node, leaves
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
@@ -63,7 +63,7 @@ def wanted_terms(nodes: list[Node | None]) -> dict[str, set[str]]:
 class CandidatePostings:
     """Postings over fetched documents (``hits``: Typesense documents), for the terms in ``wanted``.
 
-    The interface of ``search.postings.Postings`` that ``search.ranking``
+    The interface of ``search.local.postings.Postings`` that ``search.ranking``
     uses: ``size``, ``get``, ``bm25``, ``phrase_docs``.
     """
 

@@ -22,8 +22,9 @@ requires (``base``), the clauses ORed (``words``), the option filters
 from __future__ import annotations
 
 from indexer.cluster.schema import (
-    ANALYSED_FIELDS, DATE_KEY, LENGTHS, POSITIONS, TERM_FIELDS, TERM_WEIGHTS, WORDS_FIELD,
+    ANALYSED_FIELDS, DATE_KEY, LENGTHS, POSITIONS, TERM_FIELDS, TERM_WEIGHTS,
 )
+from indexer.schema import WORDS_FIELD
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
 from search.cluster.expression import (
     EVERYTHING, MAX_SIZE, Condition, any_clause, both, condition, exclusions, inexact, leaf, values,

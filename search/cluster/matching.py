@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from search.cluster.candidates import CandidateFacets, CandidatePostings, wanted_terms
-from search.facets import ordered_counts
+from search.counts import ordered_counts
 from search.matching import Matches, Matching
 from search.plan import Plan
 from search.ranking import Evaluator

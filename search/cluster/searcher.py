@@ -37,7 +37,7 @@ from search.plan import Plan, plan_search
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
-from search.searcher import MAX_HITS, check_page, check_sort, past_the_last_page
+from search.limits import MAX_HITS, check_page, check_sort
 from search.suggest import completions
 
 # Every value of a facet, when the manifest does not hold them.
@@ -104,12 +104,9 @@ class ClusterSearcher:
         by_date = sort == "date" or plan.browse
         outcome = self._run(Request(plan, include_private), (page - 1) * limit, page * limit, by_date,
                             facets=True, disjunctive=disjunctive)
-        warnings = list(plan.warnings) + outcome.warnings + past_the_last_page(page, outcome.total, limit)
-        return Results(
-            query=query, total=outcome.total, page=page, limit=limit, hits=self._hits(plan, outcome.ranked),
-            facets=outcome.facets, filters=plan.filters, sort="date" if by_date else "relevance",
-            suggestion=plan.suggestion, warnings=tuple(warnings), corrections=tuple(plan.corrections),
-            selected=plan.shown,
+        return Results.planned(
+            query, plan, total=outcome.total, page=page, limit=limit, hits=self._hits(plan, outcome.ranked),
+            facets=outcome.facets, by_date=by_date, warnings=outcome.warnings,
         )
 
     def hits(self, query: str, filters: dict | None = None, limit: int = MAX_HITS, sort: str = "relevance",

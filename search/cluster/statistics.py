@@ -19,6 +19,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.cluster.schema import ANALYSED_FIELDS, LENGTHS
+from indexer.schema import WORDS_FIELD
 from search.cluster.expression import literal
 from search.ranking import B, K1
 
@@ -43,7 +44,7 @@ class CollectionStatistics:
 
     def __init__(self, reader):
         self._reader = reader
-        [answer] = reader.search([{"q": "*", "query_by": "words", "per_page": 0,
+        [answer] = reader.search([{"q": "*", "query_by": WORDS_FIELD, "per_page": 0,
                                    "facet_by": ",".join(LENGTHS.values()), "max_facet_values": 1}])
         self.size = answer["found"]
         sums = {c["field_name"]: (c.get("stats") or {}).get("sum", 0) for c in answer["facet_counts"]}
@@ -62,7 +63,7 @@ class CollectionStatistics:
         missing = list(dict.fromkeys(p for p in pairs if p not in self._frequencies))
         if not missing:
             return
-        searches = [{"q": "*", "query_by": "words", "per_page": 0,
+        searches = [{"q": "*", "query_by": WORDS_FIELD, "per_page": 0,
                      "filter_by": f"{ANALYSED_FIELDS[field]}:{literal(term)}"} for field, term in missing]
         for pair, answer in zip(missing, self._reader.search(searches)):
             self._frequencies[pair] = answer["found"]

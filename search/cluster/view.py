@@ -21,15 +21,14 @@ refreshed searcher makes new views).
 from __future__ import annotations
 
 
-from indexer.cluster.schema import TERM_FIELDS, WORDS_FIELD
+from indexer.cluster.schema import TERM_FIELDS
 from indexer.cluster.vocabulary import vocabulary_name
-from indexer.schema import SCHEMA, TEXT_FIELDS
+from indexer.schema import SCHEMA, TEXT_FIELDS, WORDS_FIELD
 from search.cluster.expression import Condition, both, either, literal, values
+from search.cluster.fetch import CANDIDATES
 from search.suggest import side_by_side_first, title_node
-from search.vocabulary import is_neighbour, ranked_neighbours, written_in
+from search.words import is_neighbour, ranked_neighbours, written_in
 
-# Words of the vocabulary read per typo or prefix (Typesense's largest page).
-CANDIDATES = 250
 TEXT_STORED = "title,summary,body"
 
 

@@ -19,7 +19,7 @@ from starlette.requests import Request
 
 from search.http.errors import ApiError
 from search.http.ratelimit import RateLimiter
-from search.searcher import MAX_LIMIT
+from search.limits import MAX_LIMIT
 
 MAX_PAGE_DEPTH = 1000      # page × limit: deeper pages rank everything for a page nobody reads
 MAX_QUERY_CHARS = 500      # a longer q → 414

@@ -22,12 +22,13 @@ from collections import OrderedDict
 import numpy as np
 
 from indexer.schema import FACET_FIELDS
+from search.counts import ordered_counts
 
 MASKS_CACHED = 256
 
 
 class FacetArrays:
-    """Per-value document pairs of the facet fields of one open index (``search.postings.Postings``)."""
+    """Per-value document pairs of the facet fields of one open index (``search.local.postings.Postings``)."""
 
     def __init__(self, postings):
         self._postings = postings
@@ -98,21 +99,3 @@ class FacetArrays:
             counted = np.bincount(ordinals[docs[pair_docs]], minlength=len(names))
             result[field] = ordered_counts(field, ((names[i], int(counted[i])) for i in np.flatnonzero(counted)))
         return result
-
-
-def ordered_counts(field: str, counted) -> dict[str, int]:
-    """``(value, count)`` pairs as a facet shows them: years newest first, other values by
-    count, largest first, then by name; values counted 0 left out."""
-    present = [(value, count) for value, count in counted if count]
-    present.sort(key=_year_order if field == "year" else _count_order)
-    return dict(present)
-
-
-def _year_order(item: tuple[str, int]) -> tuple:
-    value, _ = item
-    return (not value.isdigit(), -int(value) if value.isdigit() else 0, value)
-
-
-def _count_order(item: tuple[str, int]) -> tuple:
-    value, count = item
-    return (-count, value)

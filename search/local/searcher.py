@@ -2,7 +2,7 @@
 
 It resolves the index's current generation and keeps, for its whole
 life, one Whoosh searcher (stored fields, positions, the term dictionary)
-and the arrays read from it (``search.postings``, ``search.facets``).
+and the arrays read from it (``search.local.postings``, ``search.local.facets``).
 A search is then: plan (``search.plan``, shared with the cluster backend)
 → masks of what the caller may see and asked for → array ranking
 (``search.ranking``) → facet counts (one ``bincount`` per facet) → the
@@ -20,49 +20,23 @@ import numpy as np
 from indexer.documents import Document
 from indexer.errors import IndexDamagedError
 from indexer.storage import find_current, open_current
-from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError, SearchError
+from search.backend import default_index_dir
+from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError
 from search.facet_values import normalise_filters
-from search.facets import FacetArrays
+from search.local.facets import FacetArrays
 from search.plan import Plan, plan_search
 from search.matching import Matches, Matching, coverage
-from search.postings import Postings
+from search.local.postings import Postings
 from search.ranking import B, K1, Evaluator
+from search.limits import MAX_HITS, check_page, check_sort
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
 from search.suggest import completions
-from search.vocabulary import LocalView
+from search.local.view import LocalView
 
-DEFAULT_INDEX_DIR = "index"
-MAX_LIMIT = 100
-MAX_HITS = 1000   # the most ``hits`` gives at once: an export, not a page
-SORTS = ("relevance", "date")
 # Newest first: the resource's date, else when it was first indexed.
 DATE_FIELDS = ("date", "indexed_at")
-
-
-def default_index_dir() -> Path:
-    """``$RTES_SEARCH_INDEX``, else ``index/`` in the working directory."""
-    return Path(os.environ.get("RTES_SEARCH_INDEX") or DEFAULT_INDEX_DIR)
-
-
-def check_page(limit: int, page: int, most: int = MAX_LIMIT) -> None:
-    """A page of ``limit`` hits (at most ``most``) numbered from 1, or the ``SearchError`` that says why not."""
-    if not 1 <= limit <= most:
-        raise SearchError(f"limit doit être entre 1 et {most} (reçu {limit})")
-    if page < 1:
-        raise SearchError(f"page doit être supérieure ou égale à 1 (reçu {page})")
-
-
-def check_sort(sort: str) -> None:
-    if sort not in SORTS:
-        raise SearchError(f"tri inconnu : {sort!r} (tris possibles : {', '.join(SORTS)})")
-
-
-def past_the_last_page(page: int, total: int, limit: int) -> list[str]:
-    """The warning for a page beyond the last one; none when nothing matched at all."""
-    last = -(-total // limit)
-    return [f"la page {page} est au-delà de la dernière page ({last})"] if page > 1 and total and page > last else []
 
 
 class Searcher:
@@ -148,22 +122,9 @@ class Searcher:
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
         found = self._match(plan, include_private)
         by_date = sort == "date" or plan.browse
-        total = found.total
-        hits = self._page(plan, found, limit, page, by_date)
-        warnings = list(plan.warnings) + coverage(found) + past_the_last_page(page, total, limit)
-        return Results(
-            query=query,
-            total=total,
-            page=page,
-            limit=limit,
-            hits=hits,
-            facets=self._matching.counts(plan, found, disjunctive),
-            filters=plan.filters,
-            sort="date" if by_date else "relevance",
-            suggestion=plan.suggestion,
-            warnings=tuple(warnings),
-            corrections=tuple(plan.corrections),
-            selected=plan.shown,
+        return Results.planned(
+            query, plan, total=found.total, page=page, limit=limit, hits=self._page(plan, found, limit, page, by_date),
+            facets=self._matching.counts(plan, found, disjunctive), by_date=by_date, warnings=coverage(found),
         )
 
     def _match(self, plan: Plan, include_private: bool) -> Matches:

@@ -2,7 +2,7 @@
 
 Typo corrections, "did you mean", prefixes and completions all draw on
 the ``words`` field: folded but not stemmed, stop words kept, so its terms
-are real words (ENGINE-NOTES, pitfalls 5 and 6). A term counts only
+are real words (docs/engine-pitfalls.md, pitfalls 5 and 6). A term counts only
 through the documents the caller may see (``visible``, a boolean mask),
 so a word that appears only in private resources never comes out of a
 suggestion, and a facet value only a private resource carries is never
@@ -13,44 +13,18 @@ visible document.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from itertools import islice
 
 import numpy as np
-from whoosh.support.levenshtein import damerau_levenshtein
 
-from indexer.analysis import fold
-from indexer.schema import TEXT_FIELDS
-from search.compile import WORDS_FIELD as FIELD
+from indexer.schema import TEXT_FIELDS, WORDS_FIELD as FIELD
 from search.ranking import rank
 from search.suggest import side_by_side_first, title_node
+from search.words import ranked_neighbours, written_in
 
 PREFIX_SCAN = 5000
 RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
 
-
-
-def is_neighbour(word: str, other: str, edits: int) -> bool:
-    """The typo rule of both backends: the same first letter, and the rest within ``edits``
-    (Levenshtein), or the two letters of one place swapped (a typo's commonest kind)."""
-    from rapidfuzz.distance import Levenshtein  # only when a word may be a typo
-
-    if other[:1] != word[:1]:
-        return False
-    swapped = len(word) == len(other) and [i for i, (a, b) in enumerate(zip(word, other)) if a != b]
-    if swapped and len(swapped) == 2 and swapped[1] == swapped[0] + 1 \
-            and word[swapped[0]] == other[swapped[1]] and word[swapped[1]] == other[swapped[0]]:
-        return True
-    return Levenshtein.distance(word[1:], other[1:], score_cutoff=edits) <= edits
-
-
-def ranked_neighbours(word: str, counts: dict[str, int]) -> list[tuple[str, int, int]]:
-    """``(other, edits, documents)`` for each neighbour found in documents: fewest edits
-    (Damerau-Levenshtein), then most documents, then alphabetical; ``word`` itself left out."""
-    found = [(other, damerau_levenshtein(word, other), n) for other, n in counts.items() if n and other != word]
-    found.sort(key=lambda f: (f[1], -f[2], f[0]))
-    return found
 
 class LocalView:
     """One caller's view of an open local index: ``postings`` arrays, ``facets`` and the caller's ``visible`` mask."""
@@ -134,45 +108,3 @@ class LocalView:
         if not len(docs):
             return word
         return written_in(self._searcher.stored_fields(int(docs[0])), word, hyphenated)
-
-
-def written_in(stored: dict, word: str, hyphenated: bool = False) -> str:
-    """``word`` as one stored resource most often writes it (``reserves`` → ``réservés``); with
-    ``hyphenated``, preferably with hyphens (``coconstruction`` → ``co-construction``); else as is."""
-    pattern = spelled_like(word, hyphens=hyphenated)
-    forms = Counter(m.group() for f in TEXT_FIELDS for m in pattern.finditer(stored.get(f) or ""))
-    if hyphenated and any("-" in form for form in forms):
-        forms = Counter({form: n for form, n in forms.items() if "-" in form})
-    return forms.most_common(1)[0][0] if forms else word
-
-
-def _variants() -> dict[str, str]:
-    """Each ASCII letter with every Latin letter that folds to it (``e`` → ``eéèêëEÉÈÊË…``)."""
-    groups: dict[str, str] = {}
-    for code in list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + list(range(0xC0, 0x250)):
-        char = chr(code)
-        folded = fold(char)
-        if len(folded) == 1 and folded.isalpha():  # digits stay digits ("Ǝ" folds to "3")
-            groups[folded] = groups.get(folded, "") + char
-    return groups
-
-
-_VARIANTS = _variants()
-
-
-def spelled_like(word: str, hyphens: bool = False) -> re.Pattern:
-    """A pattern for the written forms of a folded word: ``reserves`` finds ``Réservés``;
-    with ``hyphens``, also with hyphens between its letters (``coconstruction``: ``co-construction``).
-
-    >>> spelled_like("reserves").findall("marchés réservés")
-    ['réservés']
-    >>> spelled_like("coconstruction", hyphens=True).findall("la Co-construction")
-    ['Co-construction']
-    """
-    letters = [letters_of(c) for c in word]
-    return re.compile(r"(?<![\w-])" + ("-?" if hyphens else "").join(letters) + r"(?![\w-])")
-
-
-def letters_of(word: str) -> str:
-    """Regular expression source matching ``word`` with any accents and case."""
-    return "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in word)
