@@ -28,6 +28,7 @@ class Entry:
 
     acronym: str
     expansion: str
+    one_way: bool = False   # an ambiguous acronym (RC: also "responsabilité civile"): expanded when typed only
 
     def describe(self) -> str:
         return f"synonyme : {self.acronym} = {self.expansion}"
@@ -39,7 +40,7 @@ def load_entries() -> tuple[Entry, ...]:
     with THESAURUS_PATH.open(encoding="utf-8", newline="") as f:
         rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
         return tuple(
-            Entry(row["acronym"].strip(), expansion.strip())
+            Entry(row["acronym"].strip(), expansion.strip(), (row.get("direction") or "").strip() == "→")
             for row in rows
             for expansion in row["expansion"].split("|")
         )
@@ -60,7 +61,8 @@ class Thesaurus:
             key, words = analyze(entry.acronym), analyze(entry.expansion)
             if key and words and key != words:  # else a spelling variant that analyzes the same
                 self.by_form.setdefault(key, {}).setdefault(words, entry)
-                self.by_form.setdefault(words, {}).setdefault(key, entry)
+                if not entry.one_way:
+                    self.by_form.setdefault(words, {}).setdefault(key, entry)
         self.longest = max((len(w) for w in self.by_form), default=0)
 
     def expand(self, nodes: list[Node]) -> tuple[list[Node], tuple[str, ...]]:

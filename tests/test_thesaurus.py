@@ -51,6 +51,15 @@ def test_expansion_words_also_match_the_acronym(expanded):
     assert len(nodes) == 2  # développement, and the expansion's three words as one clause
 
 
+def test_an_ambiguous_acronym_is_expanded_one_way_only(expanded):
+    nodes, found = expanded("calcul RC")
+    assert found == ("synonyme : RC = rupture conventionnelle",)
+    assert ("ruptur", "conventionnel") in {t.terms for t in _leaves(nodes)}
+    # "RC" is also "responsabilité civile": the long form never searches the acronym.
+    nodes, found = expanded("rupture conventionnelle")
+    assert found == () and "rc" not in {t for leaf in _leaves(nodes) for t in leaf.terms}
+
+
 def test_longest_expansion_wins(expanded):
     _, found = expanded("structures d'insertion par l'activité économique")
     assert found == ("synonyme : SIAE = structure d'insertion par l'activité économique",)
