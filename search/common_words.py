@@ -5,7 +5,8 @@ in a collection that names only the town of Thiers): it is then absent,
 not misspelt. ``wordfreq``'s French list says how common a word is, as a
 Zipf frequency (log10 of its count per billion words): 3 is about once
 per million words, the line between words every reader knows and rare or
-technical ones. The list loads (about 0.4 s) the first time a query asks.
+technical ones. The list (its "small" one: the words of Zipf 3 and more)
+loads the first time a query needs it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def zipf(word: str) -> float:
     """
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word.lower(), "fr")
+    return zipf_frequency(word.lower(), "fr", wordlist="small")   # the words of Zipf 3 and more
 
 
 def is_common(word: str) -> bool:

@@ -10,12 +10,11 @@ top-level words so that the three spellings give one plan:
   each a query word of its own: a resource writing them apart still
   counts, and coordination with adjacent-pair proximity ranks the ones
   holding the compound first;
-- a joined word that is no everyday French word is split the same way
-  when it is two French words (``search.common_words``) that the visible
-  resources write side by side at least as often as joined, or never
-  joined and it is no typo of a word they have (``tierslieux``;
-  ``cocontractant``, written joined far more often than not, stays one
-  word; ``artcle`` is a typo of ``article``, not ``art cle``);
+- a joined word is split the same way where the visible resources write
+  it with hyphens (``coconstruction``), and, when they do not have it at
+  all, into two words of everyday French (``search.common_words``:
+  ``tierslieux``), unless it is a typo of a word they have (``artcle`` is
+  ``article``, not ``art cle``);
 - every part is also searched as the joined form, at full weight, where a
   visible resource writes it joined (``alternatives``: query position →
   words), so a resource writing ``tierslieux`` has both parts.
@@ -27,14 +26,16 @@ never at a stop word.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
-from indexer.analysis import FRENCH_STOP_WORDS
+from indexer.analysis import FRENCH_STOP_WORDS, fold
 from indexer.schema import WORDS_FIELD
 from search.common_words import is_common
 from search.query import All, Any, Word
 from search.typos import max_edits
 
 MIN_JOINED = 5   # shorter joined words are not worth splitting (``cela``, ``aussi``)
+RARE_JOINED = 2  # a joined word in more resources is their spelling, unless they hyphenate it
 
 
 @dataclass
@@ -102,38 +103,40 @@ def _parts(word: Word, view) -> list[Word] | None:
     elif len(tokens) == 1 and len(tokens[0][0]) >= MIN_JOINED and tokens[0][0].isalpha():
         text, start, end = tokens[0]
         typed = word.text[start:end]
-        at = 0 if typed.isupper() else _split_at(text, view)   # an acronym (SPASER) is no compound
-        if not at:
+        cuts = [] if typed.isupper() else _cuts(text, view)   # an acronym (SPASER) is no compound
+        if not cuts or len(typed) != len(text):
             return None
-        pieces = [(typed[:at], start), (typed[at:], start + at)]
+        bounds = [0, *cuts, len(typed)]
+        pieces = [(typed[a:b], start + a) for a, b in zip(bounds, bounds[1:])]
     else:
         return None
     return [Word(text, word.start + offset, word.fields) for text, offset in pieces]
 
 
-def _split_at(joined: str, view) -> int:
-    """Where ``joined`` splits into two French words that the resources write apart, or 0.
+def _cuts(joined: str, view) -> list[int]:
+    """Where ``joined`` splits into the words the resources write apart, or ``[]``.
 
-    A word of everyday French (``surtout``) is never split; nor is a word no
-    resource has when it is a typo of one they have (``artcle``: ``article``).
+    A word the visible resources write with hyphens splits there
+    (``coconstruction``: ``co-construction``). A word they do not have, or
+    have in at most ``RARE_JOINED`` resources, splits into two words of
+    everyday French (``tierslieux``) that they write side by side at least
+    as often, unless it is itself an everyday word (``surtout``) or, absent,
+    a typo of a word they have (``artcle`` is ``article``, not ``art cle``).
+    Frequent words are not split: the French word list loads only for rare ones.
     """
-    if is_common(joined):
-        return 0
-    candidates = [
-        i for i in range(2, len(joined) - 1)
-        if joined[:i] not in FRENCH_STOP_WORDS and joined[i:] not in FRENCH_STOP_WORDS
-        and is_common(joined[:i]) and is_common(joined[i:])
-    ]
-    if not candidates:
-        return 0
     together = view.doc_count(joined)
-    if not together and view.neighbours(joined, max_edits(joined)):
-        return 0
-    for i in candidates:
-        apart = view.follows(joined[:i], joined[i:])
-        if (apart and apart >= together) or not together:
-            return i
-    return 0
+    if together:
+        parts = view.written(joined, hyphenated=True).split("-")
+        if len(parts) > 1 and all(p.isalpha() for p in parts):
+            return list(accumulate(len(fold(p)) for p in parts[:-1]))
+    if together > RARE_JOINED or is_common(joined) or (not together and view.neighbours(joined, max_edits(joined))):
+        return []
+    for i in range(2, len(joined) - 1):
+        first, second = joined[:i], joined[i:]
+        if all(w not in FRENCH_STOP_WORDS and is_common(w) for w in (first, second)):
+            if not together or view.follows(first, second) >= together:
+                return [i]
+    return []
 
 
 def _adjacent(words: list, view, alternatives: dict[int, tuple[str, ...]]) -> None:
