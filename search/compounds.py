@@ -129,11 +129,16 @@ def _cuts(joined: str, view) -> list[int]:
         parts = view.written(joined, hyphenated=True).split("-")
         if len(parts) > 1 and all(p.isalpha() for p in parts):
             return list(accumulate(len(fold(p)) for p in parts[:-1]))
-    if together > RARE_JOINED or is_common(joined) or (not together and view.neighbours(joined, max_edits(joined))):
+    if together > RARE_JOINED or (not together and view.neighbours(joined, max_edits(joined))):
         return []
     for i in range(2, len(joined) - 1):
         first, second = joined[:i], joined[i:]
-        if all(w not in FRENCH_STOP_WORDS and is_common(w) for w in (first, second)):
+        if first in FRENCH_STOP_WORDS or second in FRENCH_STOP_WORDS:
+            continue
+        # Present, it must be written apart too: both parts are visible words (no word list needed).
+        if together and not (view.doc_count(first) and view.doc_count(second)):
+            continue
+        if is_common(first) and is_common(second) and not is_common(joined):
             if not together or view.follows(first, second) >= together:
                 return [i]
     return []
