@@ -1,6 +1,7 @@
 """From the typed query to what a backend ranks: one pass, shared by every backend.
 
-``plan_search`` parses the query (``search.query``), resolves the facet
+``plan_search`` parses the query (``search.query``), writes its compounds
+as their parts (``search.compounds``: ``tiers-lieux``, ``tierslieux``), resolves the facet
 filters (``search.facet_values``: the options' and the query's prefixes,
 against the values the caller may see), finds typo corrections in the
 caller's visible vocabulary (``search.typos``), compiles the tree once
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Protocol
 
 from indexer.schema import TEXT_FIELDS, WORDS_FIELD
-from search.compounds import Compounds, compounds
+from search.compounds import compounds
 from search.compile import FUZZY_BOOST, Compiler, analysed
 from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
@@ -121,7 +122,7 @@ def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]],
     ``InvalidFilterError`` for an option value that cannot mean anything (``--year abc``)."""
     tree, parse_warnings = parse(text, strict=strict)
     tree, facet_nodes = _split_filters(tree)
-    joined = compounds(tree, view) if tree is not None else Compounds(tree)
+    joined = compounds(tree, view)
     tree = joined.tree
     spellings = corrections(tree, view)
     found = spellings.corrections

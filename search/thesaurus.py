@@ -1,15 +1,19 @@
-"""Query-time expansion of the field's acronyms, in both directions.
+"""Query-time expansion of the field's acronyms and names, in both directions.
 
 The RTES export writes ``ESS`` and never "économie sociale et solidaire";
 users type either. The thesaurus (``indexer/data/thesaurus.tsv``, data not
-code) is applied to the parsed query tree: a word that is an acronym also
-matches its expansions as phrases, and a run of words that spells an
-expansion also matches its acronym. Expansion happens at query time only,
-so editing the thesaurus needs no reindexing.
+code) is applied to the parsed query tree: a run of query words that spells
+any form of an entry (a key such as an acronym, or one of its expansions;
+one word or several, the longest run first) also matches the entry's other
+forms, as phrases. An entry marked ``→`` (an ambiguous acronym: ``RC``) is
+expanded when its key is typed, never searched for its expansion. An
+expansion weighs as one word (``_any_field``). Expansion happens at query
+time only, so editing the thesaurus needs no reindexing.
 
 Entries are analyzed with the analyzer of the index's ranked text fields,
 so they meet the query's tokens however those are stemmed and folded. It
-rewrites compiled nodes (``search.nodes``), so both backends share it.
+rewrites compiled nodes (``search.nodes``), so both backends share it; facet
+values are resolved through it too (``search.facet_values``).
 """
 
 from __future__ import annotations
