@@ -63,6 +63,12 @@ def test_a_compound_of_the_corpus_as_typed_apart_joined_or_hyphenated(searcher):
     assert all(r.corrections == () and r.suggestion is None for r in results)
 
 
+def test_on_the_export_the_three_spellings_of_an_absent_compound_say_the_same(searcher):
+    results = [searcher.search(q) for q in ("tiers lieux", "tiers-lieux", "tierslieux")]
+    assert len({tuple((h.id, round(h.score, 9)) for h in r.hits) for r in results}) == 1
+    assert all("« tiers » ne figure dans aucune ressource" in r.warnings and r.suggestion is None for r in results)
+
+
 @pytest.mark.parametrize("query, clauses", [
     ("L2113-15", 1),          # a code article stays whole
     ("2018-2019", 1),         # a number range too
