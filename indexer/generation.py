@@ -6,8 +6,11 @@ index written by other versions), analysed and written by two more
 processes (``indexer.pipeline``); else from hard links to the current one's
 files (Whoosh never rewrites a segment file), through Whoosh's own writer. ``finish`` commits and
 switches ``current``; a run that wrote nothing only refreshes the current
-manifest. The previous generation is opened once, checked whole, and read
-for what it holds (``known``) from its columns, not its stored documents.
+manifest. The previous generation is opened once, checked whole (every
+chunk of every file against its checksum: a run never builds on damage),
+and read for what it holds (``known``) from its columns, not its stored
+documents. A run that fails anywhere, even in its last commit on a full
+disk, removes the generation it was writing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import IndexDamagedError
+from indexer.journal import Journal
 from indexer.pipeline import FreshSegment
 from indexer.schema import SCHEMA
 from indexer.storage import clone_generation, damaged, new_generation, open_current, switch_to, write_manifest
@@ -32,14 +36,18 @@ class GenerationSink:
     """Write one run into a new generation of ``index_dir`` (see the module docstring).
 
     ``rebuild`` starts from scratch and never fails because of the previous
-    generation: a damaged one is left unread (its documents count as gone).
+    generation: it reads from it only what it holds (``known``: the columns
+    of ids, hashes and first-indexing dates, each block checked as read), so
+    the counts and ``indexed_at`` survive damage elsewhere; a generation
+    whose columns are damaged too, or that cannot be opened, is left unread
+    (its documents count as gone, the new ones as added).
     """
 
     def __init__(self, index_dir: Path, versions: dict, rebuild: bool):
         self.index_dir, self.location, self.rebuild = index_dir, str(index_dir), rebuild
         self.schema = SCHEMA  # read here, so that the stemmer benchmark can swap the module's
         try:
-            self.previous, self._index, self._manifest = open_current(index_dir) or (None, None, {})
+            self.previous, self._index, self._manifest = open_current(index_dir, whole=not rebuild) or (None, None, {})
         except IndexDamagedError:
             if not rebuild:
                 raise
@@ -47,6 +55,7 @@ class GenerationSink:
         self.fresh = rebuild or self._index is None or not self._compatible(versions)
         self.generation: Path | None = None
         self.writer = None
+        self.journal_seq: int | None = None
 
     def _compatible(self, versions: dict) -> bool:
         """Can this run update the previous generation (same analysis, rules and schema)?"""
@@ -66,6 +75,25 @@ class GenerationSink:
             if self.rebuild:
                 return {}
             raise damaged(self.index_dir, f"documents illisibles dans {self.previous.name}") from exc
+
+    def known_of(self, ids) -> dict[str, KnownDocument]:
+        """What the previous generation holds of ``ids`` only (a push touches a few documents)."""
+        if self._index is None:
+            return {}
+        with self._index.searcher() as searcher:
+            reader = searcher.reader()
+            columns = [_column(reader, name) for name in KNOWN_COLUMNS]
+            docnums = {doc_id: searcher.document_number(id=doc_id) for doc_id in ids}
+            return {
+                doc_id: KnownDocument(*(column[d] for column in columns))
+                for doc_id, d in docnums.items() if d is not None
+            }
+
+    def pushed(self) -> list:
+        """The live documents of the index's journal of pushed documents (``indexer.journal``);
+        ``finish`` records the last operation read as applied."""
+        documents, self.journal_seq = Journal(self.index_dir).documents()
+        return list(documents.values())
 
     def add(self, fields: dict) -> None:
         if self.fresh:
@@ -101,24 +129,46 @@ class GenerationSink:
         return self.writer
 
     def cancel(self) -> None:
-        """Drop this run's generation; the current one stays as it was."""
-        if self.writer is not None:
-            self.writer.cancel()
-        if self.generation is not None:
-            shutil.rmtree(self.generation, ignore_errors=True)
+        """Drop this run's generation; the current one stays as it was.
+
+        A writer that failed (a full disk) may fail again when cancelled;
+        its files are removed with the generation all the same, and the
+        first error is the one the run reports.
+        """
+        try:
+            if self.writer is not None:
+                self.writer.cancel()
+        except Exception:
+            pass
+        finally:
+            self.writer = None
+            if self.generation is not None:
+                shutil.rmtree(self.generation, ignore_errors=True)
 
     def finish(self, manifest: dict) -> int:
-        """Commit and switch (or just refresh the manifest when nothing changed); the document count."""
+        """Commit and switch (or just refresh the manifest when nothing changed); the document count.
+
+        A failure (a full disk while the segment or the manifest is
+        written) drops this run's generation before it is raised.
+        """
+        if self.journal_seq is not None:
+            manifest = dict(manifest, journal_seq=self.journal_seq)
         if self.writer is None:
             documents = self._index.doc_count()
-            write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")))
+            write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")),
+                           previous=self.previous)
             return documents
-        if self.fresh:
-            documents = self.writer.commit()
-        else:
-            self.writer.commit()
-            documents = whoosh_index.open_dir(str(self.generation)).doc_count()
-        write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()))
+        try:
+            if self.fresh:
+                documents = self.writer.commit()
+            else:
+                self.writer.commit()
+                documents = whoosh_index.open_dir(str(self.generation)).doc_count()
+            write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()),
+                           previous=None if self.fresh else self.previous)
+        except BaseException:
+            self.cancel()
+            raise
         switch_to(self.index_dir, self.generation)
         return documents
 

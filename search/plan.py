@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Protocol
 
 from indexer.schema import TEXT_FIELDS, WORDS_FIELD
+from search.budget import Budget
 from search.compounds import compounds
 from search.compile import FUZZY_BOOST, Compiler, analysed
 from search.errors import InvalidFilterError
@@ -59,8 +60,9 @@ class IndexView(Protocol):
         """Visible words within ``edits`` (Damerau-Levenshtein) sharing the first letter:
         ``[(word, distance, doc_count)]``, closest then most frequent first."""
 
-    def prefix_words(self, prefix: str, limit: int) -> list[str]:
-        """Visible words starting with ``prefix`` (``words`` terms), most frequent first."""
+    def prefix_words(self, prefix: str, limit: int, scan: int) -> list[str]:
+        """Visible words starting with ``prefix`` (``words`` terms), most frequent first, among the
+        first ``scan`` of them in alphabetical order (``search.compile`` bounds one query's work)."""
 
     def follows(self, previous: str, word: str) -> int:
         """Visible documents where ``word`` comes right after ``previous``."""
@@ -117,9 +119,12 @@ class Plan:
         return Highlight({f: frozenset(t) for f, t in terms.items()}, {f: frozenset(s) for f, s in sequences.items()})
 
 
-def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]], strict: bool = False) -> Plan:
+def plan_search(
+    text: str, view: IndexView, filters: dict[str, tuple[str, ...]], strict: bool = False, budget: Budget | None = None,
+) -> Plan:
     """Plan ``text`` within option ``filters``; raises ``QuerySyntaxError`` only when ``strict``,
-    ``InvalidFilterError`` for an option value that cannot mean anything (``--year abc``)."""
+    ``InvalidFilterError`` for an option value that cannot mean anything (``--year abc``).
+    ``budget``: the search's time budget (``search.budget``), which bounds prefix expansions."""
     tree, parse_warnings = parse(text, strict=strict)
     tree, facet_nodes = _split_filters(tree)
     joined = compounds(tree, view)
@@ -130,7 +135,7 @@ def plan_search(text: str, view: IndexView, filters: dict[str, tuple[str, ...]],
     alternatives.update({start: tuple((w, 1.0) for w in forms) for start, forms in spellings.forms.items()})
     for start, words in joined.alternatives.items():
         alternatives[start] = alternatives.get(start, ()) + tuple((w, 1.0) for w in words)
-    compiler = Compiler(view, alternatives)
+    compiler = Compiler(view, alternatives, sum(isinstance(w, Word) and w.prefix for w in _word_nodes(tree)), budget)
     plan = Plan(warnings=[str(w) for w in parse_warnings])
     plan.selected, plan.shown = _option_filters(filters, view, plan.warnings)
     prefixes = _prefix_filters(facet_nodes, compiler)

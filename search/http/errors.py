@@ -35,7 +35,7 @@ WITHHELD = (
     (ClusterSearchError, 400, "le cluster de recherche a refusé cette recherche : simplifiez-la ou réessayez"),
 )
 SECURITY_HEADERS = {name.decode(): value.decode() for name, value in EXTRA_HEADERS}
-HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
+HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée pour cette adresse"}
 REASONS = {
     "int_parsing": "nombre entier attendu",
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
