@@ -35,3 +35,16 @@ def is_common(word: str) -> bool:
     (True, False, False)
     """
     return zipf(word) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=20_000)
+def is_french(word: str) -> bool:
+    """A word French writes at all, however rarely (the large list): ``ressourcerie`` is one
+    word, not ``ressource`` + ``rie``; ``tierslieux`` is none.
+
+    >>> is_french("ressourcerie"), is_french("tierslieux")
+    (True, False)
+    """
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "fr") > 0

@@ -30,7 +30,7 @@ from itertools import accumulate
 
 from indexer.analysis import FRENCH_STOP_WORDS, fold
 from indexer.schema import WORDS_FIELD
-from search.common_words import is_common
+from search.common_words import is_common, is_french
 from search.query import All, Any, Word
 from search.typos import max_edits
 
@@ -120,8 +120,9 @@ def _cuts(joined: str, view) -> list[int]:
     (``coconstruction``: ``co-construction``). A word they do not have, or
     have in at most ``RARE_JOINED`` resources, splits into two words of
     everyday French (``tierslieux``) that they write side by side at least
-    as often, unless it is itself an everyday word (``surtout``) or, absent,
-    a typo of a word they have (``artcle`` is ``article``, not ``art cle``).
+    as often, unless it is itself a French word, however rare (``surtout``,
+    ``ressourcerie``, not ``ressource rie``) or, absent, a typo of a word they
+    have (``artcle`` is ``article``, not ``art cle``).
     Frequent words are not split: the French word list loads only for rare ones.
     """
     together = view.doc_count(joined)
@@ -129,7 +130,7 @@ def _cuts(joined: str, view) -> list[int]:
         parts = view.written(joined, hyphenated=True).split("-")
         if len(parts) > 1 and all(p.isalpha() for p in parts):
             return list(accumulate(len(fold(p)) for p in parts[:-1]))
-    if together > RARE_JOINED or (not together and view.neighbours(joined, max_edits(joined))):
+    if together > RARE_JOINED or (not together and view.neighbours(joined, max_edits(joined))) or is_french(joined):
         return []
     for i in range(2, len(joined) - 1):
         first, second = joined[:i], joined[i:]
