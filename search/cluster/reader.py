@@ -2,8 +2,12 @@
 
 Every read goes through ``multi_search`` (POST): a filter naming many
 terms does not fit in a URL, and one round trip carries all the counts a
-search needs. The address names an alias (``…/rtes``); ``collection``
-is the collection it points to now, read again by ``refresh``.
+search needs. A node answers the searches of one ``multi_search`` one
+after the other, so searches that cost more than a round trip (a page of
+documents) are sent as requests of their own at the same time
+(``submit``, ``search_apart``): the client spreads them over the nodes,
+which answer them side by side. The address names an alias (``…/rtes``);
+``collection`` is the collection it points to now, read again by ``refresh``.
 
 The ``indexer.cluster`` connection already spreads requests over the
 nodes and gives up on a dead one within a second; here its errors become
@@ -18,6 +22,8 @@ cluster being out of reach, said at once.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 from indexer.cluster import ClusterAddress, ClusterError, Connection, parse_cluster_url
 from indexer.cluster import errors as cluster_errors
 from indexer.cluster.catalogue import alias_target, collection_exists, read_manifest
@@ -26,6 +32,8 @@ from search.errors import IndexNotFoundError, SearchError
 # Typesense answers at most this many searches per multi_search unless told otherwise.
 BATCH = 250
 READ_TIMEOUT = 10.0
+# Requests in flight at once (``submit``): one per node of a 3-node cluster.
+IN_FLIGHT = 3
 
 
 class ClusterSearchError(SearchError):
@@ -47,6 +55,7 @@ class CollectionReader:
         except ClusterError as exc:  # the client is not installed
             raise ClusterUnavailableError(str(exc)) from exc
         self.collection = ""
+        self._pool: ThreadPoolExecutor | None = None
         self.resolve()
 
     def _call(self, request):
@@ -91,6 +100,19 @@ class CollectionReader:
             answers += self._batch(searches[start:start + BATCH], collection or self.collection)
         return answers
 
+    def submit(self, call, *args) -> Future:
+        """Run ``call(*args)`` (a read of this reader) in a worker thread; its future."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rtes-cluster-read")
+        return self._pool.submit(call, *args)
+
+    def search_apart(self, searches: list[dict]) -> list[dict]:
+        """The answers to ``searches``, each sent as a request of its own, all at once (module docstring)."""
+        if len(searches) < 2:
+            return self.search(searches)
+        futures = [self.submit(self.search, [one]) for one in searches]
+        return [answer for future in futures for answer in future.result()]
+
     def _batch(self, searches: list[dict], collection: str) -> list[dict]:
         from typesense.exceptions import ObjectNotFound
 
@@ -113,4 +135,6 @@ class CollectionReader:
                                   f"elle a été reconstruite ; relancez la recherche")
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         self._connection.close()

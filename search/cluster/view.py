@@ -74,6 +74,11 @@ class ClusterView:
                 self._counts[word] = answer["found"]
         return {w: self._counts[w] for w in words}
 
+    def expect(self, query: str) -> None:
+        """Count at once the documents holding each word of ``query``: the planner asks about its words
+        one by one (typo corrections), each question a round trip of its own unless counted before."""
+        self.counts(t.text for t in self.analyzer(WORDS_FIELD)(query or "", mode="query"))
+
     def facet_values(self, field: str) -> frozenset[str]:
         """The values the caller may see, as the writer counted them (``ClusterSearcher.facet_counts``)."""
         if self._values is None:
