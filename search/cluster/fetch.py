@@ -67,9 +67,10 @@ class Request:
         self.negations, excluded_exact = exclusions(plan.excluded)
         parts = [self.base, self.words, *self.selected.values()]
         self.exact = excluded_exact and all(p.exact for p in parts)
-        self.tokens = list(dict.fromkeys(
+        tokens = list(dict.fromkeys(
             t for c in plan.clauses for leaf in leaves(c) if leaf.field in TEXT_FIELDS for t in leaf.terms
         ))
+        self.steps = chain_steps(tokens)
         used = plan_terms(plan)
         self.fields = ",".join([*MEASURED, *(ANALYSED_FIELDS[f] for f in used), *(LENGTHS[f] for f in used)])
 
@@ -114,19 +115,28 @@ class Request:
     def ranked(self, step: int, count: int, page: int = 1) -> dict | None:
         """Search ``step`` of the ranked chain (module docstring); None past its end. Without a ranked
         term (a quoted phrase of stop words), the one step is the filter's matches, unranked."""
-        if not self.tokens:
+        if not self.steps:
             return self.fetching(self.condition(), count, page, by_date=False) if step == 0 else None
-        middle = self.tokens[step:len(self.tokens) - step]
-        if not middle:
+        if step >= len(self.steps):
             return None
-        ends = self.tokens[:step] + self.tokens[len(self.tokens) - step:]
-        query = " ".join([*middle, *(f"-{t}" for t in ends), self.negations]).strip()
+        searched, excluded = self.steps[step]
+        query = " ".join([*searched, *(f"-{t}" for t in excluded), self.negations]).strip()
         params = self.fetching(self.condition(), count, page, by_date=False)
         if params is None:
             return None
         params.update(q=query, query_by_weights=WEIGHTS, drop_tokens_threshold=DROP_ALL, typo_tokens_threshold=0,
                       split_join_tokens="off")
         return params
+
+
+def chain_steps(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
+    """``(searched, excluded)`` terms of each search of the ranked chain (module docstring).
+
+    >>> chain_steps(["t1", "t2", "t3", "t4"])
+    [(['t1', 't2', 't3', 't4'], []), (['t2', 't3'], ['t1', 't4'])]
+    """
+    return [(tokens[step:len(tokens) - step], tokens[:step] + tokens[len(tokens) - step:])
+            for step in range((len(tokens) + 1) // 2)]
 
 
 def window(reader, make, start: int, end: int) -> tuple[list[dict], int]:
