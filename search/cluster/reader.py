@@ -35,7 +35,7 @@ from search.errors import IndexNotFoundError, SearchError
 # Typesense answers at most this many searches per multi_search unless told otherwise.
 BATCH = 250
 READ_TIMEOUT = 10.0
-# Requests in flight at once (``submit``): one per node of a 3-node cluster.
+# Requests in flight at once (``submit``): the counts and the two pages of a window (``search.cluster.fetch``).
 IN_FLIGHT = 3
 
 

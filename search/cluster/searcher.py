@@ -10,9 +10,10 @@ the JSON. What differs is where documents come from (``search.cluster.fetch``):
   counts, order, scores. The RTES library is always in this case;
 - **more**: Typesense counts the matches and the facet values (exact when
   the plan translates exactly; else a warning says the counts are
-  approximate); the first 250 of its own ranking are re-scored by ours
-  and shown in our order; pages beyond come in Typesense's order, scored
-  by ours. Sorted by date, each page comes from Typesense's date order.
+  approximate); the first 500 of its own ranking (``RESCORED``) are
+  re-scored by ours and shown in our order, fetched while the matches
+  are counted; pages beyond come in Typesense's order, scored by ours.
+  Sorted by date, each page comes from Typesense's date order.
 
 Private resources are filtered out by Typesense before anything is
 counted, fetched or suggested; a private id is "not found" without access.
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 
 from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA
-from search.cluster.fetch import CANDIDATES, LISTED, Request, chain_window, stored, window
+from search.cluster.fetch import CANDIDATES, LISTED, RESCORED, Request, chain_window, stored, window
 from search.cluster.keyterms import ClusterKeyTerms
 from search.cluster.matching import Fetched, match_coverage, ordered_facets, plan_terms
 from search.matching import coverage_warning
@@ -139,7 +140,7 @@ class ClusterSearcher:
         # Over a collection larger than one fetch, a ranked search most likely has more matches: the first
         # window of the ranked chain is fetched while they are counted (left unused when they are not more).
         likely = self.statistics.size > CANDIDATES and not by_date and plan.clauses
-        first = chain_window(self.reader, request, 0, CANDIDATES) if likely else None
+        first = chain_window(self.reader, request, 0, RESCORED) if likely else None
         counts = counting.result()
         if counts["unfiltered"] <= CANDIDATES:
             return self._complete(request, start, end, by_date, facets, disjunctive)
@@ -158,12 +159,12 @@ class ClusterSearcher:
             found = fetched.match(plan)
             outcome.ranked = self._ranked(fetched, found, end - start, True)
         else:
-            hits = first if first is not None else chain_window(self.reader, request, 0, CANDIDATES)
+            hits = first if first is not None else chain_window(self.reader, request, 0, RESCORED)
             fetched = Fetched(hits, plan, self.statistics)
             found = fetched.match(plan)
             outcome.ranked = self._ranked(fetched, found, end, False)[start:]
-            if end > CANDIDATES:
-                outcome.ranked += self._beyond(request, max(start, CANDIDATES), end)
+            if end > RESCORED:
+                outcome.ranked += self._beyond(request, max(start, RESCORED), end)
         if counts["every"] is not None:  # else it could not be counted
             outcome.warnings += coverage_warning(counts["every"], counts["total"], len(plan.clauses), match_coverage(found)[1])
         return outcome
