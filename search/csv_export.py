@@ -27,6 +27,8 @@ from search.limits import MAX_HITS
 
 MAX_CSV_ROWS = MAX_HITS
 COLUMNS = ("id", "title", "type", "year", "date", "themes", "territories", "url", "score")
+# The same columns named for a French spreadsheet (the search page's export; the API keeps its keys).
+FRENCH_COLUMNS = ("identifiant", "titre", "type", "année", "date", "thèmes", "territoires", "adresse", "score")
 SEPARATORS = (",", ";")
 MULTI_SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,13 +54,14 @@ def hit_row(hit: Hit, separator: str = ",") -> list[str]:
     return [_text(cell) for cell in cells] + [score]
 
 
-def csv_text(hits: Iterable[Hit], separator: str = ",") -> str:
-    """The whole file: BOM, header, one row per hit, CRLF line ends (RFC 4180)."""
+def csv_text(hits: Iterable[Hit], separator: str = ",", header: tuple[str, ...] = COLUMNS) -> str:
+    """The whole file: BOM, ``header`` (``COLUMNS`` or ``FRENCH_COLUMNS``), one row per hit, CRLF line
+    ends (RFC 4180)."""
     if separator not in SEPARATORS:
         raise ValueError(f"séparateur non pris en charge : {separator!r} (possibles : , ou ;)")
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     writer.writerows(hit_row(hit, separator) for hit in hits)
     return out.getvalue()

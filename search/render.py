@@ -105,8 +105,8 @@ def render_similar(title: str, results: Results) -> str:
 
 
 def _where(results: Results) -> str:
-    """`` — page 2/3`` (past the last page, the Searcher's warning says which page is the last)."""
-    return f" — page {results.page}/{results.pages}"
+    """`` — page 2/3``; nothing past the last page (never ``page 9/2``: the Searcher's warning says which is last)."""
+    return f" — page {results.page}/{results.pages}" if results.page <= results.pages else ""
 
 
 def _page(header: str, results: Results) -> str:

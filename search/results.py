@@ -7,9 +7,10 @@ added at the edges, never here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Mapping
 
-from indexer.documents import stored_values
+from indexer.documents import Document, stored_values
 from search.limits import past_the_last_page
 
 
@@ -132,3 +133,21 @@ class Results:
             "warnings": list(self.warnings),
             "corrections": [c.to_dict() for c in self.corrections],
         }
+
+
+def public_document(doc: Document) -> dict:
+    """A resource as the web shows it: ``Document.to_dict()`` without what only the operator should see.
+
+    The line a record holds in its source file would let a gap between two
+    public records reveal a hidden one, and the source's folder is the
+    server's: ``source`` is the file's name alone (``rtes-ressources-export.txt``,
+    or ``api`` for a pushed document), and ``line`` is left out.
+
+    >>> public = public_document(Document("x", "T", source="/srv/rtes/corpus/export.txt", line=12))
+    >>> public["source"], "line" in public
+    ('export.txt', False)
+    """
+    data = doc.to_dict()
+    del data["line"]
+    data["source"] = PurePath(doc.source).name
+    return data

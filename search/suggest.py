@@ -3,7 +3,8 @@
 ``"marchés rés"`` gives ``"marchés réservés"``: the word being typed is
 completed as the corpus writes it (``co-con`` → ``co-construction``,
 ``l'ess`` → ``l'ESS``, case as written): only the words seen right after
-the previous one when there are some, else the most frequent; stop words are never
+the previous one when there are some, else the most frequent in the documents
+the caller may see (ties alphabetically, so a private document tips nothing); stop words are never
 offered (``Les Services d`` does not complete to ``de``); a word typed in
 full is offered as written. Then the titles of visible resources holding
 the typed words, the last one as a prefix, those holding them side by
@@ -93,7 +94,8 @@ def _words(text: str, tokens, view, limit: int) -> list[str]:
         follows = {w: view.follows(previous, w) for w in candidates}
         if any(follows.values()):  # "marchés ré": réservés, never "marchés Retrouvez"
             candidates = [w for w in candidates if follows[w]]
-    # Words seen after the previous one first; then a word typed in full (3 letters or more), as written.
-    candidates.sort(key=lambda w: (-follows[w], not (w == key and len(key) >= MIN_WHOLE)))
+    # Words seen after the previous one first; then a word typed in full (3 letters or more), as written;
+    # then by the documents the caller may see, ties alphabetically: an order nothing hidden can tip.
+    candidates.sort(key=lambda w: (-follows[w], not (w == key and len(key) >= MIN_WHOLE), -view.doc_count(w), w))
     hyphenated = "-" in surface
     return [head + view.written(w, hyphenated) for w in candidates[:limit]]

@@ -38,7 +38,7 @@ SLOW_FILES = {
     "test_query_properties.py", "test_http_fuzz.py", "test_analysis_cache.py",
 }
 CLUSTER_FILES = {"test_cluster.py", "test_cluster_search.py", "test_backends.py"}
-BROWSER_FILES = {"test_browser.py"}
+BROWSER_FILES = {"test_browser.py", "test_embed_browser.py", "test_accessibility.py"}
 CLUSTER_FIXTURES = {"typesense_cluster"}
 BROWSER_FIXTURES = {"browser"}
 

@@ -2,7 +2,7 @@
 
 It serves ``tests/fixtures/site`` (copied by the tests so they can change a
 page) the way Drupal does: ``/slug`` → ``pages/slug.html``, ``/ressources?page=N``
-→ ``pages/ressources-page-N.html``, files under ``/sites/default/files/``.
+→ ``pages/ressources-page-N.html`` (any ``/slug?page=N`` likewise), files under ``/sites/default/files/``.
 It answers conditional requests (ETag from the content, Last-Modified from
 the file), and has the site's failures on fixed paths: a permanent
 redirect, a redirect loop, a 404, a 500 and a page slower than the
@@ -66,8 +66,9 @@ class SiteHandler(BaseHTTPRequestHandler):
             candidate = root / path.lstrip("/")
         elif path == "/":
             candidate = root / "pages" / "index.html"
-        elif path == "/ressources" and "page" in parse_qs(parts.query):
-            candidate = root / "pages" / f"ressources-page-{parse_qs(parts.query)['page'][0]}.html"
+        elif "page" in parse_qs(parts.query):  # a pager: /ressources?page=2 → ressources-page-2.html
+            slug = path.strip("/").replace("/", "-")
+            candidate = root / "pages" / f"{slug}-page-{parse_qs(parts.query)['page'][0]}.html"
         else:
             candidate = root / "pages" / (path.strip("/").replace("/", "-") + ".html")
         return candidate if candidate.is_file() and ".." not in path else None
@@ -104,7 +105,11 @@ class SiteHandler(BaseHTTPRequestHandler):
         headers = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
         if self.headers.get("If-None-Match") == etag or self._not_modified_since(modified):
             return self._answer(304, headers=headers)
-        kind = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}.get(path.suffix, "text/html")
+        kind = {
+            ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
+            ".odt": "application/vnd.oasis.opendocument.text",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }.get(path.suffix, "text/html")
         self._answer(200, body, {**headers, "Content-Type": kind})
 
     def _not_modified_since(self, modified: float) -> bool:

@@ -7,48 +7,24 @@ browser is /usr/bin/chromium, installed by the Makefile with apt-get
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import pytest
-import uvicorn
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from browser_support import arrow_to, chromium, served_app, tab_to
 from conftest import WEBINAR
 from http_support import make_app
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(make_app(corpus_index), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "le serveur n'a pas démarré"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served_app(make_app(corpus_index)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture()
@@ -103,9 +79,14 @@ def test_change_page_then_follow_a_result(page):
 
 def test_suggestions_as_you_type_and_did_you_mean(page):
     page.goto("/")
-    page.get_by_label("Rechercher une ressource").press_sequentially("march", delay=30)
+    box = page.get_by_role("combobox", name="Rechercher une ressource")
+    box.press_sequentially("march", delay=30)
     # The list is replaced as each letter arrives: wait for the completion, never index a list that may change.
-    expect(page.locator('datalist#suggestions option[value="Marchés"]')).to_be_attached()
+    expect(page.get_by_role("listbox", name="Suggestions").get_by_role("option", name="Marchés", exact=True)).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("option", name="Marchés", exact=True).click()
+    page.wait_for_url("**/?q=March*")
+    expect(page.locator("#resultats-titre")).to_contain_text("pour « Marchés »")
     page.goto("/?q=marches resreves")
     page.get_by_role("link", name="marches réservés").click()
     page.wait_for_url("**q=marches+r*")
@@ -132,12 +113,22 @@ def test_keyboard_only(page):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "q":
             break
-    page.keyboard.type("Enercoop")
-    page.keyboard.press("Enter")
+    page.keyboard.type("Enercoo", delay=30)
+    option = page.get_by_role("option", name="Enercoop", exact=True)
+    expect(option).to_be_visible()
+    arrow_to(page, option)
+    page.keyboard.press("Enter")   # picks the completion and searches it
     page.wait_for_url("**q=Enercoop*")
-    page.locator("ol.hits h3 a").first.focus()
+    tab_to(page, page.get_by_role("group", name="Année").get_by_role("checkbox").first)
+    page.keyboard.press("Space")
+    page.wait_for_url("**year=*")
+    expect(page.get_by_role("group", name="Année").get_by_role("checkbox").first).to_be_checked()
+    tab_to(page, page.locator("ol.hits h3 a").first)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Enercoop")
+    tab_to(page, page.get_by_role("link", name="‹ Retour aux résultats"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=Enercoop*year=*")
 
 
 def test_readable_on_a_phone(browser, base_url):

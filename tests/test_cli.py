@@ -31,13 +31,14 @@ def test_index_reports_ten_documents(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--json", "--quiet"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["added"], report["skipped"], report["errors"], report["documents"]) == (10, 0, [], 10)
+    assert (report["added"], report["skipped"], report["errors"], report["documents"]) == (10, 1, [], 10)
+    assert report["left_out"] == [{"source": str(CORPUS / "README.md"), "line": 0, "reason": "README"}]
 
 
 def test_index_human_summary(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(CORPUS), "--index-dir", str(tmp_path), "--quiet"])
     assert result.exit_code == 0
-    assert result.stdout == "ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 0\n"
+    assert result.stdout == "ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1\n"  # corpus/README.md
 
 
 def test_index_reports_skipped_records(tmp_path):

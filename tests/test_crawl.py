@@ -33,6 +33,8 @@ from conftest import COCONST_FICHE
 # Short enough to keep the suite quick, shorter than the slow page's delay.
 TIMEOUT = 1.0
 RESOURCES = 17  # resource pages of the fixture site with a body (one has none)
+SITE_PAGES = 4  # "Le RTES", agenda, contact, mentions légales: pages of text, documents unless --resources-only
+SITE_LEFT_OUT = 4  # the home page, the listing and its two pager pages
 EXPECTED_ERRORS = {
     "boucle-a": "boucle de redirections (plus de 5)",
     "page-supprimee": "HTTP 404 (page introuvable)",
@@ -137,15 +139,17 @@ def test_crawl_then_index_makes_every_resource_searchable_with_its_pdf(site, tmp
     assert crawled.exit_code == 0 and json.loads(crawled.stdout)["fetched"] == 28
     indexed = cli_run("index", out, "--index-dir", index, "-q")
     assert indexed.exit_code == 0
-    assert indexed.stdout == f"ajoutés {RESOURCES + 1}, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)\n"
+    assert indexed.stdout == (f"ajoutés {RESOURCES + SITE_PAGES}, mis à jour 0, supprimés 0, inchangés 0, "
+                              f"ignorés {SITE_LEFT_OUT + 1} (avec erreurs)\n")
     with Searcher(index) as searcher:
         hits = searcher.search("grille d'auto-évaluation").hits  # only in the PDF
         assert [h.id for h in hits] == [COCONST_FICHE]
         assert [h.id for h in searcher.search("co-construction version imprimable").hits].count(COCONST_FICHE) == 1
-        assert searcher.search("rapport d'activité 2021").hits[0].url.endswith("rapport-activite-2021.pdf")
+        report = searcher.search("rapport d'activité 2021").hits[0]  # the PDF "Le RTES" links to is part of it
+        assert report.id == "le-rtes" and "[Document joint : rapport-activite-2021.pdf]" in searcher.document("le-rtes").body
         assert searcher.search("ressourceries Besançon").hits[0].id == "economie-circulaire-reemploi-et-ressourceries"
-        assert searcher.search("", include_private=True).total == RESOURCES + 1
-        assert searcher.search("").total == RESOURCES - 1  # two private resources hidden
+        assert searcher.search("", include_private=True).total == RESOURCES + SITE_PAGES
+        assert searcher.search("").total == RESOURCES - 2 + SITE_PAGES  # two private resources hidden
 
 
 def test_a_changed_page_is_updated_in_the_index(site, tmp_path):
@@ -161,7 +165,8 @@ def test_a_changed_page_is_updated_in_the_index(site, tmp_path):
         f"0 en attente → {out}\n"
     )
     again = cli_run("index", out, "--index-dir", index, "-q")
-    assert again.stdout == f"ajoutés 0, mis à jour 1, supprimés 0, inchangés {RESOURCES}, ignorés 1 (avec erreurs)\n"
+    assert again.stdout == (f"ajoutés 0, mis à jour 1, supprimés 0, inchangés {RESOURCES + SITE_PAGES - 1}, "
+                            f"ignorés {SITE_LEFT_OUT + 1} (avec erreurs)\n")
     with Searcher(index) as searcher:
         assert [h.id for h in searcher.search("autopartage").hits] == ["les-scic-et-les-collectivites-territoriales"]
 
@@ -218,7 +223,12 @@ def test_a_crawl_killed_midway_resumes_from_its_saved_state(site, tmp_path):
 PLAIN = SITE / "plain"  # a small site of another kind: no "Type de ressource" field anywhere
 PLAIN_DOCUMENTS = {
     "actualites-atelier-reparation-velos", "actualites-collecte-textile-printemps", "actualites-bilan-annuel-2023",
-    "actualites-chantier-insertion", "qui-sommes-nous",
+    "actualites-chantier-insertion", "actualites-ressourcerie-en-scic", "qui-sommes-nous", "contact",
+    "mentions-legales", "sites-default-files-rapport-moral-2023-docx",  # a Word file only the site map links to
+}
+PLAIN_LEFT_OUT = {  # pages that are structurally not content, with the reason the summary gives
+    "": "page d'accueil", "actualites": "page de liste", "plan-du-site": "page de liste",
+    "actualites?page=2": "page de pagination", "tags/reemploi": "page d'étiquette ou de catégorie",
 }
 
 
@@ -237,51 +247,74 @@ def crawl_and_index(site, tmp_path, crawl_options=(), index_options=()):
     return cli_run("index", out, "--index-dir", index, "-q", *index_options), index
 
 
-def test_any_site_pages_of_real_text_are_documents(plain_site, tmp_path):
-    indexed, index = crawl_and_index(plain_site, tmp_path)
+def test_any_site_pages_with_text_are_documents_and_the_others_are_reported(plain_site, tmp_path):
+    indexed, index = crawl_and_index(plain_site, tmp_path, index_options=["--json"])
     assert indexed.exit_code == 0, indexed.output
-    assert indexed.stdout == f"ajoutés {len(PLAIN_DOCUMENTS)}, mis à jour 0, supprimés 0, inchangés 0, ignorés 0\n"
+    report = json.loads(indexed.stdout)
+    assert (report["added"], report["skipped"], report["errors"]) == (len(PLAIN_DOCUMENTS), len(PLAIN_LEFT_OUT), [])
+    assert {item["source"].removeprefix(plain_site.url): item["reason"] for item in report["left_out"]} == PLAIN_LEFT_OUT
     with Searcher(index) as searcher:
-        assert {h.id for h in searcher.search("", limit=20).hits} == PLAIN_DOCUMENTS  # no home, listing, contact
+        assert {h.id for h in searcher.search("", limit=20).hits} == PLAIN_DOCUMENTS
         hit = searcher.search("réparation de vélos").hits[0]
         assert (hit.id, hit.date) == ("actualites-atelier-reparation-velos", "2024-03-03")
         assert hit.url == plain_site.url + "actualites/atelier-reparation-velos"
         assert searcher.search("chantier d'insertion conseillère").hits[0].id == "actualites-chantier-insertion"
+        # Office files: statutes read into the page that links to them, a report on its own.
+        assert [h.id for h in searcher.search("prévention des déchets par le réemploi").hits][:1] == ["qui-sommes-nous"]
+        report = searcher.search("bénévoles du magasin solidaire").hits[0]
+        assert (report.title, report.url) == ("Rapport moral 2023", plain_site.url + "sites/default/files/rapport-moral-2023.docx")
+        # One sentence of news is a document (the issue's example), found by its words.
+        assert [h.id for h in searcher.search("ressourcerie SCIC communauté de communes").hits][:1] == [
+            "actualites-ressourcerie-en-scic"]
 
 
 @pytest.mark.parametrize("option", ["crawl", "index"])
-def test_resources_only_keeps_the_strict_rule_and_says_why_nothing_is_indexed(plain_site, tmp_path, option):
+def test_resources_only_keeps_the_strict_rule_and_says_why_each_page_is_left_out(plain_site, tmp_path, option):
     options = {"crawl_options": ["--resources-only"]} if option == "crawl" else {"index_options": ["--resources-only"]}
-    indexed, _ = crawl_and_index(plain_site, tmp_path, **options)
+    options.setdefault("index_options", []).append("--json")
+    indexed, index = crawl_and_index(plain_site, tmp_path, **options)
+    assert indexed.exit_code == 0, indexed.output
+    assert [item["reason"] for item in json.loads(indexed.stdout)["left_out"]] == [
+        "sans champ « Type de ressource » (--resources-only)"] * 13
+    with Searcher(index) as searcher:  # files no resource page links to are documents, as the RTES site's PDF is
+        assert {h.id for h in searcher.search("", limit=20).hits} == {
+            "sites-default-files-rapport-moral-2023-docx", "sites-default-files-statuts-ressourcerie-odt"}
+
+
+def test_resources_only_with_nothing_but_pages_says_why_nothing_is_indexed(plain_site, tmp_path):
+    shutil.rmtree(plain_site.root / "sites")  # no office file: pages only
+    indexed, _ = crawl_and_index(plain_site, tmp_path, index_options=["--resources-only"])
     assert indexed.exit_code == 1
     assert indexed.stderr.strip() == (
-        f"Erreur : aucun document indexable dans {tmp_path / 'crawl'} : 10 page(s) HTML, aucune n'est un document : "
-        "10 sans champ « Type de ressource » (--resources-only)"
+        f"Erreur : aucun document indexable dans {tmp_path / 'crawl'} : "
+        "13 × sans champ « Type de ressource » (--resources-only)"
     )
 
 
 def test_the_message_says_why_each_kind_of_page_was_left_out(plain_site, tmp_path):
     out = tmp_path / "crawl"
     crawl(plain_site.url, out, delay=0, timeout=TIMEOUT, max_pages=1)  # the home page only
-    indexed = cli_run("index", out, "--index-dir", tmp_path / "index", "-q")
+    indexed = cli_run("index", out, "--index-dir", tmp_path / "index")
     assert indexed.exit_code == 1
-    assert indexed.stderr.endswith(": 1 page(s) HTML, aucune n'est un document : 1 page d'accueil\n")
-    state = CrawlState.load(out)  # as if the crawl had also stored two listings and two short pages
-    for path in ("actualites", "plan-du-site", "contact", "mentions-legales"):
+    assert indexed.stderr.endswith(": 1 × page d'accueil\n")
+    state = CrawlState.load(out)  # as if the crawl had also stored two listings, a pager's page and a tag page
+    for path in ("actualites", "plan-du-site", "actualites?page=2", "tags/reemploi"):
         url = plain_site.url + path
-        stored = state.store(url, (PLAIN / "pages" / f"{path}.html").read_bytes(), ".html")
+        slug = path.replace("/", "-").replace("?page=", "-page-")
+        stored = state.store(url, (PLAIN / "pages" / f"{slug}.html").read_bytes(), ".html")
         state.entries[url] = Entry(url, file=stored, status=200, content_type="text/html")
     state.save()
-    again = cli_run("index", out, "--index-dir", tmp_path / "index", "-q")
+    again = cli_run("index", out, "--index-dir", tmp_path / "index")
     assert again.stderr.endswith(
-        ": 5 page(s) HTML, aucune n'est un document : 2 liste(s) de liens, 2 avec moins de 40 mots de texte, "
-        "1 page d'accueil\n"
+        ": 2 × page de liste, 1 × page d'accueil, 1 × page de pagination, 1 × page d'étiquette ou de catégorie\n"
     )
 
 
 def test_resources_only_on_the_rtes_site_indexes_the_same_resources(site, tmp_path):
     indexed, index = crawl_and_index(site, tmp_path, crawl_options=["--resources-only"])
-    assert indexed.stdout == f"ajoutés {RESOURCES + 1}, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)\n"
+    # The rapport PDF is a document of its own: "Le RTES", which links to it, is not a resource.
+    assert indexed.stdout == (f"ajoutés {RESOURCES + 1}, mis à jour 0, supprimés 0, inchangés 0, "
+                              f"ignorés {SITE_PAGES + SITE_LEFT_OUT + 1} (avec erreurs)\n")
     assert CrawlState.load(tmp_path / "crawl").resources_only
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from indexer import IngestError, iter_documents
+from indexer.documents import IngestWarning
+from indexer.ingest import read_sources
 from indexer.ingest.html import page_id, parse_page
 from indexer.ingest.pdf import read_pdf
-from indexer.ingest.site import HOME, LISTING, MIN_WORDS, NOT_RESOURCE, SHORT, left_out
+from indexer.ingest.site import HOME, LISTING, NOT_RESOURCE, PAGER, TAGS, left_out
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 PAGES = SITE / "pages"
@@ -103,17 +105,21 @@ def plain_page(slug: str):
     return parse_page((PLAIN_PAGES / f"{slug}.html").read_bytes(), "https://example.org/" + slug, f"{slug}.html")
 
 
-@pytest.mark.parametrize("slug, reason", [
-    ("actualites-atelier-reparation-velos", None),
-    ("actualites-chantier-insertion", None),  # <div id="content"><article>, no <main>
+@pytest.mark.parametrize("path, reason", [
+    ("actualites/atelier-reparation-velos", None),
+    ("actualites/chantier-insertion", None),  # <div id="content"><article>, no <main>
+    ("actualites/ressourcerie-en-scic", None),  # one sentence of news: a document all the same
     ("qui-sommes-nous", None),
+    ("contact", None),  # short, but content
+    ("mentions-legales", None),
     ("actualites", LISTING),  # four teasers under linked titles
     ("plan-du-site", LISTING),  # nothing but links
-    ("contact", SHORT),
-    ("mentions-legales", SHORT),
+    ("actualites?page=2", PAGER),  # one teaser with its text: not a listing by its links, a pager's page by its address
+    ("tags/reemploi", TAGS),  # two teasers: a tag page by its address
 ])
-def test_a_page_of_real_text_is_a_document_a_listing_or_a_short_page_is_not(slug, reason):
-    parsed = plain_page(slug)
+def test_a_page_with_text_is_a_document_unless_it_is_structurally_not_content(path, reason):
+    slug = path.replace("/", "-").replace("?page=", "-page-")
+    parsed = parse_page((PLAIN_PAGES / f"{slug}.html").read_bytes(), "https://example.org/" + path, f"{slug}.html")
     assert not parsed.is_resource
     assert left_out(parsed, parsed.document.url, "https://example.org/", resources_only=False) == reason
     assert left_out(parsed, parsed.document.url, "", resources_only=True) == NOT_RESOURCE
@@ -122,11 +128,10 @@ def test_a_page_of_real_text_is_a_document_a_listing_or_a_short_page_is_not(slug
 def test_the_home_page_and_the_rtes_listings_are_left_out_resources_never():
     home = plain_page("index")
     assert left_out(home, "https://example.org/", "https://example.org/", False) == HOME
-    assert left_out(page("ressources-page-1"), BASE + "ressources?page=1", BASE, False) == LISTING
+    assert left_out(page("ressources"), BASE + "ressources", BASE, False) == LISTING
+    assert left_out(page("ressources-page-1"), BASE + "ressources?page=1", BASE, False) == PAGER
     resource = page("les-scic-et-les-collectivites-territoriales")  # 49 words: a resource whatever its length
     assert left_out(resource, resource.document.url, BASE, True) is None
-    words = plain_page("actualites-bilan-annuel-2023").words
-    assert words > MIN_WORDS and "212 tonnes" in plain_page("actualites-bilan-annuel-2023").document.body
 
 
 @pytest.mark.parametrize(
@@ -142,9 +147,10 @@ def test_page_ids_are_url_slugs(address, expected):
     assert page_id(address) == expected
 
 
-def test_pdf_text_and_title():
-    title, text = read_pdf(GUIDE_PDF)
+def test_pdf_text_title_and_date():
+    title, text, date = read_pdf(GUIDE_PDF)
     assert title == "Points de RepèrESS : co-construction des politiques publiques (version imprimable)"
+    assert date == "2019-04-15"  # its /CreationDate: the date of a PDF on its own when its text names none
     assert "grille d'auto-évaluation de la co-construction" in text
 
 
@@ -157,6 +163,17 @@ def test_standalone_html_file_gets_its_pdf_attached(tmp_path):
     assert doc.id == slug and doc.attachments == ("co-construction-version-imprimable.pdf",)
     assert "[Document joint : co-construction-version-imprimable.pdf]" in doc.body
     assert "grille d'auto-évaluation" in doc.body
+
+
+def test_an_attached_pdf_that_cannot_be_read_is_a_warning_and_the_page_is_kept(tmp_path):
+    slug = "point-de-reperess-co-construction-des-politiques-publiques"
+    html = (PAGES / f"{slug}.html").read_text(encoding="utf-8")
+    (tmp_path / f"{slug}.html").write_text(html.replace("/sites/default/files/guides/", ""), encoding="utf-8")
+    (tmp_path / "co-construction-version-imprimable.pdf").write_bytes(b"%PDF-1.4 ceci n'est pas un PDF")
+    warning, doc = list(read_sources([tmp_path / f"{slug}.html"]))
+    assert isinstance(warning, IngestWarning)
+    assert warning.reason.startswith("pièce jointe non indexée : co-construction-version-imprimable.pdf (PDF illisible")
+    assert doc.id == slug and doc.attachments == () and "[Document joint" not in doc.body
 
 
 def test_unreadable_pdf_is_an_ingest_error(tmp_path):

@@ -183,7 +183,7 @@ def test_answers_vary_with_the_token_and_load_nothing_from_elsewhere(client):
     for url in ("/api/v1/search?q=ess", "/", "/api/v1/documents/inconnue"):
         headers = client.get(url).headers
         assert "Authorization" in ", ".join(headers.get_list("vary"))
-        assert headers["content-security-policy"] == "default-src 'self'"
+        assert headers["content-security-policy"] == "default-src 'self'; frame-ancestors 'self'"
 
 
 def test_openapi_document_lists_the_api(client):

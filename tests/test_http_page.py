@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from html import unescape
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from conftest import SIEG, WEBINAR
 from http_support import TOKEN, make_app
+from indexer import build_index
+from indexer.ingest.records import FieldMapping
 
 
 def _checked(html: str) -> set[tuple[str, str]]:
@@ -20,7 +26,8 @@ def test_results_with_highlights_and_metadata(client):
     page = client.get("/?q=marchés réservés")
     assert page.status_code == 200 and '<html lang="fr">' in page.text
     assert "4 résultats pour « marchés réservés »" in page.text
-    assert f'href="/documents/{WEBINAR}"' in page.text
+    # The link carries the results page, for the resource's "Retour aux résultats".
+    assert f'href="/documents/{WEBINAR}?q=march%C3%A9s+r%C3%A9serv%C3%A9s"' in page.text
     assert "<mark>marchés réservés</mark>" in page.text.lower()  # words side by side: one mark
     assert "Conférence en ligne · 2018 · Grand Est" in page.text
 
@@ -103,12 +110,12 @@ def test_everything_is_served_by_the_app(client):
 
 def test_snippet_fragments_are_marked_with_an_ellipsis_at_each_cut(client):
     page = BeautifulSoup(client.get("/", params={"q": "marchés réservés"}).text, "html.parser")
-    webinar = page.find("a", href=f"/documents/{WEBINAR}").find_parent("li")
+    webinar = page.find("a", href=f"/documents/{WEBINAR}?q=march%C3%A9s+r%C3%A9serv%C3%A9s").find_parent("li")
     snippet = webinar.select_one("p.snippet").get_text()
     assert len(webinar.select("p.snippet")) == 1
     assert snippet.startswith("… point sur une des dispositions de la réforme des marchés publics de 2016")
     assert "défavorisés (art. … mais invite à une" in snippet and snippet.endswith(" …")
-    guide = page.find("a", href="/documents/points-de-reperess-du-rtes-marches-publics-ess").find_parent("li")
+    guide = page.find("a", href="/documents/points-de-reperess-du-rtes-marches-publics-ess?q=march%C3%A9s+r%C3%A9serv%C3%A9s").find_parent("li")
     text = guide.select_one("p.snippet").get_text()
     assert text.startswith("Marchés réservés") and "responsable. … Téléchargez" in text
 
@@ -159,3 +166,87 @@ def test_a_filter_value_is_ticked_as_the_search_applied_it(client):
     ticked = [box["value"] for box in page.select('input[name="type"][checked]')]
     assert ticked == ["Conférence en ligne"] and not page.select('input[name="type"][value="conference"]')
     assert [chip.get_text(" ", strip=True) for chip in page.select(".chips a")][0].startswith("Type : Conférence en ligne")
+
+
+def test_an_empty_query_says_its_date_order_in_the_sort_menu(client):
+    browse = BeautifulSoup(client.get("/").text, "html.parser")
+    assert browse.select_one("#sort option[selected]")["value"] == "date"
+    assert browse.select_one("#sort").has_attr("disabled")   # not sent: a query typed next is by relevance
+    query = BeautifulSoup(client.get("/?q=marchés").text, "html.parser")
+    assert query.select_one("#sort option[selected]")["value"] == "relevance"
+
+
+def test_past_the_last_page_is_said_once(client):
+    page = client.get("/", params={"q": "marchés réservés", "limit": 2, "page": 9}).text
+    assert page.count("au-delà de la dernière") == 1
+
+
+def test_notes_and_warnings_are_told_apart_in_plain_french(client):
+    page = BeautifulSoup(client.get("/", params={"q": "ESS marchés", "type": "inexistant"}).text, "html.parser")
+    notes = [p.get_text() for p in page.select("p.note")]
+    warnings = [p.get_text() for p in page.select("p.warning")]
+    assert "Synonyme : ESS = économie sociale et solidaire." in notes
+    assert warnings == ["Attention : Aucune ressource avec type « inexistant »."]
+    covered = BeautifulSoup(client.get("/", params={"q": "marchés réservés article 37"}).text, "html.parser")
+    assert [p.get_text() for p in covered.select("p.note")] == [
+        "1 ressource contient tous les mots cherchés, 3 n’en contiennent qu’une partie."]
+    assert not covered.select("p.warning")
+
+
+def test_a_resource_page_in_french_with_a_way_back_to_the_results(client):
+    results = BeautifulSoup(client.get("/", params={"q": "marchés réservés", "page": 1, "limit": 2}).text,
+                            "html.parser")
+    link = results.select_one("ol.hits h3 a")["href"]
+    assert link == f"/documents/{WEBINAR}?q=march%C3%A9s+r%C3%A9serv%C3%A9s&limit=2"
+    page = BeautifulSoup(client.get(link).text, "html.parser")
+    assert page.find("a", string="‹ Retour aux résultats")["href"] == "/?q=march%C3%A9s+r%C3%A9serv%C3%A9s&limit=2"
+    meta = dict(zip((dt.get_text() for dt in page.select("dl.meta dt")), (dd.get_text() for dd in page.select("dl.meta dd"))))
+    assert meta["Date"] == "5 juin 2018"
+    summary = page.select_one("section.summary p").get_text()
+    assert summary.startswith("Près de 40 personnes") and page.get_text().count("Près de 40 personnes") == 1
+    assert [a["href"] for a in page.select("section.similar a")][0].endswith("?q=march%C3%A9s+r%C3%A9serv%C3%A9s&limit=2")
+    alone = BeautifulSoup(client.get(f"/documents/{WEBINAR}").text, "html.parser")
+    assert alone.find("a", string="‹ Nouvelle recherche")["href"] == "/"
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """An index of two resources with addresses: one to follow, one a script."""
+    folder = tmp_path_factory.mktemp("linked")
+    records = [
+        {"id": "guide", "title": "Guide des marchés", "text": "Les marchés réservés.", "url": "https://www.rtes.fr/guide"},
+        {"id": "piege", "title": "Piège des marchés", "text": "Les marchés piégés.", "url": "javascript:alert(1)"},
+    ]
+    source = folder / "ressources.jsonl"
+    source.write_text("\n".join(json.dumps(record) for record in records), encoding="utf-8")
+    build_index([source], folder / "index", mapping=FieldMapping(fields=(("url", "url"),)))
+    with TestClient(make_app(folder / "index")) as test_client:
+        yield test_client
+
+
+def test_only_http_https_and_mailto_addresses_are_links(linked):
+    guide = BeautifulSoup(linked.get("/documents/guide").text, "html.parser")
+    assert guide.find("a", string="Consulter la ressource originale")["href"] == "https://www.rtes.fr/guide"
+    trap = linked.get("/documents/piege")
+    assert trap.status_code == 200 and "javascript:" not in trap.text
+    assert BeautifulSoup(trap.text, "html.parser").find("a", string="Consulter la ressource originale") is None
+
+
+def test_the_feed_links_only_http_https_and_mailto_addresses(linked):
+    body = linked.get("/feed?q=marchés").text
+    assert 'href="https://www.rtes.fr/guide"' in body
+    assert "<title>Piège des marchés</title>" in body and "javascript:" not in body
+
+
+def test_the_pages_csv_is_for_french_spreadsheets(client):
+    page = BeautifulSoup(client.get("/?q=marchés réservés").text, "html.parser")
+    link = page.find("a", string="Télécharger en CSV")["href"]
+    assert link == "/resultats.csv?q=march%C3%A9s+r%C3%A9serv%C3%A9s"
+    answer = client.get(link)
+    assert answer.headers["content-disposition"] == 'attachment; filename="rtes-recherche.csv"'
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["identifiant", "titre", "type", "année", "date", "thèmes", "territoires", "adresse", "score"]
+    assert len(rows) == 5 and rows[1][0] == WEBINAR and "," in rows[1][8]
+    assert {row[7] for row in rows[1:]} == {""}   # the export holds no address: never guessed
+    api = client.get("/api/v1/search.csv", params={"q": "marchés réservés"}).content.decode("utf-8-sig")
+    assert api.startswith("id,title,type,year")

@@ -26,9 +26,10 @@ def _map(client, **params) -> BeautifulSoup | None:
     return page.select_one("figure.map")
 
 
-def _areas(figure) -> dict[str, tuple[int, str, str]]:
-    """label → (count, title, link) of every shape group on the map."""
-    return {a["data-territory"]: (int(a["data-count"]), a.title.string, a["href"]) for a in figure.select("svg a")}
+def _areas(figure) -> dict[str, tuple[int, str, str | None]]:
+    """label → (count, title, link) of every shape group on the map (no link: a territory without resources)."""
+    return {a["data-territory"]: (int(a["data-count"]), a.title.string, a.get("href"))
+            for a in figure.select("svg .area")}
 
 
 def test_every_shape_is_an_official_departement_with_its_name():
@@ -58,8 +59,16 @@ def test_regions_are_shaded_by_the_facet_counts_with_titles(client):
     assert areas["Bretagne"][1] == "Bretagne : 1 ressource" and areas["Corse"][1] == "Corse : aucune ressource"
     for overseas in ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"):
         assert overseas in areas
-    shades = {a["data-territory"]: a["class"][-1] for a in _map(client, q="collectivités").select("svg a")}
+    shades = {a["data-territory"]: a["class"][-1] for a in _map(client, q="collectivités").select("svg .area")}
     assert shades["Grand Est"] == "c4" and shades["Bretagne"] == "c2" and shades["Corse"] == "c0"
+    # A région without resources is drawn, but is not a link to an empty result.
+    assert areas["Corse"][2] is None and areas["Bretagne"][2].startswith("/?q=collectivit")
+    assert {link is None for _, (count, _, link) in areas.items() if not count} == {True}
+
+
+def test_the_overseas_insets_are_named(client):
+    names = [text.string for text in _map(client, q="collectivités").select("svg text.inset-name")]
+    assert names == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
 
 
 def test_text_alternative_lists_the_counts(client):

@@ -1,14 +1,19 @@
-"""Cluster addresses: ``typesense://API_KEY@HOST:PORT[,HOST:PORT…]/COLLECTION``.
+"""Cluster addresses: ``typesense://[API_KEY@]HOST:PORT[,HOST:PORT…]/COLLECTION``.
 
 Both sides need the address: the indexer writes to the cluster, the search
 side reads from it, and ``indexer`` cannot import ``search``; so the parser
-lives here. ``typesenses://`` means TLS. The API key is part of the address
-(like a password in a database URL), so every message shows the address
-through ``redacted()``, never with its key.
+lives here. ``typesenses://`` means TLS. The API key may be part of the
+address (like a password in a database URL), but an address on a command
+line is shown by ``ps`` to every user of the machine: so an address without
+a key takes it from the environment, ``RTES_SEARCH_CLUSTER_KEY_FILE`` (a
+file holding the key) or ``RTES_SEARCH_CLUSTER_KEY``, as the server's
+tokens come from ``RTES_SEARCH_TOKENS_FILE`` or ``RTES_SEARCH_TOKENS``.
+Every message shows the address through ``redacted()``, never with its key.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -20,6 +25,10 @@ DEFAULT_PORTS = {False: 8108, True: 443}
 # Typesense accepts more, but a collection name also goes into URLs and our
 # generation names (``NAME--20260101T120000``): keep it to safe characters.
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+KEY_VARIABLE = "RTES_SEARCH_CLUSTER_KEY"
+KEY_FILE_VARIABLE = "RTES_SEARCH_CLUSTER_KEY_FILE"
+NO_KEY = ("adresse de cluster sans clé d'API : mettez la clé dans un fichier nommé par "
+          f"${KEY_FILE_VARIABLE}, ou dans ${KEY_VARIABLE} (ou typesense://CLÉ@HÔTE:PORT/COLLECTION)")
 _NODE = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(?P<port>[0-9]{1,5}))?")
 
 
@@ -73,11 +82,38 @@ def _parse_node(text: str, tls: bool) -> tuple[str, int]:
     return host, int(port)
 
 
-def parse_cluster_url(url: str) -> ClusterAddress:
+def environment_key(environ=None) -> str:
+    """The API key the environment gives (``KEY_FILE_VARIABLE``'s file, else ``KEY_VARIABLE``), or "".
+
+    The file's first line is the key (a trailing newline is no part of it).
+
+    >>> environment_key({"RTES_SEARCH_CLUSTER_KEY": " k3y\\n"})
+    'k3y'
+    """
+    env = os.environ if environ is None else environ
+    if env.get(KEY_FILE_VARIABLE):
+        path = env[KEY_FILE_VARIABLE]
+        try:
+            with open(path, encoding="utf-8") as file:
+                key = file.readline().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ClusterAddressError(f"fichier de clé du cluster illisible : {path} "
+                                      f"(${KEY_FILE_VARIABLE} ; {getattr(exc, 'strerror', None) or exc})") from None
+        if not key:
+            raise ClusterAddressError(f"fichier de clé du cluster vide : {path} (${KEY_FILE_VARIABLE})")
+        return key
+    return env.get(KEY_VARIABLE, "").strip()
+
+
+def parse_cluster_url(url: str, environ=None) -> ClusterAddress:
     """Read a cluster address; ``ClusterAddressError`` (French, key never shown) when malformed.
 
     The port defaults to 8108 (443 with ``typesenses://``); the key may be
-    percent-encoded (``%40`` for ``@``).
+    percent-encoded (``%40`` for ``@``). An address without a key takes the
+    environment's (``environment_key``), ``os.environ`` unless ``environ`` is given.
+
+    >>> parse_cluster_url("typesense://127.0.0.1/rtes", {"RTES_SEARCH_CLUSTER_KEY": "k3y"}).api_key
+    'k3y'
     """
     scheme, sep, rest = (url or "").strip().partition("://")
     if not sep or scheme.lower() not in SCHEMES:
@@ -86,8 +122,9 @@ def parse_cluster_url(url: str) -> ClusterAddress:
         )
     tls = SCHEMES[scheme.lower()]
     key, at, rest = rest.rpartition("@")
-    if not at or not key:
-        raise ClusterAddressError("adresse de cluster sans clé d'API : typesense://CLÉ@HÔTE:PORT/COLLECTION")
+    key = unquote(key) if at else environment_key(environ)
+    if not key:
+        raise ClusterAddressError(NO_KEY)
     hosts, _, collection = rest.partition("/")
     collection = collection.strip("/")
     if not COLLECTION_NAME.fullmatch(collection):
@@ -95,4 +132,4 @@ def parse_cluster_url(url: str) -> ClusterAddress:
             f"nom de collection invalide ou manquant : {collection!r} (lettres, chiffres, « _ », « - », « . »)"
         )
     nodes = tuple(_parse_node(part.strip(), tls) for part in hosts.split(","))
-    return ClusterAddress(unquote(key), nodes, collection, tls)
+    return ClusterAddress(key, nodes, collection, tls)

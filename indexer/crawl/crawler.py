@@ -1,7 +1,7 @@
 """Crawl one site breadth-first into a crawl folder, politely and resumably.
 
 From the start URL the crawler follows same-site links (resource pages,
-pagination, linked PDFs) within ``max_pages`` requests, asking robots.txt
+pagination, linked PDFs and office files) within ``max_pages`` requests, asking robots.txt
 first and waiting ``delay`` seconds between requests. A page it already
 has is asked for with its ``ETag``/``Last-Modified``: a 304 costs no body
 and leaves the stored copy as is. A page that now answers 404 or 410 was
@@ -21,7 +21,7 @@ from typing import Callable
 
 from indexer.crawl.fetcher import Fetch, Fetcher
 from indexer.crawl.links import links_to_follow, normalise, same_site
-from indexer.crawl.state import CrawlState, Entry
+from indexer.crawl.state import CrawlState, Entry, stored_extension
 
 GONE = (404, 410)
 # Callback told of each request: the URL and what came of it, in French.
@@ -127,7 +127,7 @@ class Crawl:
             self.report.unchanged += 1
             self._tell(entry.url, "inchangé (304)")
             return copy.read_bytes()
-        extension = ".pdf" if "pdf" in fetch.content_type else ".html" if "html" in fetch.content_type else ""
+        extension = stored_extension(fetch.content_type)
         if not extension:
             self._tell(entry.url, f"ignoré ({fetch.content_type or 'type inconnu'})")
             return None

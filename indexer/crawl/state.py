@@ -25,6 +25,23 @@ STATE_FILE = "crawl.json"
 FILES_DIR = "files"
 
 
+# Content types the crawler stores, by a part of their name, and the extension their copy gets.
+STORED_TYPES = {
+    "html": ".html", "pdf": ".pdf",
+    "opendocument.text": ".odt", "opendocument.spreadsheet": ".ods", "opendocument.presentation": ".odp",
+    "wordprocessingml.document": ".docx", "presentationml.presentation": ".pptx",
+}
+
+
+def stored_extension(content_type: str) -> str:
+    """The extension a body of ``content_type`` is stored with; "" for what the crawler does not keep.
+
+    >>> stored_extension("application/vnd.oasis.opendocument.text"), stored_extension("image/png")
+    ('.odt', '')
+    """
+    return next((extension for part, extension in STORED_TYPES.items() if part in content_type), "")
+
+
 @dataclass
 class Entry:
     """The last thing a URL gave: its file (if any), status, validators and dates."""
@@ -40,8 +57,9 @@ class Entry:
     redirect: str = ""  # where this URL redirected last time: its validators are the target's
 
     @property
-    def is_pdf(self) -> bool:
-        return "pdf" in self.content_type
+    def is_document_file(self) -> bool:
+        """A PDF or office file (not a page): read into the page that links to it, or on its own."""
+        return stored_extension(self.content_type) not in ("", ".html")
 
     @property
     def is_html(self) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +21,8 @@ from bs4 import BeautifulSoup, Tag
 
 from indexer.documents import Document, IngestError
 from indexer.ingest.html_text import BLOCKS, element_paragraphs, label_of, link_profile, page_date
-from indexer.ingest.rtes_export import PRIVATE_VALUES, slugify
+from indexer.ingest.names import page_id
+from indexer.ingest.rtes_export import PRIVATE_VALUES
 
 LABELS = {
     "type de ressource": "collection",
@@ -40,22 +40,20 @@ NOISE = "nav, header, footer, aside, script, style, noscript, form, iframe, temp
 MAIN = ("main", "[role=main]", "article", "#content", ".region-content", "body")
 # A page whose main content has this many titles that are links lists other pages (teasers).
 LISTING_HEADINGS = 3
-FILE_LINK = re.compile(r"\.(pdf|docx?|odt)(\?.*)?$", re.IGNORECASE)
+FILE_LINK = re.compile(r"\.(pdf|docx?|odt|ods|odp|pptx?)(\?.*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Page:
     """A parsed page: its Document (without attachment text), whether it is a resource, and its text.
 
-    ``words`` counts the words of the main content outside links; ``listing``
-    is true when that content is mostly links (a pager's page, a site map)
-    or a list of linked titles (teasers): what a crawl of any site needs to
-    tell a page of real text from a page that only leads to others.
+    ``listing`` is true when the main content is mostly links (a pager's
+    page, a site map) or a list of linked titles (teasers): what a crawl of
+    any site needs to tell a page of content from a page that only leads to others.
     """
 
     document: Document
     is_resource: bool
-    words: int = 0
     listing: bool = False
 
 
@@ -86,15 +84,7 @@ def parse_page(
         fetched_at=fetched_at, attachments=tuple(_file_links(main, url)), **fields,
     )
     listing = link_words >= words or linked_headings >= LISTING_HEADINGS
-    return Page(doc, "collection" in fields, words, listing)
-
-
-def page_id(address: str) -> str:
-    """The id of a page: the slug of its URL path (``/point-de-reperess-co-construction``)."""
-    parts = urlsplit(address)
-    path = parts.path if parts.scheme else Path(parts.path).stem
-    path = re.sub(r"\.html?$", "", path.strip("/"))
-    return slugify(path + ("-" + parts.query if parts.query else "")) if path else "accueil"
+    return Page(doc, "collection" in fields, listing)
 
 
 def _title(soup: BeautifulSoup, main: Tag) -> str:

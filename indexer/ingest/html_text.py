@@ -9,10 +9,12 @@ mostly links.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from indexer.analysis.normalise import fold
+from indexer.documents import calendar_date
 from indexer.metadata.years import MONTHS
 
 BLOCKS = frozenset({
@@ -66,7 +68,7 @@ def link_profile(element: Tag) -> tuple[int, int, int]:
     """``(words outside links, words inside links, headings that are links)`` of ``element``.
 
     What tells a listing of links (a pager's page, a site map, a list of
-    teasers under linked titles) from a page of real text.
+    teasers under linked titles) from a page of content.
 
     >>> from bs4 import BeautifulSoup
     >>> html = "<h2><a href='/a'>Un titre</a></h2><p>Un texte <a href='/b'>lié</a>.</p>"
@@ -90,20 +92,25 @@ def label_of(text: str) -> str:
     return " ".join(fold(text).split()).rstrip(": ").strip()
 
 
-def page_date(soup: BeautifulSoup) -> tuple[str, str]:
-    """``(year, iso_date)`` from ``<meta>``, then ``<time datetime>``, then "Publié le 5 juin 2018"."""
+def _candidate_dates(soup: BeautifulSoup) -> Iterator[str]:
     for name in DATE_METAS:
         named = re.compile(f"^{re.escape(name)}$", re.I)
         meta = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": named})
         match = ISO_DATE.match(str(meta.get("content", ""))) if meta else None
         if match:
-            return match.group(1), "-".join(match.groups())
+            yield "-".join(match.groups())
     time_tag = soup.find("time", attrs={"datetime": True})
     match = ISO_DATE.match(str(time_tag["datetime"])) if time_tag else None
     if match:
-        return match.group(1), "-".join(match.groups())
+        yield "-".join(match.groups())
     match = PUBLISHED.search(fold(soup.get_text(" ")))
     if match:
         day, month, year = match.groups()
-        return year, f"{year}-{MONTHS[month]:02d}-{int(day):02d}"
-    return "", ""
+        yield f"{year}-{MONTHS[month]:02d}-{int(day):02d}"
+
+
+def page_date(soup: BeautifulSoup) -> tuple[str, str]:
+    """``(year, iso_date)`` from ``<meta>``, then ``<time datetime>``, then "Publié le 5 juin 2018";
+    a day that does not exist ("31 juin") is passed over."""
+    date = next((d for d in _candidate_dates(soup) if calendar_date(d)), "")
+    return date[:4], date

@@ -12,11 +12,12 @@ import csv
 import gzip
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from indexer.documents import Document, IngestError
+from indexer.documents import TRUE_VALUES, Document, IngestError
 
 MULTI_FIELDS = ("themes", "territories")
 # Facet names users type (and the Document attribute each fills).
@@ -24,7 +25,7 @@ FACET_TARGETS = {
     "type": "type", "year": "year", "date": "date", "theme": "themes", "territory": "territories",
     "summary": "summary", "url": "url", "collection": "collection", "private": "private",
 }
-TRUE_VALUES = frozenset({"1", "true", "oui", "yes", "vrai", "o", "y"})
+_SURROGATE = re.compile("[\udc80-\udcff]")  # bytes surrogateescape could not decode
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class FieldMapping:
     """Which source column fills which Document field; and, for a crawl folder, which pages are documents.
 
     ``resources_only``: only the pages with the RTES "Type de ressource" field
-    (``index --resources-only``), not every page of real text.
+    (``index --resources-only``), not every page with text.
     """
 
     id_field: str = "id"
@@ -70,10 +71,17 @@ class FieldMapping:
         return tuple(out)
 
 
+def _open_binary(path: Path) -> io.BufferedIOBase:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
 def _open_text(path: Path) -> io.TextIOBase:
-    if path.name.lower().endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+    """Text whose undecodable bytes become lone surrogates (``surrogateescape``), so that
+    a bad line is found and reported on its own instead of stopping the whole file."""
+    return io.TextIOWrapper(_open_binary(path), encoding="utf-8", errors="surrogateescape", newline="")
+
+
+UNDECODABLE = "ligne illisible : octets qui ne sont pas de l'UTF-8"
 
 
 def _value(record: dict, column: str) -> str:
@@ -116,12 +124,15 @@ def ingest_jsonl(path: Path, mapping: FieldMapping | None = None) -> Iterator[Do
     mapping = mapping or FieldMapping()
     source = str(path)
     try:
-        with _open_text(path) as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
+        with _open_binary(path) as lines:
+            for number, raw in enumerate(lines, start=1):
+                if not raw.strip():
                     continue
                 try:
-                    record = json.loads(line)
+                    record = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    yield IngestError(source, number, UNDECODABLE)
+                    continue
                 except json.JSONDecodeError as exc:
                     yield IngestError(source, number, f"JSON invalide : {exc.msg}")
                     continue
@@ -138,6 +149,9 @@ def ingest_csv(path: Path, mapping: FieldMapping | None = None) -> Iterator[Docu
         with _open_text(path) as handle:
             reader = csv.DictReader(handle)
             for row in reader:
+                if _SURROGATE.search("".join(v for v in row.values() if isinstance(v, str))):
+                    yield IngestError(source, reader.line_num, UNDECODABLE)
+                    continue
                 yield record_to_document(row, mapping, source, reader.line_num)
     except (OSError, UnicodeDecodeError, EOFError, csv.Error) as exc:
         yield IngestError(source, 0, f"fichier illisible : {exc}")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from pathlib import Path
 from typing import Iterator
 
 from unidecode import unidecode
@@ -219,14 +218,3 @@ def _join(entries) -> str:
         out.append(line)
         last_paragraph = p_index
     return "\n".join(out)
-
-
-def ingest_export(path: Path, source: str | None = None) -> Iterator[Document | IngestError]:
-    """Read an export file; an unreadable file is one IngestError, not an exception."""
-    name = source or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        yield IngestError(name, 0, f"fichier illisible : {exc}")
-        return
-    yield from parse_export(text, name)

@@ -50,8 +50,10 @@ def extract_metadata(doc: Document) -> Document:
     if doc.year or doc.date:
         # A source's own date or year wins over the text's; a date alone gives its year.
         year, date = doc.year or _year_of(doc.date), doc.date
-    else:
+    elif first["year"] or not doc.file_date:
         year, date = first["year"], first["date"]
+    else:  # an office file's properties date it only when its text does not
+        year, date = _year_of(doc.file_date), doc.file_date
     return doc.with_metadata(
         type=doc.type or first["type"],
         year=year,

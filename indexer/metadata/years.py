@@ -13,12 +13,14 @@ Rules, in order of trust (the first that matches decides):
    travail dans sa 14e session tenue à Genève le 28 juin 1930" is too far.
 
 No year rather than a wrong one: a bare number is never taken for a year,
-and a date that none of these rules finds is ignored.
+a date that none of these rules finds is ignored, and so is a day that
+does not exist ("31 juin 2018": the next date the rule finds is taken).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from indexer.metadata.text import DocText, Evidence
 
@@ -62,12 +64,23 @@ def _full_date(text: DocText, field: str, rule: str, after_event: bool = False) 
             if not event or LEGAL_REFERENCE.search(event[0]):
                 continue
         day, month, year = int(match[1]), MONTHS[match[2]], int(match[3])
+        if not _exists(year, month, day):
+            continue
         start, end = match.start(1), match.end()
         return [
             text.evidence("year", str(year), rule, field, start, end),
             text.evidence("date", f"{year:04d}-{month:02d}-{day:02d}", rule, field, start, end),
         ]
     return []
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    """Is this a day of the calendar? "31 juin 2018" is a typo, not a date to store."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def explain_date(text: DocText) -> list[Evidence]:

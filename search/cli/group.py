@@ -73,9 +73,25 @@ def _check_cluster(ctx, param, value: str | None) -> str | None:
 
 cluster_option = click.option(
     "--cluster", metavar="URL", envvar="RTES_SEARCH_CLUSTER", callback=_check_cluster,
-    help="Cluster Typesense typesense://CLÉ@HÔTE:PORT[,HÔTE:PORT…]/COLLECTION au lieu de l'index local "
-    "(défaut : $RTES_SEARCH_CLUSTER).",
+    help="Cluster Typesense typesense://HÔTE:PORT[,HÔTE:PORT…]/COLLECTION au lieu de l'index local "
+    "(défaut : $RTES_SEARCH_CLUSTER) ; sa clé d'API dans le fichier $RTES_SEARCH_CLUSTER_KEY_FILE ou dans "
+    "$RTES_SEARCH_CLUSTER_KEY, jamais sur la ligne de commande, que ps montre à tous.",
 )
+
+
+NO_INDEX_HERE = (
+    "pas d'index ici : ni index/ ni corpus/ dans ce dossier. Lancez la commande dans le dossier du projet, "
+    "construisez un index avec « rtes-search index DOSSIER_DES_RESSOURCES », "
+    "ou indiquez le vôtre avec --index-dir ou $RTES_SEARCH_INDEX"
+)
+
+
+def outside_a_project(directory: Path) -> bool:
+    """Whether ``directory`` is the default ``index/`` and neither it nor ``corpus/`` is here:
+    the command was run outside a project folder (say so, not that ``corpus`` is missing)."""
+    from search.backend import DEFAULT_INDEX_DIR
+
+    return directory == Path(DEFAULT_INDEX_DIR) and not directory.exists() and not Path(DEFAULT_CORPUS).exists()
 
 
 def index_dir_path(value: str | None) -> Path:
@@ -109,4 +125,4 @@ def open_searcher(index_dir: Path, cluster: str | None = None):
     try:
         return open_backend(cluster or index_dir)
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(NO_INDEX_HERE if not cluster and outside_a_project(index_dir) else str(exc)) from exc

@@ -68,8 +68,10 @@ def index_command(
     """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
     met à jour ceux dont le contenu a changé, ne touche pas aux autres.
 
-    Formats lus : export texte du RTES (.txt), pages HTML, PDF, dossier d'un
-    crawl (crawl.json), JSONL et CSV (.gz accepté).
+    Formats lus : export texte du RTES et texte brut (.txt), Markdown (.md),
+    pages HTML, PDF, OpenDocument (.odt, .ods, .odp), Word (.docx),
+    PowerPoint (.pptx), dossier d'un crawl (crawl.json), JSONL et CSV (.gz
+    accepté). Les autres fichiers et les README sont signalés, non indexés.
 
     Exemple : rtes-search index data.jsonl.gz --id-field doc_id --index-dir /tmp/ix
     """
@@ -96,8 +98,12 @@ def index_command(
             click.echo("\r" + " " * 70 + "\r", nl=False, err=True)
         for error in report.errors:
             click.echo(f"ignoré : {error}", err=True)
+        for item in report.left_out:
+            click.echo(f"non indexé : {item}", err=True)
+        for warning in report.warnings:
+            click.echo(f"avertissement : {warning}", err=True)
         if report.errors:
-            click.echo(f"indexation partielle : {report.skipped} document(s) ignoré(s), voir ci-dessus", err=True)
+            click.echo(f"indexation partielle : {len(report.errors)} document(s) ignoré(s) sur erreur, voir ci-dessus", err=True)
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -12,6 +12,7 @@ others), and prints the help, not an error, when run without a command.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 
@@ -128,6 +129,15 @@ class FrenchGroup(click.Group):
             click.echo(ctx.get_help(), color=ctx.color)
             ctx.exit(0)
         return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """An unknown command names the closest one (``serch`` → ``search``), as click does for options."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            if close:
+                ctx.fail(f"commande inconnue : {name} (vouliez-vous dire {close[0]} ?)")
+        return super().resolve_command(ctx, args)
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:

@@ -10,8 +10,8 @@ from indexer import IndexerError, ensure_index
 from indexer.errors import IndexOutOfDateError
 from search import InvalidFilterError, QuerySyntaxError, SearchError
 from search.cli.group import (
-    DEFAULT_CORPUS, cli, cluster_option, echo_results, index_dir_option, index_dir_path, json_option, nl_option,
-    open_searcher, private_option,
+    DEFAULT_CORPUS, NO_INDEX_HERE, cli, cluster_option, echo_results, index_dir_option, index_dir_path, json_option,
+    nl_option, open_searcher, outside_a_project, private_option,
 )
 from search.cli.messages import FrenchCommand
 from search.csv_export import MAX_CSV_ROWS, SEPARATORS, csv_text
@@ -98,6 +98,8 @@ def search_command(
     query = " ".join(words)
     directory = index_dir_path(index_dir)
     if not cluster:  # a cluster is written by « index --cluster », never from here
+        if outside_a_project(directory):
+            raise click.ClickException(NO_INDEX_HERE)
         try:  # only the default index of the default corpus is built on demand
             report = ensure_index(directory, [Path(DEFAULT_CORPUS)], build_missing=directory == Path(DEFAULT_INDEX_DIR))
         except IndexOutOfDateError as exc:  # a read-only folder: search what is there

@@ -15,7 +15,9 @@ from indexer.errors import IndexOutOfDateError
 from search.cli.group import DEFAULT_CORPUS, cli, cluster_option, index_dir_option, index_dir_path
 
 
-def _create_app(index_dir: Path | str, rate: str | None, cors: tuple[str, ...], proxies: tuple[str, ...]):
+def _create_app(index_dir: Path | str, rate: str | None, cors: tuple[str, ...], proxies: tuple[str, ...],
+                **addresses):
+    """The app and its settings; ``addresses``: host, port, public_url, frame_ancestors (None: not given)."""
     try:
         from search.http import Settings, create_app
         from search.http.settings import parse_rate
@@ -26,7 +28,7 @@ def _create_app(index_dir: Path | str, rate: str | None, cors: tuple[str, ...], 
     try:
         rate_limit, window = parse_rate(rate) if rate else (None, None)
         settings = Settings.from_env(index_dir=index_dir, rate_limit=rate_limit, rate_window=window,
-                                     cors_origins=cors or None, trusted_proxies=proxies or None)
+                                     cors_origins=cors or None, trusted_proxies=proxies or None, **addresses)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     return create_app(settings), settings
@@ -45,9 +47,16 @@ def _create_app(index_dir: Path | str, rate: str | None, cors: tuple[str, ...], 
 @click.option("--trusted-proxy", "proxies", multiple=True, metavar="ADRESSE",
               help="Proxy dont on croit l'en-tête X-Forwarded-For (répétable ; défaut : "
                    "$RTES_SEARCH_TRUSTED_PROXIES, sinon aucun).")
+@click.option("--public-url", metavar="URL",
+              help="Adresse publique du serveur, base des liens absolus du flux et d'OpenSearch "
+                   "(défaut : $RTES_SEARCH_PUBLIC_URL, sinon l'adresse d'écoute).")
+@click.option("--frame-ancestor", "frame_ancestors", multiple=True, metavar="SITE",
+              help="Site autorisé à afficher les pages dans un cadre (répétable ; défaut : "
+                   "$RTES_SEARCH_FRAME_ANCESTORS, sinon aucun autre que ce serveur).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Processus serveurs (chacun son index ouvert et sa limite de débit).")
-def serve_command(host, port, index_dir, cluster, build, rate_limit, cors, proxies, workers):
+def serve_command(host, port, index_dir, cluster, build, rate_limit, cors, proxies, public_url, frame_ancestors,
+                  workers):
     """Servir la page de recherche (/) et l'API JSON (/api/v1, /openapi.json).
 
     Jetons d'accès aux ressources privées : $RTES_SEARCH_TOKENS (séparés par des
@@ -65,8 +74,13 @@ def serve_command(host, port, index_dir, cluster, build, rate_limit, cors, proxi
             click.echo(f"Attention : {exc}", err=True)
         except IndexerError as exc:
             raise click.ClickException(str(exc)) from exc
-    app, settings = _create_app(cluster or directory, rate_limit, cors, proxies)
-    from search.http.server import serve
+    app, settings = _create_app(cluster or directory, rate_limit, cors, proxies, host=host, port=port,
+                                public_url=public_url, frame_ancestors=frame_ancestors or None)
+    from search.http.server import PortUnavailableError, check_port, serve
 
+    try:
+        check_port(host, port)
+    except PortUnavailableError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"rtes-search : http://{host}:{port}/ (Ctrl-C pour arrêter)", err=True)
     serve(app, settings, host, port, workers)

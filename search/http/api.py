@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from search.csv_export import MAX_CSV_ROWS, csv_text
+from search.csv_export import COLUMNS, MAX_CSV_ROWS, csv_text
+from search.results import public_document
 
 from search.http.limits import MAX_LIMIT, MAX_PAGE_DEPTH, MAX_SUGGEST_CHARS
 from search.http.params import (
@@ -52,9 +53,14 @@ def search_csv(
     sep: Annotated[Literal[",", ";"], Query(description="Séparateur (; pour Excel en français).")] = ",",
 ):
     """Every hit, page after page, up to ``MAX_CSV_ROWS`` (1000): one row each, with a header."""
+    return csv_answer(request, query, sort, sep)
+
+
+def csv_answer(request: Request, query: QueryParams, sort: str, sep: str, header: tuple[str, ...] = COLUMNS):
+    """The CSV download of ``query``'s hits (the API's, and the search page's with French headers)."""
     with shared_searcher(request).use() as searcher:
         hits = searcher.hits(query.q, query.filters, MAX_CSV_ROWS, sort, private_access(request))
-        text = csv_text(hits, sep)
+        text = csv_text(hits, sep, header)
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="rtes-recherche.csv"'})
 
@@ -62,10 +68,10 @@ def search_csv(
 @router.get("/documents/{doc_id}", response_model=DocumentModel, responses=errors(404),
             summary="Une ressource et ses métadonnées")
 def document(request: Request, doc_id: DocId):
-    """404 for an unknown id, and for a private one without a valid token."""
+    """404 for an unknown id, and for a private one without a valid token; no source line nor server folder."""
     with shared_searcher(request).use() as searcher:
         doc = searcher.document(doc_id, include_private=private_access(request))
-    return JSONResponse(doc.to_dict())
+    return JSONResponse(public_document(doc))
 
 
 @router.get("/documents/{doc_id}/similar", response_model=SearchResponse, responses=errors(404),
@@ -80,15 +86,27 @@ def similar(
     return JSONResponse(results.to_dict())
 
 
-@router.get("/suggest", response_model=SuggestResponse, summary="Compléter ce que l'on tape")
+OPENSEARCH_SUGGESTIONS = {"application/x-suggestions+json": {"schema": {
+    # ["the query", ["a completion", …]] (tuple schemas are read differently by OpenAPI 3.0 and 3.1 tools)
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "items": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}}}
+
+
+@router.get("/suggest", response_model=SuggestResponse, summary="Compléter ce que l'on tape",
+            responses={200: {"content": OPENSEARCH_SUGGESTIONS,
+                             "description": "Les complétions ; avec format=opensearch, [\"q\", [\"…\", …]]."}})
 def suggest(
     request: Request,
     q: Annotated[str, Query(max_length=MAX_SUGGEST_CHARS, description="Début de mot ou de titre.")] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    format: Annotated[Literal["json", "opensearch"], Query(
+        description="opensearch : le format des suggestions OpenSearch, [\"q\", [\"…\", …]].")] = "json",
 ):
     """Completions of titles and terms for a search box, best first."""
     with shared_searcher(request).use() as searcher:
         suggestions = searcher.suggest(q, limit=limit, include_private=private_access(request))
+    if format == "opensearch":
+        return JSONResponse([q, list(suggestions)], media_type="application/x-suggestions+json")
     return JSONResponse({"query": q, "suggestions": list(suggestions)})
 
 

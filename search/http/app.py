@@ -11,10 +11,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
-from search.http import api, feed, pages
+from search.http import api, assets, feed, opensearch, pages
+from search.http.cors import CorsHeaders, CorsPolicy, Preflight
 from search.http.errors import install_error_handlers
 from search.http.headers import HeadersMiddleware
 from search.http.limits import GuardMiddleware
@@ -47,18 +47,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.health_router)
     app.include_router(feed.router)
     app.include_router(pages.router)
+    app.include_router(opensearch.router)
+    app.include_router(assets.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     respond = install_error_handlers(app, pages.error_page)
     limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
+    cors = CorsPolicy(settings.cors_origins)
+    # Innermost first: preflights are counted by the rate limit and get the security headers.
+    app.add_middleware(Preflight, policy=cors, respond=respond)
     app.add_middleware(GuardMiddleware, limiter=limiter, respond=respond)
-    app.add_middleware(HeadersMiddleware)
+    app.add_middleware(HeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     # The page carries the map's shapes (about 70 KB of path data): gzip makes it about a third.
     # No secret is ever in a page (tokens travel in a header browsers do not send across sites), so no BREACH.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # level 9: 27 ms a page, 3% smaller
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"],
-                           allow_headers=["Authorization"], expose_headers=["Retry-After"])
     _declare_optional_token(app)
+    # Every answer to an allowed origin gets the CORS headers, a 429 or a 500 included: outside
+    # Starlette's whole stack, since its 500 handler sits outside every added middleware.
+    stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: CorsHeaders(stack(), cors)
     return app
 
 

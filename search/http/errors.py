@@ -3,19 +3,38 @@
 Every error body is ``{"error": {"status": 400, "message": "…", "param": "limit"}}``
 (``param`` is null when no single parameter is at fault). Pages (paths
 outside ``/api/``, ``/health`` and ``/feed``) get the same message as an HTML page.
+
+What the server knows of itself stays in its log: an answer about a missing
+index or an unreachable cluster (503), or a search the cluster refused, says
+so in general words, because the backend's own message names the index
+folder or the cluster's node addresses. A 500 is answered by Starlette outside every middleware, so it
+carries the security headers itself.
 """
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from search import DocumentNotFoundError, IndexNotFoundError, QuerySyntaxError, SearchError
+from search import DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError
+from search.cluster import ClusterSearchError
+from search.errors import DamagedIndexError
+from search.http.headers import EXTRA_HEADERS
 
+log = logging.getLogger(__name__)
 JSON_PATHS = ("/health", "/openapi.json", "/feed")   # machines read these: errors in JSON, as under /api/
-STATUS_OF = ((IndexNotFoundError, 503), (DocumentNotFoundError, 404), (SearchError, 400))
+# Errors said publicly in general words, by kind (the first that matches); the backend's message goes to the log.
+WITHHELD = (
+    (DamagedIndexError, 503, "index endommagé : la recherche est indisponible jusqu'à sa reconstruction"),
+    (IndexNotFoundError, 503, "service de recherche indisponible (aucun index joignable pour le moment) : "
+                              "réessayez dans un instant"),
+    (ClusterSearchError, 400, "le cluster de recherche a refusé cette recherche : simplifiez-la ou réessayez"),
+)
+SECURITY_HEADERS = {name.decode(): value.decode() for name, value in EXTRA_HEADERS}
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée (l'API ne répond qu'à GET)"}
 REASONS = {
     "int_parsing": "nombre entier attendu",
@@ -52,8 +71,13 @@ def from_validation(exc: RequestValidationError) -> ApiError:
 
 
 def from_search_error(exc: SearchError) -> ApiError:
-    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
-    return ApiError(status, str(exc), "q" if isinstance(exc, QuerySyntaxError) else None)
+    """The API's status for ``exc``; the parameter at fault (``q``, or the filter named by the error)."""
+    for kind, status, public in WITHHELD:
+        if isinstance(exc, kind):
+            log.warning("%s (%s)", exc, status)
+            return ApiError(status, public)
+    param = "q" if isinstance(exc, QuerySyntaxError) else exc.param if isinstance(exc, InvalidFilterError) else None
+    return ApiError(404 if isinstance(exc, DocumentNotFoundError) else 400, str(exc), param)
 
 
 def install_error_handlers(app: FastAPI, render_page):
@@ -73,5 +97,6 @@ def install_error_handlers(app: FastAPI, render_page):
         lambda r, e: respond(r, ApiError(e.status_code, HTTP_MESSAGES.get(e.status_code, str(e.detail)))),
     )
     # Anything else is a bug: a French message, never a traceback (the server still logs it).
-    app.add_exception_handler(Exception, lambda r, e: respond(r, ApiError(500, "erreur interne du serveur")))
+    app.add_exception_handler(
+        Exception, lambda r, e: respond(r, ApiError(500, "erreur interne du serveur", headers=SECURITY_HEADERS)))
     return respond

@@ -18,10 +18,12 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from starlette.responses import Response
 
 from search import Hit, Results
 from search.http.api import ERRORS
+from search.http.links import public_base, safe_link
 from search.http.params import QueryParams, bearer_scheme, private_access, query_params, shared_searcher
 from search.render import FACET_LABELS
 
@@ -65,18 +67,28 @@ def hit_time(hit: Hit, fallback: datetime) -> datetime:
     """The resource's date (``2018-06-05``, ``2017-09`` or ``2018``) as a UTC time, else when it was
     first indexed, else ``fallback``.
 
+    A stored value is never trusted to be a real date (an older index may hold
+    ``2018-06-31``): its longest valid beginning is taken (``2018-06``), and a
+    value with none, like an unreadable ``indexed_at``, is passed over.
+
     >>> hit_time(Hit("x", "", 0.0, (), "", "2017", "2017-09", (), (), False, ""), EPOCH).isoformat()
     '2017-09-01T00:00:00+00:00'
+    >>> hit_time(Hit("x", "", 0.0, (), "", "2018", "2018-13-45", (), (), False, ""), EPOCH).isoformat()
+    '2018-01-01T00:00:00+00:00'
     >>> hit_time(Hit("x", "", 0.0, (), "", "", "", (), (), False, "", "2026-11-30T13:02:01Z"), EPOCH).isoformat()
     '2026-11-30T13:02:01+00:00'
     """
     match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", hit.date or hit.year or "")
-    if not match:
-        if hit.indexed_at:
-            return datetime.fromisoformat(hit.indexed_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+    parts = [int(part) for part in match.groups() if part] if match else []
+    while parts:
+        try:
+            return datetime(*parts, *(1,) * (3 - len(parts)), tzinfo=timezone.utc)
+        except ValueError:
+            parts.pop()
+    try:
+        return datetime.fromisoformat(hit.indexed_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
         return fallback
-    year, month, day = (int(part or 1) for part in match.groups())
-    return datetime(year, month, day, tzinfo=timezone.utc)
 
 
 def feed_title(query: QueryParams) -> str:
@@ -91,8 +103,8 @@ def _add_entry(feed: FeedGenerator, hit: Hit, base: str, fallback: datetime) -> 
     entry.id(entry_id(hit.id))
     entry.title(xml_text(hit.title or hit.id))
     entry.link(href=f"{base}documents/{quote(hit.id, safe='')}", rel="alternate", type="text/html")
-    if hit.url:
-        entry.link(href=hit.url, rel="related")
+    if safe_link(hit.url):
+        entry.link(href=safe_link(hit.url), rel="related")
     entry.summary(xml_text(hit.snippet or hit.title))
     for name, attribute in FACET_OF_HIT:
         values = getattr(hit, attribute)
@@ -105,10 +117,12 @@ def _add_entry(feed: FeedGenerator, hit: Hit, base: str, fallback: datetime) -> 
     return when
 
 
-def atom_feed(results: Results, query: QueryParams, base: str, self_url: str, fallback: datetime) -> bytes:
-    """The Atom document of ``results`` (already in date order)."""
+def atom_feed(results: Results, query: QueryParams, base: str, fallback: datetime) -> bytes:
+    """The Atom document of ``results`` (already in date order), its links under ``base``
+    (``search.http.links.public_base``; ``/``: relative links, said by ``xml:base``)."""
     feed = FeedGenerator()
     found = query_string(query)
+    self_url = f"{base}feed?{found}" if found else f"{base}feed"
     feed.id(uuid.uuid5(ID_NAMESPACE, "feed?" + found).urn)
     feed.title(feed_title(query))
     feed.subtitle(f"{results.total} ressource(s) ; les {FEED_ENTRIES} plus récentes au plus.")
@@ -119,7 +133,15 @@ def atom_feed(results: Results, query: QueryParams, base: str, self_url: str, fa
     feed.generator("rtes-search")
     times = [_add_entry(feed, hit, base, fallback) for hit in results.hits]
     feed.updated(max(times, default=fallback))
-    return feed.atom_str(pretty=True)
+    body = feed.atom_str(pretty=True)
+    return _with_xml_base(body, base) if base == "/" else body
+
+
+def _with_xml_base(body: bytes, base: str) -> bytes:
+    """The feed with ``xml:base`` on its root: readers resolve its relative links against it."""
+    root = etree.fromstring(body)
+    root.set("{http://www.w3.org/XML/1998/namespace}base", base)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
 def _index_time(searcher) -> datetime:
@@ -137,5 +159,5 @@ def feed(request: Request, query: Annotated[QueryParams, Depends(query_params)])
         results = searcher.search(query.q, filters=query.filters, limit=FEED_ENTRIES, sort="date",
                                   include_private=private_access(request))
         fallback = _index_time(searcher)
-    body = atom_feed(results, query, str(request.base_url), str(request.url), fallback)
+    body = atom_feed(results, query, public_base(request.app.state.settings), fallback)
     return Response(body, media_type=f"{ATOM_TYPE}; charset=utf-8")

@@ -51,7 +51,7 @@ class SearchResponse(BaseModel):
 
 
 class DocumentModel(BaseModel):
-    """The same object as ``rtes-search show --json``."""
+    """``rtes-search show --json`` without ``line``, ``source`` as a file name (``search.results.public_document``)."""
 
     id: str
     title: str
@@ -60,7 +60,6 @@ class DocumentModel(BaseModel):
     collection: str
     private: bool
     source: str
-    line: int
     url: str
     type: str
     year: str

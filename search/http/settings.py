@@ -7,8 +7,10 @@ no cross-origin access. ``rtes-search serve`` overrides from its options.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from search import default_index_dir
 from search.http.auth import load_token_hashes
@@ -32,6 +34,35 @@ def parse_rate(text: str) -> tuple[int, float]:
     return rate
 
 
+def check_public_url(text: str) -> str:
+    """``text`` as the base of absolute links, ending with ``/``; ``""`` stays unset.
+
+    >>> check_public_url("https://recherche.rtes.fr"), check_public_url("")
+    ('https://recherche.rtes.fr/', '')
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"adresse publique invalide : {text!r} (attendu : http(s)://hôte[:port][/chemin])")
+    return text.rstrip("/") + "/"
+
+
+CSP_SOURCE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(//[^\s;,']+)?|[^\s;,':]+(:[0-9*]+)?")
+
+
+def check_frame_ancestor(source: str) -> str:
+    """A site allowed to frame the pages, as a CSP source (``https://www.rtes.fr``, ``*.rtes.fr``).
+
+    >>> check_frame_ancestor("https://www.rtes.fr")
+    'https://www.rtes.fr'
+    """
+    if not (source.isascii() and CSP_SOURCE.fullmatch(source)):
+        raise ValueError(f"site autorisé à encadrer les pages illisible : {source!r} (ex. https://www.rtes.fr)")
+    return source
+
+
 def _listed(env, name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
@@ -47,6 +78,12 @@ class Settings:
     rate_window: float = 60.0
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()   # addresses whose X-Forwarded-For is believed; none by default
+    frame_ancestors: tuple[str, ...] = ()   # sites that may frame the pages, besides the server itself
+    # Where people reach the server (``https://recherche.rtes.fr/``): the base of absolute links
+    # (feed, OpenSearch). Without it, the address the server listens on; never a request header.
+    public_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
@@ -57,10 +94,22 @@ class Settings:
             "token_hashes": load_token_hashes(env), "rate_limit": rate, "rate_window": window,
             "cors_origins": _listed(env, "RTES_SEARCH_CORS_ORIGINS"),
             "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
+            "frame_ancestors": _listed(env, "RTES_SEARCH_FRAME_ANCESTORS"),
+            "public_url": env.get("RTES_SEARCH_PUBLIC_URL", ""),
         }
+        if env.get("RTES_SEARCH_HOST"):   # set by ``serve`` for its worker processes
+            values["host"] = env["RTES_SEARCH_HOST"]
+        if env.get("RTES_SEARCH_PORT", "").isdigit():
+            values["port"] = int(env["RTES_SEARCH_PORT"])
         if env.get("RTES_SEARCH_INDEX"):
             values["index_dir"] = Path(env["RTES_SEARCH_INDEX"])
         if env.get("RTES_SEARCH_CLUSTER"):
             values["index_dir"] = env["RTES_SEARCH_CLUSTER"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def __post_init__(self):
+        """Checked however made (a wrong public address or framing site would write broken headers or links)."""
+        object.__setattr__(self, "public_url", check_public_url(self.public_url))
+        for source in self.frame_ancestors:
+            check_frame_ancestor(source)

@@ -29,7 +29,8 @@ MAPS = Path(__file__).parent / "maps"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 OVERSEAS = {"gp": "971", "mq": "972", "gf": "973", "re": "974", "yt": "976"}  # world.svg id → code
 METRO_SIZE = (613.0, 585.0)          # france.departments.svg viewBox
-INSET_TOP, INSET_HEIGHT, INSET_GAP = 600.0, 56.0, 8.0
+INSET_TOP, INSET_HEIGHT, INSET_GAP = 600.0, 74.0, 8.0
+INSET_NAME = 19.0                    # the top of each inset holds its name; the shape fits below
 MIN_STEP = 0.3                       # map units (the map is 613 wide): closer points are dropped
 SHADES = 4                           # classes c1..c4; c0 for none
 TOKEN = re.compile(r"[mMzZ]|-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
@@ -152,13 +153,18 @@ def inset_slots() -> list[Box]:
             for n in range(len(OVERSEAS))]
 
 
+def inset_names() -> list[str]:
+    """The overseas départements' names, in the insets' order: "Guadeloupe (971)" is named "Guadeloupe"."""
+    return [shape.label.rsplit(" (", 1)[0] for shape in shapes() if shape.inset]
+
+
 @lru_cache(maxsize=1)
 def shapes() -> tuple[Shape, ...]:
     """Every département shape, metropolitan then overseas (insets), read once."""
     metro = [_shape(code.upper(), parse_rings(d)) for code, d in _paths("france.departments.svg").items()]
     world = _paths("world.outre-mer.svg")
-    overseas = [_shape(code, _fit(parse_rings(world[wid]), slot), inset=True)
-                for (wid, code), slot in zip(OVERSEAS.items(), inset_slots())]
+    overseas = [_shape(code, _fit(parse_rings(world[wid]), (x0, y0 + INSET_NAME, x1, y1)), inset=True)
+                for (wid, code), (x0, y0, x1, y1) in zip(OVERSEAS.items(), inset_slots())]
     return tuple(metro + overseas)
 
 
@@ -212,7 +218,7 @@ class MapView:
     caption: str
     view_box: str
     areas: tuple[Area, ...]
-    frames: tuple[Box, ...]        # inset frames, drawn in the whole-France view only
+    frames: tuple[tuple[Box, str], ...]   # inset frames and their names, drawn in the whole-France view only
     back_url: str | None           # to all of France, when a ticked territory zoomed in
     most: int
 
@@ -263,6 +269,6 @@ def map_view(counts: dict[str, int], ticked: tuple[str, ...], url_for, back_url:
     if region:
         return MapView(f"{region} : ressources par département", _view_box(_region_box(region)), areas, (),
                        back_url if ticked else None, most)
-    frames = tuple(inset_slots())
-    whole = (0.0, 0.0, METRO_SIZE[0], frames[0][3])
+    frames = tuple(zip(inset_slots(), inset_names()))
+    whole = (0.0, 0.0, METRO_SIZE[0], frames[0][0][3])
     return MapView("Ressources par région", _view_box(whole, 0.01), areas, frames, back_url if ticked else None, most)

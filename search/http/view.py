@@ -8,7 +8,7 @@ small structures the templates loop over.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
@@ -45,8 +45,18 @@ def feed_url(params: SearchParams) -> str:
 
 
 def csv_url(params: SearchParams) -> str:
-    """Every page of ``params``'s results, in its order, as CSV."""
-    return page_url(params, path="/api/v1/search.csv", page=1, limit=DEFAULT_LIMIT)
+    """Every page of ``params``'s results, in its order, as CSV for a French spreadsheet (``pages.py``)."""
+    return page_url(params, path="/resultats.csv", page=1, limit=DEFAULT_LIMIT)
+
+
+def document_url(doc_id: str, params: SearchParams) -> str:
+    """A resource's page, carrying the results page it was opened from (its "Retour aux résultats")."""
+    return page_url(params, path=f"/documents/{quote(doc_id, safe='')}")
+
+
+def back_url(params: SearchParams) -> str | None:
+    """The results page a resource's page was opened from; None when it was opened from nowhere."""
+    return page_url(params) if params.q or params.filters or params.page > 1 else None
 
 
 def snippets_html(snippets: tuple[Snippet, ...]) -> Markup:
