@@ -20,6 +20,7 @@ import errno
 from pathlib import Path
 from typing import Iterable
 
+from indexer.disk import disk_of
 from indexer.errors import IndexLockedError, IndexOutOfDateError, IndexUnwritableError
 from indexer.ingest import FieldMapping
 from indexer.report import IndexReport, Progress
@@ -135,4 +136,6 @@ def _run(paths, index_dir, progress, mapping, *, rebuild, prune) -> IndexReport:
             return index_run(paths, lambda versions: GenerationSink(index_dir, versions, rebuild), mapping, prune, progress)
     except OSError as exc:  # unwritable directory, a file in the way, a full disk
         reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason += f" {disk_of(index_dir)} ; libérez de la place puis relancez"
         raise IndexUnwritableError(f"impossible de créer l'index dans {index_dir} : {reason}") from exc

@@ -6,8 +6,11 @@ index written by other versions), analysed and written by two more
 processes (``indexer.pipeline``); else from hard links to the current one's
 files (Whoosh never rewrites a segment file), through Whoosh's own writer. ``finish`` commits and
 switches ``current``; a run that wrote nothing only refreshes the current
-manifest. The previous generation is opened once, checked whole, and read
-for what it holds (``known``) from its columns, not its stored documents.
+manifest. The previous generation is opened once, checked whole (every
+chunk of every file against its checksum: a run never builds on damage),
+and read for what it holds (``known``) from its columns, not its stored
+documents. A run that fails anywhere, even in its last commit on a full
+disk, removes the generation it was writing.
 """
 
 from __future__ import annotations
@@ -32,14 +35,18 @@ class GenerationSink:
     """Write one run into a new generation of ``index_dir`` (see the module docstring).
 
     ``rebuild`` starts from scratch and never fails because of the previous
-    generation: a damaged one is left unread (its documents count as gone).
+    generation: it reads from it only what it holds (``known``: the columns
+    of ids, hashes and first-indexing dates, each block checked as read), so
+    the counts and ``indexed_at`` survive damage elsewhere; a generation
+    whose columns are damaged too, or that cannot be opened, is left unread
+    (its documents count as gone, the new ones as added).
     """
 
     def __init__(self, index_dir: Path, versions: dict, rebuild: bool):
         self.index_dir, self.location, self.rebuild = index_dir, str(index_dir), rebuild
         self.schema = SCHEMA  # read here, so that the stemmer benchmark can swap the module's
         try:
-            self.previous, self._index, self._manifest = open_current(index_dir) or (None, None, {})
+            self.previous, self._index, self._manifest = open_current(index_dir, whole=not rebuild) or (None, None, {})
         except IndexDamagedError:
             if not rebuild:
                 raise
@@ -101,24 +108,44 @@ class GenerationSink:
         return self.writer
 
     def cancel(self) -> None:
-        """Drop this run's generation; the current one stays as it was."""
-        if self.writer is not None:
-            self.writer.cancel()
-        if self.generation is not None:
-            shutil.rmtree(self.generation, ignore_errors=True)
+        """Drop this run's generation; the current one stays as it was.
+
+        A writer that failed (a full disk) may fail again when cancelled;
+        its files are removed with the generation all the same, and the
+        first error is the one the run reports.
+        """
+        try:
+            if self.writer is not None:
+                self.writer.cancel()
+        except Exception:
+            pass
+        finally:
+            self.writer = None
+            if self.generation is not None:
+                shutil.rmtree(self.generation, ignore_errors=True)
 
     def finish(self, manifest: dict) -> int:
-        """Commit and switch (or just refresh the manifest when nothing changed); the document count."""
+        """Commit and switch (or just refresh the manifest when nothing changed); the document count.
+
+        A failure (a full disk while the segment or the manifest is
+        written) drops this run's generation before it is raised.
+        """
         if self.writer is None:
             documents = self._index.doc_count()
-            write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")))
+            write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")),
+                           previous=self.previous)
             return documents
-        if self.fresh:
-            documents = self.writer.commit()
-        else:
-            self.writer.commit()
-            documents = whoosh_index.open_dir(str(self.generation)).doc_count()
-        write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()))
+        try:
+            if self.fresh:
+                documents = self.writer.commit()
+            else:
+                self.writer.commit()
+                documents = whoosh_index.open_dir(str(self.generation)).doc_count()
+            write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()),
+                           previous=None if self.fresh else self.previous)
+        except BaseException:
+            self.cancel()
+            raise
         switch_to(self.index_dir, self.generation)
         return documents
 

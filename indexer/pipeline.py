@@ -90,7 +90,11 @@ def prepare(directory: str, stdin, stdout) -> None:
 
 
 def write(directory: str, stdin, stdout) -> None:
-    """The writer: add every prepared batch, then commit (or drop everything); answer one JSON line."""
+    """The writer: add every prepared batch, then commit (or drop everything); answer one JSON line.
+
+    A system error (a full disk) is answered with its ``errno``, so that the
+    caller says it in French; the caller removes the partial generation.
+    """
     writer = _writer(directory)
     try:
         while True:
@@ -101,14 +105,23 @@ def write(directory: str, stdin, stdout) -> None:
             if frame[0] == "commit":
                 answer = {"documents": _commit(writer, directory)}
             else:
-                writer.cancel()
+                _drop(writer)
                 answer = {"error": frame[1] if frame[0] == "error" else "annulé"}
             break
     except Exception as exc:
-        writer.cancel()
-        answer = {"error": f"{type(exc).__name__}: {exc}"}
+        _drop(writer)
+        answer = {"error": f"{type(exc).__name__}: {exc}", "errno": getattr(exc, "errno", None)}
     stdout.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
     stdout.flush()
+
+
+def _drop(writer: PreparedSegmentWriter) -> None:
+    """Cancel ``writer``; one that failed half-way through its commit may refuse, and its files
+    go with the generation anyway."""
+    try:
+        writer.cancel()
+    except Exception:
+        pass
 
 
 class FreshSegment:
@@ -144,7 +157,14 @@ class FreshSegment:
         try:
             write_frame(self._children[0].stdin, message)
         except (BrokenPipeError, ConnectionResetError):
-            raise IndexerError(f"l'écriture de l'index a échoué ({self._answer().get('error')})") from None
+            raise self._failure(self._answer()) from None
+
+    def _failure(self, answer: dict) -> Exception:
+        """The writer's failure: its ``OSError`` again when the system refused (a full disk: the
+        caller names the disk), else an ``IndexerError`` saying what it answered."""
+        if answer.get("errno"):
+            return OSError(answer["errno"], os.strerror(answer["errno"]), self.directory)
+        return IndexerError(f"l'écriture de l'index a échoué ({answer.get('error')})")
 
     def _answer(self) -> dict:
         """The writer's JSON line, once both children have exited."""
@@ -172,7 +192,7 @@ class FreshSegment:
         self._send(("commit",))
         answer = self._answer()
         if "documents" not in answer:
-            raise IndexerError(f"l'écriture de l'index a échoué ({answer.get('error')})")
+            raise self._failure(answer)
         return answer["documents"]
 
     def cancel(self) -> None:

@@ -52,6 +52,9 @@ class IndexReport:
     pages read and not indexed on purpose (a README, a listing page, a
     format we do not read); both are ``skipped``. ``warnings``: documents
     indexed without a value that could not be kept (an impossible date).
+    ``rewritten`` counts the unchanged documents written again all the
+    same: a rebuild (or a run after an analyzer or schema change) rewrites
+    every document, and says so rather than a bare ``ajoutés 0``.
     """
 
     added: int = 0
@@ -64,6 +67,7 @@ class IndexReport:
     seconds: float = 0.0
     left_out: tuple[LeftOut, ...] = field(default=())
     warnings: tuple[IngestWarning, ...] = field(default=())
+    rewritten: int = 0
 
     @property
     def skipped(self) -> int:
@@ -80,10 +84,13 @@ class IndexReport:
         'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1 (avec erreurs)'
         >>> IndexReport(added=10, left_out=(LeftOut("corpus/README.md", 0, "README"),)).summary()
         'ajoutés 10, mis à jour 0, supprimés 0, inchangés 0, ignorés 1'
+        >>> IndexReport(unchanged=10, rewritten=10).summary()
+        'ajoutés 0, mis à jour 0, supprimés 0, inchangés 10 (réécrits 10), ignorés 0'
         """
+        rewritten = f" (réécrits {self.rewritten})" if self.rewritten else ""
         line = (
             f"ajoutés {self.added}, mis à jour {self.updated}, supprimés {self.deleted}, "
-            f"inchangés {self.unchanged}, ignorés {self.skipped}"
+            f"inchangés {self.unchanged}{rewritten}, ignorés {self.skipped}"
         )
         return line + " (avec erreurs)" if self.errors else line
 
@@ -93,6 +100,7 @@ class IndexReport:
             "updated": self.updated,
             "deleted": self.deleted,
             "unchanged": self.unchanged,
+            "rewritten": self.rewritten,
             "skipped": self.skipped,
             "errors": _listed(self.errors),
             "left_out": _listed(self.left_out),

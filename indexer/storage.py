@@ -20,10 +20,12 @@ writer fails at once with a French message instead of racing, and the
 kernel releases the lock when a writer dies, even by ``kill -9``.
 
 Readers open a generation through ``open_current``/``open_generation``
-only: the manifest lists every file with its size, so a truncated file, a
-garbled table of contents or manifest, or a missing ``current`` link is an
-``IndexDamagedError`` in French naming the command that rebuilds the index,
-never a Whoosh or JSON traceback.
+only: the manifest lists every file with its size and carries its own
+CRC-32, and every file has chunk checksums (``indexer.checksums``), checked
+as searches read them and whole by ``index`` and ``check_index``. So a
+truncated, garbled or bit-flipped file, a garbled manifest or a missing
+``current`` link is an ``IndexDamagedError`` in French naming the command
+that rebuilds the index, never a Whoosh or JSON traceback.
 """
 
 from __future__ import annotations
@@ -34,12 +36,15 @@ import os
 import shlex
 import shutil
 import time
+import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
+from indexer.checksums import CHECKSUMS, CheckedStorage, Checksums, chunk_range
 from indexer.errors import IndexDamagedError, IndexLockedError
 
 CURRENT = "current"
@@ -67,14 +72,19 @@ def new_generation(index_dir: Path) -> Path:
 
 
 def clone_generation(index_dir: Path, source: Path) -> Path:
-    """A new generation holding hard links to ``source``'s index files."""
+    """A new generation holding hard links to ``source``'s index files (removed again if that fails:
+    a copy can fill the disk)."""
     generation = new_generation(index_dir)
-    for path in source.iterdir():
-        if path.is_file() and path.name != MANIFEST and not path.name.endswith("WRITELOCK"):
-            try:
-                os.link(path, generation / path.name)
-            except OSError:  # a file system without hard links: copy instead
-                shutil.copy2(path, generation / path.name)
+    try:
+        for path in source.iterdir():
+            if path.is_file() and path.name not in (MANIFEST, CHECKSUMS) and not path.name.endswith("WRITELOCK"):
+                try:
+                    os.link(path, generation / path.name)
+                except OSError:  # a file system without hard links: copy instead
+                    shutil.copy2(path, generation / path.name)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     return generation
 
 
@@ -115,40 +125,82 @@ def switch_to(index_dir: Path, generation: Path) -> None:
 
 
 def _index_files(generation: Path) -> dict[str, int]:
-    """``{name: size}`` of the Whoosh files of ``generation`` (not the manifest nor the writer's lock)."""
+    """``{name: size}`` of the Whoosh files of ``generation`` (not the manifest, the checksums nor the
+    writer's lock)."""
     return {
         p.name: p.stat().st_size for p in generation.iterdir()
-        if p.is_file() and not p.name.startswith(MANIFEST) and not p.name.endswith("WRITELOCK")
+        if p.is_file() and not p.name.startswith((MANIFEST, CHECKSUMS)) and not p.name.endswith("WRITELOCK")
     }
 
 
-def write_manifest(generation: Path, manifest: dict) -> None:
-    """Write the manifest last: its presence marks a generation as complete.
+def _manifest_sum(manifest: dict) -> int:
+    """The CRC-32 a manifest carries of itself (of its other keys, in a canonical form)."""
+    rest = {key: value for key, value in manifest.items() if key != "checksum"}
+    return zlib.crc32(json.dumps(rest, sort_keys=True, ensure_ascii=False).encode("utf-8"))
 
-    It lists the index files and their sizes, which ``open_generation`` checks.
+
+def write_manifest(generation: Path, manifest: dict, previous: Path | None = None) -> None:
+    """Write the checksums, then the manifest last: its presence marks a generation as complete.
+
+    It lists the index files and their sizes, which ``open_generation``
+    checks, and the CRC-32 of the checksums file and of itself. The files
+    ``generation`` shares with ``previous`` (hard links of an update, or
+    ``previous`` itself) keep ``previous``'s checksums: it was checked
+    whole when this run opened it, so only new files are read.
     """
-    manifest = dict(manifest, files=_index_files(generation))
-    tmp = generation / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, generation / MANIFEST)
+    files = _index_files(generation)
+    known = read_checksums(previous, read_manifest(previous)) if previous is not None else None
+
+    def shared(name: str) -> bool:
+        return (previous / name).is_file() and os.path.samefile(previous / name, generation / name)
+
+    sidecar, entry = Checksums.compute(generation, files, known, shared).sidecar()
+    _replace(generation / CHECKSUMS, sidecar)
+    manifest = dict(manifest, files=files, checksums=entry)
+    manifest["checksum"] = _manifest_sum(manifest)
+    _replace(generation / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a full disk leaves neither half a file nor its temporary copy)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_manifest(generation: Path) -> dict:
-    """The manifest of ``generation``; ``IndexDamagedError`` when it cannot be read."""
+    """The manifest of ``generation``; ``IndexDamagedError`` when it cannot be read or is not what was written."""
     try:
         manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise damaged(generation.parent, f"manifeste illisible : {generation.name}/{MANIFEST}") from exc
-    if not isinstance(manifest, dict):
+    if not isinstance(manifest, dict) or ("checksum" in manifest and manifest["checksum"] != _manifest_sum(manifest)):
         raise damaged(generation.parent, f"manifeste illisible : {generation.name}/{MANIFEST}")
     return manifest
 
 
+def read_checksums(generation: Path, manifest: dict) -> Checksums | None:
+    """The chunk checksums of ``generation``'s files; None for a generation written without them."""
+    if not manifest.get("checksums"):
+        return None
+    try:
+        return Checksums.read(generation, manifest.get("files") or {}, manifest["checksums"])
+    except ValueError as exc:
+        raise damaged(generation.parent, f"sommes de contrôle illisibles : {generation.name}/{CHECKSUMS} ({exc})") from exc
+
+
 def damaged(index_dir: Path, reason: str) -> IndexDamagedError:
-    """The French error for a damaged index: what is wrong, and the command that rebuilds it."""
-    return IndexDamagedError(
+    """The French error for a damaged index: what is wrong, and the command that rebuilds it
+    (``reason`` alone is kept as its ``reason``, for a report listing several)."""
+    error = IndexDamagedError(
         f"index endommagé dans {index_dir} ({reason}) ; reconstruisez-le : {repair_command(index_dir)}"
     )
+    error.reason = reason
+    return error
 
 
 def repair_command(index_dir: Path) -> str:
@@ -173,29 +225,92 @@ def repair_command(index_dir: Path) -> str:
 
 
 
-def open_generation(generation: Path) -> tuple:
-    """``(index, manifest)`` of ``generation``, checked whole first; ``IndexDamagedError`` if not.
-
-    Checks the manifest, every file it lists (present, same size), the table
-    of contents and every segment's headers (a reader is opened and closed).
-    """
-    index_dir = generation.parent
-    manifest = read_manifest(generation)
+def file_problems(generation: Path, manifest: dict, checksums: Checksums | None) -> list[str]:
+    """What is wrong with ``generation``'s files, in French: missing, resized, and with
+    ``checksums``, every file a chunk of which differs (read whole)."""
+    problems, intact = [], []
     for name, size in (manifest.get("files") or {}).items():
         path = generation / name
         if not path.is_file():
-            raise damaged(index_dir, f"fichier manquant : {generation.name}/{name}")
-        if path.stat().st_size != size:
-            raise damaged(
-                index_dir, f"fichier tronqué ou modifié : {generation.name}/{name}, "
-                f"{path.stat().st_size} octets au lieu de {size}",
+            problems.append(f"fichier manquant : {generation.name}/{name}")
+        elif path.stat().st_size != size:
+            problems.append(
+                f"fichier tronqué ou modifié : {generation.name}/{name}, {path.stat().st_size} octets au lieu de {size}"
             )
+        else:
+            intact.append(name)
+    if checksums is not None:
+        for name, chunks in checksums.damaged_chunks(generation, intact).items():
+            more = f" (et {len(chunks) - 1} autre(s) bloc(s))" if len(chunks) > 1 else ""
+            problems.append(f"bloc endommagé : {generation.name}/{name}, {chunk_range(chunks[0])}{more}")
+    return problems
+
+
+def open_generation(generation: Path, whole: bool = False, damage: type[Exception] = IndexDamagedError) -> tuple:
+    """``(index, manifest)`` of ``generation``, checked first; ``IndexDamagedError`` if not.
+
+    Checks the manifest, every file it lists (present, same size; with
+    ``whole``, every chunk's checksum), the table of contents and every
+    segment's headers (a reader is opened and closed). The index reads
+    through ``CheckedStorage``: each chunk a search reads is checked then,
+    and a damaged one raised as ``damage`` (a searcher passes the error its
+    faces answer) with the same French message.
+    """
+    index_dir = generation.parent
+    manifest = read_manifest(generation)
+    checksums = read_checksums(generation, manifest)
+    problems = file_problems(generation, manifest, checksums if whole else None)
+    if problems:
+        raise damaged(index_dir, problems[0])
+    if checksums is None:
+        storage = FileStorage(str(generation), readonly=True)
+    else:
+        storage = CheckedStorage(generation, checksums, lambda reason: _as(damage, damaged(index_dir, reason)))
     try:
-        index = whoosh_index.open_dir(str(generation))
+        index = storage.open_index()
         index.reader().close()
+    except IndexDamagedError:
+        raise
     except Exception as exc:  # Whoosh fails on a garbled file with anything from EOFError to struct.error
         raise damaged(index_dir, f"fichiers de l'index illisibles dans {generation.name}") from exc
     return index, manifest
+
+
+def _as(kind: type[Exception], error: IndexDamagedError) -> Exception:
+    """``error``, or its message as a ``kind`` when the reader asked for another class."""
+    return error if isinstance(error, kind) else kind(str(error))
+
+
+@dataclass(frozen=True)
+class IndexCheck:
+    """What ``check_index`` found: the generation, its files and bytes read, and what is wrong."""
+
+    generation: Path
+    files: int
+    size: int
+    problems: tuple[str, ...]
+    checksums: bool  # False for a generation written before checksums: sizes and headers only
+
+
+def check_index(index_dir: Path) -> IndexCheck | None:
+    """Check the current generation of ``index_dir`` whole (None when there is no index).
+
+    A broken ``current`` link or manifest raises ``IndexDamagedError`` (nothing
+    else can be checked); damaged files are listed, each once.
+    """
+    generation = find_current(index_dir)
+    if generation is None:
+        return None
+    manifest = read_manifest(generation)
+    checksums = read_checksums(generation, manifest)
+    files = manifest.get("files") or {}
+    problems = file_problems(generation, manifest, checksums)
+    if not problems:
+        try:
+            open_generation(generation)
+        except IndexDamagedError as exc:
+            problems.append(exc.reason)
+    return IndexCheck(generation, len(files), sum(files.values()), tuple(problems), checksums is not None)
 
 
 def find_current(index_dir: Path) -> Path | None:
@@ -220,7 +335,8 @@ def find_current(index_dir: Path) -> Path | None:
     return generation
 
 
-def open_current(index_dir: Path) -> tuple | None:
-    """``(generation, index, manifest)`` of the current generation, checked whole; None without index."""
+def open_current(index_dir: Path, whole: bool = False, damage: type[Exception] = IndexDamagedError) -> tuple | None:
+    """``(generation, index, manifest)`` of the current generation, checked (``open_generation``);
+    None without index."""
     generation = find_current(index_dir)
-    return None if generation is None else (generation, *open_generation(generation))
+    return None if generation is None else (generation, *open_generation(generation, whole, damage))

@@ -193,6 +193,7 @@ class _Run:
         return IndexReport(
             c["added"], c["updated"], c["deleted"], c["unchanged"], tuple(self.errors), documents,
             self.sink.location, time.perf_counter() - self.started, tuple(self.left_out), tuple(self.warnings),
+            c["unchanged"] if self.sink.fresh else 0,
         )
 
 

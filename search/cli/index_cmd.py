@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from indexer import FieldMapping, IndexerError, IndexProgress, build_index, update_index
+from indexer.disk import french_size
+from indexer.storage import IndexCheck, check_index, repair_command
 from search.cli.group import (
     DEFAULT_CORPUS, cli, cluster_option, echo_json, index_dir_path, index_dir_option, json_option,
 )
@@ -46,6 +48,43 @@ def _progress(quiet: bool, tty: bool):
     return report
 
 
+def check_lines(found: IndexCheck) -> list[str]:
+    """The French report of ``index --check``: one line when intact, else each problem and the repair."""
+    where = f"{found.generation.name}, {found.files} fichiers, {french_size(found.size)}"
+    if not found.problems:
+        if not found.checksums:
+            return [f"index lisible : {where} ; écrit sans sommes de contrôle, seules les tailles et les "
+                    f"en-têtes sont vérifiés (« --rebuild » les ajoute)"]
+        return [f"index intact : {where}, chaque bloc conforme à sa somme de contrôle"]
+    index_dir = found.generation.parent
+    return [
+        f"index endommagé dans {index_dir} ({where}) : {len(found.problems)} problème(s)",
+        *(f"  {problem}" for problem in found.problems),
+        f"reconstruisez-le : {repair_command(index_dir)}",
+    ]
+
+
+def run_check(directory: Path, as_json: bool) -> None:
+    """``index --check``: read every file of the current generation against its checksums; exit 1 when damaged."""
+    try:
+        found = check_index(directory)
+    except IndexerError as exc:  # a broken ``current`` link or manifest: nothing else can be read
+        raise click.ClickException(str(exc)) from exc
+    if found is None:
+        raise click.ClickException(f"aucun index dans {directory} : lancez « rtes-search index »")
+    if as_json:
+        echo_json({
+            "index_dir": str(directory), "generation": found.generation.name, "files": found.files,
+            "size_bytes": found.size, "checksums": found.checksums, "problems": list(found.problems),
+            "intact": not found.problems,
+        })
+    else:
+        lines = check_lines(found)
+        click.echo("\n".join(lines), err=bool(found.problems))
+    if found.problems:
+        sys.exit(1)
+
+
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, readable=True, path_type=Path))
 @index_dir_option
@@ -60,10 +99,14 @@ def _progress(quiet: bool, tty: bool):
               help="Crawl : seulement les fiches de ressources (champ « Type de ressource »), "
                    "pas toute page de texte.")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de progression sur stderr.")
+@click.option("--check", is_flag=True,
+              help="Vérifier tout l'index (chaque bloc de chaque fichier contre sa somme de contrôle) "
+                   "sans rien écrire ; code 1 s'il est endommagé.")
 @cluster_option
 @json_option
 def index_command(
-    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, cluster, as_json
+    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, check,
+    cluster, as_json,
 ):
     """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
     met à jour ceux dont le contenu a changé, ne touche pas aux autres.
@@ -74,7 +117,14 @@ def index_command(
     accepté). Les autres fichiers et les README sont signalés, non indexés.
 
     Exemple : rtes-search index data.jsonl.gz --id-field doc_id --index-dir /tmp/ix
+
+    Vérifier un index : rtes-search index --check --index-dir /tmp/ix
     """
+    if check:
+        if paths or rebuild or prune or cluster:
+            raise click.UsageError("--check vérifie l'index local tel qu'il est : ni PATHS, ni --rebuild, "
+                                   "ni --prune, ni --cluster")
+        return run_check(index_dir_path(index_dir), as_json)
     try:
         mapping = FieldMapping(id_field, title_field, text_field, FieldMapping.parse_fields(fields), resources_only)
     except ValueError as exc:

@@ -48,10 +48,15 @@ class Searcher:
         self._open()
 
     def _open(self) -> None:
-        """Open the current generation, checked whole (``indexer.storage``), and swap it in only
-        once everything is open: a failure leaves the searcher as it was."""
+        """Open the current generation, checked (``indexer.storage``), and swap it in only once
+        everything is open: a failure leaves the searcher as it was.
+
+        Each block a search reads later is checked against its checksum when
+        first read; a damaged one raises ``DamagedIndexError`` (which every
+        face answers in French) from wherever Whoosh was reading it.
+        """
         try:
-            opened = open_current(self.index_dir)
+            opened = open_current(self.index_dir, damage=DamagedIndexError)
         except IndexDamagedError as exc:
             raise DamagedIndexError(str(exc)) from exc
         if opened is None:
