@@ -35,9 +35,10 @@ from search.plan import Plan
 
 # Typesense returns at most 250 documents per page: a search with no more matches is fetched whole.
 CANDIDATES = 250
-# With more, the first of Typesense's ranked chain that our ranking re-scores: CDTN's recall@100 (first
-# variants, dev / test) is 0.7590 / 0.7509 with 250, 0.7737 / 0.7585 with 500 (the local index: 0.7828 / 0.7641).
-RESCORED = 500
+# With more, the first of Typesense's ranked chain that our ranking re-scores. CDTN's recall@100 (first
+# variants, dev / test) is 0.7590 / 0.7509 with 250, 0.7737 / 0.7585 with 500 (the local index: 0.7828 /
+# 0.7641), but 500 costs 40 % more time per search (101,194 law articles, p50 52.7 against 73-75 ms).
+RESCORED = 250
 # Facet values Typesense names per facet when it counts more than ``CANDIDATES`` matches: the most
 # frequent ones. Its time grows much faster than their number (101,194 law articles, the 24,129
 # matches of "droit formation professionnelle continue": 30 territories 6 ms, 50 48 ms, 100 401 ms;

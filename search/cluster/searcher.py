@@ -10,7 +10,7 @@ the JSON. What differs is where documents come from (``search.cluster.fetch``):
   counts, order, scores. The RTES library is always in this case;
 - **more**: Typesense counts the matches and the facet values (exact when
   the plan translates exactly; else a warning says the counts are
-  approximate); the first 500 of its own ranking (``RESCORED``) are
+  approximate); the first 250 of its own ranking (``RESCORED``) are
   re-scored by ours and shown in our order, fetched while the matches
   are counted; pages beyond come in Typesense's order, scored by ours.
   Sorted by date, each page comes from Typesense's date order.
