@@ -10,6 +10,8 @@ from indexer.ingest import FieldMapping, iter_documents
 from indexer.schema import SCHEMA
 from indexer.report import IndexProgress, IndexReport
 from indexer.build import build_index, ensure_index, update_index
+from indexer.pushed import InvalidFieldError, pushed_document
+from indexer.updates import WriteResult, delete_documents, update_documents
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -20,10 +22,15 @@ __all__ = [
     "IndexReport",
     "IndexerError",
     "IngestError",
+    "InvalidFieldError",
     "SCHEMA",
+    "WriteResult",
     "build_index",
+    "delete_documents",
     "french_analyzer",
     "ensure_index",
     "iter_documents",
+    "pushed_document",
+    "update_documents",
     "update_index",
 ]

@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import IndexDamagedError
+from indexer.journal import Journal
 from indexer.pipeline import FreshSegment
 from indexer.schema import SCHEMA
 from indexer.storage import clone_generation, damaged, new_generation, open_current, switch_to, write_manifest
@@ -54,6 +55,7 @@ class GenerationSink:
         self.fresh = rebuild or self._index is None or not self._compatible(versions)
         self.generation: Path | None = None
         self.writer = None
+        self.journal_seq: int | None = None
 
     def _compatible(self, versions: dict) -> bool:
         """Can this run update the previous generation (same analysis, rules and schema)?"""
@@ -73,6 +75,25 @@ class GenerationSink:
             if self.rebuild:
                 return {}
             raise damaged(self.index_dir, f"documents illisibles dans {self.previous.name}") from exc
+
+    def known_of(self, ids) -> dict[str, KnownDocument]:
+        """What the previous generation holds of ``ids`` only (a push touches a few documents)."""
+        if self._index is None:
+            return {}
+        with self._index.searcher() as searcher:
+            reader = searcher.reader()
+            columns = [_column(reader, name) for name in KNOWN_COLUMNS]
+            docnums = {doc_id: searcher.document_number(id=doc_id) for doc_id in ids}
+            return {
+                doc_id: KnownDocument(*(column[d] for column in columns))
+                for doc_id, d in docnums.items() if d is not None
+            }
+
+    def pushed(self) -> list:
+        """The live documents of the index's journal of pushed documents (``indexer.journal``);
+        ``finish`` records the last operation read as applied."""
+        documents, self.journal_seq = Journal(self.index_dir).documents()
+        return list(documents.values())
 
     def add(self, fields: dict) -> None:
         if self.fresh:
@@ -130,6 +151,8 @@ class GenerationSink:
         A failure (a full disk while the segment or the manifest is
         written) drops this run's generation before it is raised.
         """
+        if self.journal_seq is not None:
+            manifest = dict(manifest, journal_seq=self.journal_seq)
         if self.writer is None:
             documents = self._index.doc_count()
             write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")),

@@ -110,7 +110,8 @@ def switch_to(index_dir: Path, generation: Path) -> None:
     """Atomically point ``current`` at ``generation`` and drop stale generations.
 
     The generation that was current just before is kept, so a searcher that
-    opened it a moment ago can finish; older ones and unfinished builds go.
+    opened it a moment ago can finish; older ones and unfinished builds go,
+    except those a reader still holds a lease on.
     """
     previous = current_generation(index_dir)
     tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
@@ -118,10 +119,12 @@ def switch_to(index_dir: Path, generation: Path) -> None:
         tmp_link.unlink()
     tmp_link.symlink_to(generation.name)
     os.replace(tmp_link, index_dir / CURRENT)
+    from indexer.leases import remove_unread  # leases open generations through this module
+
     keep = {generation.name, previous.name if previous else None}
     for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+            remove_unread(path)  # a generation a reader still holds stays (indexer.leases)
 
 
 def _index_files(generation: Path) -> dict[str, int]:

@@ -16,6 +16,9 @@ The sink protocol (``Sink``)::
     location: str                where the index is, for the report (a folder, a URL)
     known() -> {id: KnownDocument}   what the destination held before this run
                                  (also read in a rebuild: counts and ``indexed_at``)
+    pushed() -> [Document]       the documents pushed through the write API that it
+                                 keeps (``indexer.journal``): a source of every run, taken
+                                 first, so no run loses them
     previous_manifest() -> dict  the manifest of that previous state ({} if none)
     add(fields)                  write a new document (every document when fresh)
     replace(fields)              rewrite a document of ``known`` whose hash changed
@@ -33,12 +36,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Protocol
 
 from indexer.documents import Document, IngestError, IngestWarning, LeftOut, checked
 from indexer.errors import IndexerError
 from indexer.ingest import FieldMapping, read_sources, source_files
+from indexer.journal import PUSHED_SOURCE
 from indexer.metadata import extract_metadata
 from indexer.report import IndexProgress, IndexReport, Progress
 from indexer.schema import FACET_FIELDS, WORDS_FIELD, WORDS_PARTS
@@ -62,6 +67,8 @@ class Sink(Protocol):
     def known(self) -> dict[str, KnownDocument]: ...
 
     def previous_manifest(self) -> dict: ...
+
+    def pushed(self) -> list[Document]: ...
 
     def add(self, fields: dict) -> None: ...
 
@@ -112,7 +119,7 @@ class _Origins(dict):
     """Source name → resolved path, resolved once per source file."""
 
     def __missing__(self, source: str) -> str:
-        self[source] = str(Path(source).resolve()) if source else ""
+        self[source] = str(Path(source).resolve()) if source and source != PUSHED_SOURCE else source
         return self[source]
 
 
@@ -168,7 +175,7 @@ class _Run:
     def read_again(self, files: list[Path]) -> set[str]:
         """The source files this run read through: every file of the sources (``files``) and every
         file a document came from, except a file that failed as a whole (an error at line 0)."""
-        read = {self.origins[str(path)] for path in files}
+        read = {self.origins[str(path)] for path in files} | {PUSHED_SOURCE}  # the journal is read whole
         read |= {self.origins[doc_source] for doc_source in self._sources}
         return read - {self.origins[e.source] for e in self.errors if e.line == 0}
 
@@ -240,7 +247,7 @@ def synchronise(
     run = _Run(sink, progress, time.perf_counter())
     try:
         files = source_files(paths)  # one walk of the source folders for reading and for deleting
-        for item in read_sources(paths, mapping, files):
+        for item in chain(sink.pushed(), read_sources(paths, mapping, files)):
             run.take(item)
         run.delete_missing(files, everything=prune or sink.fresh)
     except BaseException:

@@ -7,8 +7,12 @@ each concurrency level sends exactly ``--requests`` GET requests drawn in
 turn from a fixed mix of queries, and stops. Prints requests/s and the
 p50/p95 latency of each level (client and server share the machine's
 cores, so this is a lower bound of what the server alone could do).
+With ``--costly N``, N more clients send issue 22's costly query
+(``COSTLY``: ``a* b* … z*``) one after another while each level runs; the
+figures of the ordinary clients are printed apart from theirs.
 
     .venv/bin/python scripts/loadtest.py --index-dir index --requests 300
+    .venv/bin/python scripts/loadtest.py --index-dir index --concurrency 10 --costly 1
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import asyncio
 import json
 import statistics
+import string
 import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -43,19 +48,37 @@ MIX = [  # (path, params): words, phrase, filters, sorting, deeper page, facets,
 ]
 
 
+COSTLY = ("/api/v1/search", {"q": " ".join(f"{letter}*" for letter in string.ascii_lowercase)})
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def run_level(base: str, total: int, concurrency: int) -> dict:
-    """Send ``total`` requests with ``concurrency`` workers; latencies in milliseconds."""
+async def run_level(base: str, total: int, concurrency: int, costly: int = 0) -> dict:
+    """Send ``total`` requests with ``concurrency`` workers (and ``costly`` clients of ``COSTLY``
+    meanwhile); latencies in milliseconds."""
     urls = [f"{base}{path}?{urlencode(params)}" for path, params in MIX]
     latencies: list[float] = []
+    slow: list[float] = []
     statuses: dict[int, int] = {}
     counter = iter(range(total))
-    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    done = asyncio.Event()
+    limits = httpx2.Limits(max_connections=concurrency + costly, max_keepalive_connections=concurrency + costly)
     async with httpx2.AsyncClient(limits=limits, timeout=60) as client:
+
+        async def costly_worker():
+            url = f"{base}{COSTLY[0]}?{urlencode(COSTLY[1])}"
+            while not done.is_set():
+                start = time.perf_counter()
+                await client.get(url)
+                slow.append((time.perf_counter() - start) * 1000)
+
+        async def ordinary():
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            done.set()
+
 
         async def worker():
             for n in counter:
@@ -65,11 +88,14 @@ async def run_level(base: str, total: int, concurrency: int) -> dict:
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
         began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(ordinary(), *(costly_worker() for _ in range(costly)))
         elapsed = time.perf_counter() - began
-    return {"concurrency": concurrency, "requests": total, "seconds": round(elapsed, 2),
-            "req_per_s": round(total / elapsed, 1), "p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(percentile(latencies, 0.95), 1), "statuses": statuses}
+    row = {"concurrency": concurrency, "requests": total, "seconds": round(elapsed, 2),
+           "req_per_s": round(total / elapsed, 1), "p50_ms": round(statistics.median(latencies), 1),
+           "p95_ms": round(percentile(latencies, 0.95), 1), "statuses": statuses}
+    if slow:
+        row.update(costly=len(slow), costly_p50_ms=round(statistics.median(slow), 1))
+    return row
 
 
 def main() -> None:
@@ -78,6 +104,7 @@ def main() -> None:
     parser.add_argument("--url", help="serveur déjà lancé, sur la boucle locale uniquement")
     parser.add_argument("--requests", type=int, default=300, help="requêtes par niveau de concurrence")
     parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--costly", type=int, default=0, help="clients envoyant la requête coûteuse a* b* … z*")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.url and urlsplit(args.url).hostname not in LOOPBACK:
@@ -85,7 +112,7 @@ def main() -> None:
     server, base = (None, args.url.rstrip("/")) if args.url else start_server(args.index_dir, "--rate-limit", "0")
     try:
         asyncio.run(run_level(base, len(MIX), 1))  # warm-up: facet sets, caches
-        rows = [asyncio.run(run_level(base, args.requests, int(c))) for c in args.concurrency.split(",")]
+        rows = [asyncio.run(run_level(base, args.requests, int(c), args.costly)) for c in args.concurrency.split(",")]
     finally:
         if server:
             server.terminate()
@@ -97,6 +124,8 @@ def main() -> None:
     for row in rows:
         print(f"{row['concurrency']:>7} {row['requests']:>8} {row['req_per_s']:>7} {row['p50_ms']:>7} "
               f"{row['p95_ms']:>7}  {row['statuses']}")
+        if "costly" in row:
+            print(f"        + requête coûteuse : {row['costly']} envoyées, p50 {row['costly_p50_ms']} ms")
 
 
 if __name__ == "__main__":

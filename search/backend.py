@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from indexer.documents import Document
+from search.budget import DEFAULT_BUDGET
 from search.results import Hit, Results
 
 CLUSTER_SCHEMES = ("typesense://", "typesenses://")
@@ -93,12 +94,16 @@ def is_cluster(target: str | os.PathLike | None) -> bool:
     return isinstance(target, str) and target.startswith(CLUSTER_SCHEMES)
 
 
-def open_searcher(target: str | os.PathLike | None = None) -> SearchBackend:
-    """The backend for ``target``: a cluster address, else an index folder (default: ``default_index_dir()``)."""
+def open_searcher(target: str | os.PathLike | None = None, time_budget: float | None = DEFAULT_BUDGET) -> SearchBackend:
+    """The backend for ``target``: a cluster address, else an index folder (default: ``default_index_dir()``).
+
+    ``time_budget``: the seconds a local search may take before it returns what it has
+    (``search.budget``); a cluster bounds its own searches.
+    """
     if is_cluster(target):
         from search.cluster import ClusterSearcher  # the [cluster] extra, only when asked for
 
         return ClusterSearcher(target)
     from search.local import Searcher
 
-    return Searcher(target)
+    return Searcher(target, time_budget)

@@ -8,17 +8,29 @@ positions keep stop words) and prefixes (``constru*`` is expanded over
 the caller's visible words, then each word is analysed like a typed one,
 whatever stemming the text fields do). Facet prefixes become ``FacetIs``
 with the stored values the caller may see (``search.facet_values``).
+
+One query's prefixes are bounded, as Elasticsearch's ``max_expansions``
+bounds its own: each prefix takes its ``MAX_EXPANSIONS`` most frequent
+words, and all the prefixes of a query share ``MAX_QUERY_EXPANSIONS``
+equally (``a* b* … z*`` takes 19 words of each letter, not 1,664), with
+a French warning when a prefix had more; the words read to find them are
+bounded the same way (``PREFIX_SCAN``, ``MAX_QUERY_SCAN``). A prefix reached after the
+search's time budget is spent (``search.budget``) is left out.
 """
 
 from __future__ import annotations
 
 from indexer.schema import FIELD_BOOSTS, WORDS_FIELD
 from search import facet_values
+from search.budget import Budget
 from search.nodes import AllOf, Everything, FacetIs, Node, Terms, Without, all_of, any_of
 from search.query import All, Any, Facet, Not, Phrase, QueryWarning, Word, text_fields
 
 FUZZY_BOOST = 0.2
-MAX_EXPANSIONS = 64
+MAX_EXPANSIONS = 64           # words of one prefix, the most frequent
+MAX_QUERY_EXPANSIONS = 512    # words of all the prefixes of one query, shared equally
+PREFIX_SCAN = 5000            # words of one prefix read (alphabetically) to find its most frequent
+MAX_QUERY_SCAN = 10_000       # words read for all the prefixes of one query, shared equally
 
 
 def analysed(analyzer, text: str) -> list[list[str]]:
@@ -39,9 +51,13 @@ class Compiler:
     a year that is not one).
     """
 
-    def __init__(self, view, alternatives: dict[int, tuple[tuple[str, float], ...]] | None = None):
+    def __init__(self, view, alternatives: dict[int, tuple[tuple[str, float], ...]] | None = None,
+                 prefixes: int = 1, budget: Budget | None = None):
         self.view = view
         self.alternatives = alternatives or {}
+        self.per_prefix = max(1, min(MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS // max(1, prefixes)))
+        self.scan = min(PREFIX_SCAN, MAX_QUERY_SCAN // max(1, prefixes))
+        self.budget = budget
         self.warnings: list[QueryWarning] = []
         self._analysed: dict[tuple[int, str], list[list[str]]] = {}
 
@@ -80,13 +96,14 @@ class Compiler:
 
     def facet_values(self, node: Facet) -> tuple[str, ...]:
         """The stored values ``node`` selects among those the caller may see; a warning when none."""
+        visible = self.view.facet_values(node.field)
         try:
-            values = facet_values.resolve(node.field, node.value, self.view.facet_values(node.field))
+            values = facet_values.resolve(node.field, node.value, visible)
         except facet_values.FacetValueError as error:
             self.warnings.append(QueryWarning(node.start, str(error)))
             return ()
         if not values:
-            self.warnings.append(QueryWarning(node.start, facet_values.not_found(node.field, node.value)))
+            self.warnings.append(QueryWarning(node.start, facet_values.not_found(node.field, node.value, visible)))
         return values
 
     def word(self, node: Word) -> Node | None:
@@ -123,7 +140,14 @@ class Compiler:
         if not plain:
             return None
         head, last = " ".join(plain[:-1]), plain[-1]
-        found = self.view.prefix_words(last, MAX_EXPANSIONS)
+        if self.budget is not None and self.budget.spent():
+            self.budget.cut = True
+            return None
+        found = self.view.prefix_words(last, self.per_prefix + 1, self.scan)
+        if len(found) > self.per_prefix:
+            found = found[:self.per_prefix]
+            self.warnings.append(QueryWarning(node.start, f"trop de mots commencent par « {last} » : seuls les "
+                                                          f"{self.per_prefix} plus fréquents sont cherchés"))
         if not found:
             return Terms(WORDS_FIELD, (last,))  # no visible word starts so: matches nothing
         return any_of(self.text(f"{head} {w}", node.fields) for w in found)  # None: stop words only

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from indexer.analysis import fold
 from indexer.schema import WORDS_FIELD
 from search.results import Snippet
 from search.words import letters_of
@@ -38,6 +39,8 @@ MAX_FRAGMENTS = 3
 MAX_ANCHORS = 200
 SNIPPET_FIELDS = ("body", "summary", "title")
 PREFIX_LETTERS = 4
+_WORD = re.compile(r"\w+")
+MANY_HEADS = 64   # above this many word heads (hundreds of prefix expansions), one pass over the words
 # Windows this close are analysed together, so a sequence split by stop words ("et", "de la") is seen whole.
 SEQUENCE_GAP = 16
 # Abbreviations the analysis expands (indexer.analysis.LegalReferenceFilter): a term starting with the key
@@ -129,8 +132,28 @@ def _places(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     query's whole set would be compiled again for every query).
     """
     heads = {t[:PREFIX_LETTERS] for t in terms if t}
+    if len(heads) > MANY_HEADS:
+        return _word_starts(text, heads)
     found = [m.span() for head in heads for m in _finder(head).finditer(text)]
     return sorted(found)
+
+
+def _word_starts(text: str, heads: set[str]) -> list[tuple[int, int]]:
+    """``_places`` for a query of very many words (``a* b* … z*``): one pass over the text's words,
+    each folded and its first letters looked up, instead of one pattern per head (hundreds of
+    scans of each text, seconds a page); abbreviations and code letters are not looked for.
+    Nearly every word is then a place: the scan stops at twice ``MAX_ANCHORS`` places (fragments
+    are chosen among the first ``MAX_ANCHORS`` marks anyway), so a long text is not analysed whole."""
+    lengths = sorted({len(h) for h in heads})
+    found = []
+    for word in _WORD.finditer(text):
+        folded = fold(word.group())
+        length = next((n for n in lengths if folded[:n] in heads), 0)
+        if length:
+            found.append((word.start(), word.start() + length))
+            if len(found) == 2 * MAX_ANCHORS:
+                break
+    return found
 
 
 @lru_cache(maxsize=1024)

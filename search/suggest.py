@@ -20,7 +20,7 @@ import re
 
 from indexer.analysis import FRENCH_STOP_WORDS, TOKEN_PATTERN, fold
 from indexer.schema import WORDS_FIELD
-from search.compile import Compiler
+from search.compile import PREFIX_SCAN, Compiler
 from search.query import All, Word
 from indexer.analysis.normalise import APOSTROPHES, ELIDED_PREFIXES
 
@@ -86,7 +86,7 @@ def _words(text: str, tokens, view, limit: int) -> list[str]:
     key = fold(surface[elided.end() if elided else 0:]).replace("-", "").replace("‐", "")
     if not key.isalnum():
         return []
-    candidates = [w for w in view.prefix_words(key, CANDIDATES) if w not in FRENCH_STOP_WORDS]
+    candidates = [w for w in view.prefix_words(key, CANDIDATES, PREFIX_SCAN) if w not in FRENCH_STOP_WORDS]
     follows = dict.fromkeys(candidates, 0)
     before = [word for word, at in tokens if at < start]
     if before:

@@ -24,18 +24,23 @@ def make_app(index_dir: Path, **settings):
 
 
 @contextmanager
-def served(index_dir: Path, *serve_args: str) -> Iterator[str]:
-    """A real ``rtes-search serve`` process on a free loopback port: its base URL; stopped on exit."""
+def served(index_dir: Path, *serve_args: str, env: dict | None = None, server: list | None = None) -> Iterator[str]:
+    """A real ``rtes-search serve`` process on a free loopback port: its base URL; stopped on exit.
+
+    ``env``: its environment (default: this one's); ``server``: a list that receives the process.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     rtes = Path(sys.executable).with_name("rtes-search")
-    server = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", str(index_dir), *serve_args],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", str(index_dir), *serve_args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    if server is not None:
+        server.append(process)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
-            assert server.poll() is None, server.stderr.read().decode()
+            assert process.poll() is None, process.stderr.read().decode()
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break
@@ -43,5 +48,6 @@ def served(index_dir: Path, *serve_args: str) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        server.terminate()
-        server.wait(10)
+        if process.poll() is None:
+            process.terminate()
+        process.wait(10)

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_public_names():
     assert sorted(indexer.__all__) == [
         "ANALYZER_VERSION", "Document", "FieldMapping", "IndexLockedError", "IndexProgress", "IndexReport",
-        "IndexerError", "IngestError", "SCHEMA", "build_index", "ensure_index", "french_analyzer", "iter_documents",
-        "update_index",
+        "IndexerError", "IngestError", "InvalidFieldError", "SCHEMA", "WriteResult", "build_index", "delete_documents",
+        "ensure_index", "french_analyzer", "iter_documents", "pushed_document", "update_documents", "update_index",
     ]
     assert sorted(search.__all__) == [
         "DamagedIndexError", "DocumentNotFoundError", "Hit", "IndexNotFoundError", "InvalidFilterError", "QuerySyntaxError", "Results",

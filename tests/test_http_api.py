@@ -190,7 +190,7 @@ def test_openapi_document_lists_the_api(client):
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
         "/api/v1/search", "/api/v1/search.csv", "/api/v1/documents/{doc_id}", "/api/v1/documents/{doc_id}/similar", "/api/v1/suggest",
-        "/api/v1/facets", "/health", "/feed",
+        "/api/v1/facets", "/health", "/feed", "/api/v1/documents", "/api/v1/files",
     }
     assert "/" not in spec["paths"]
     limit = next(p for p in spec["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "limit")

@@ -30,6 +30,12 @@ from http_support import make_app
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(ctx, value) -> bytes:
+    """The write API's batches: generated strings sent as they are (UTF-8)."""
+    return str(value).encode("utf-8", "surrogatepass")
+
+
 # schemathesis needs the schema at import time (its fixture loader does not work with
 # pytest 9); the app opens its index lazily, so the index is built by a fixture below.
 INDEX_DIR = Path(tempfile.mkdtemp(prefix="rtes-fuzz-"))

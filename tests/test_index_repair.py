@@ -182,13 +182,18 @@ def test_an_out_of_date_index_in_a_read_only_folder_is_searched_with_a_warning(t
 
 
 def _read_only(index_dir: Path, monkeypatch) -> None:
-    """The index folder made read-only; as root, where permissions do not bind, its lock refuses."""
+    """The index folder made read-only; as root, where permissions do not bind, its writers' lock
+    refuses (readers' shared leases on a generation need no write permission, and stay allowed)."""
     for path in (index_dir, *index_dir.iterdir()):
         path.chmod(0o555 if path.is_dir() else 0o444)
     if os.geteuid() == 0:
-        import indexer.storage
+        import fcntl
 
-        def refused(*args, **kwargs):
-            raise PermissionError(errno.EACCES, "Permission denied", str(index_dir / "lock"))
+        flock = fcntl.flock
 
-        monkeypatch.setattr(indexer.storage.fcntl, "flock", refused)
+        def refused(fd, operation):
+            if operation & fcntl.LOCK_EX:
+                raise PermissionError(errno.EACCES, "Permission denied", str(index_dir / "lock"))
+            return flock(fd, operation)
+
+        monkeypatch.setattr(fcntl, "flock", refused)

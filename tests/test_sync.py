@@ -27,6 +27,9 @@ class MemorySink:
     def previous_manifest(self):
         return self.manifest
 
+    def pushed(self):
+        return []
+
     def add(self, fields):
         self.calls.append(("add", fields["id"]))
         self.held[fields["id"]] = fields

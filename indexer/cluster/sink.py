@@ -99,6 +99,10 @@ class ClusterSink:
     def previous_manifest(self) -> dict:
         return self._manifest
 
+    def pushed(self) -> list:
+        """No pushed documents: the write API writes to a local index's journal only."""
+        return []
+
     def known(self) -> dict[str, KnownDocument]:
         """What the aliased collection holds: id, hash, first-indexing time and origin of each document."""
         if self.previous is None:

@@ -113,8 +113,8 @@ class ClusterView:
         close = [other for other in self._vocabulary(word, edits, False) if other != word and is_neighbour(word, other, edits)]
         return ranked_neighbours(word, self.counts(close))
 
-    def prefix_words(self, prefix: str, limit: int) -> list[str]:
-        words = [w for w in self._vocabulary(prefix, 0, True) if w.startswith(prefix)]
+    def prefix_words(self, prefix: str, limit: int, scan: int) -> list[str]:
+        words = [w for w in self._vocabulary(prefix, 0, True) if w.startswith(prefix)][:scan]
         counted = sorted(((n, w) for w, n in self.counts(words).items() if n), key=lambda item: (-item[0], item[1]))
         return [w for _, w in counted[:limit]]
 

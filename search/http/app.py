@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from search.http import api, assets, feed, opensearch, pages
+from search.http import api, assets, feed, opensearch, pages, writes
 from search.http.cors import CorsHeaders, CorsPolicy, Preflight
 from search.http.errors import install_error_handlers
 from search.http.headers import HeadersMiddleware
@@ -32,18 +32,24 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from ``RTES_SEARCH_*`` environment variables)."""
     settings = settings or Settings.from_env()
-    shared = SharedSearcher(settings.index_dir)
+    shared = SharedSearcher(settings.index_dir, time_budget=settings.time_budget)
+    pushes = writes.Writes.open(settings)
 
     @asynccontextmanager
     async def lifespan(app):
+        if pushes is not None:
+            pushes.committer.start()
         yield
+        if pushes is not None:
+            pushes.close()
         shared.close()
 
     app = FastAPI(title="rtes-search", version="1.0.0", description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=lifespan,
                   redirect_slashes=False)  # a redirect would be built from the Host header the client sent
-    app.state.settings, app.state.searcher = settings, shared
+    app.state.settings, app.state.searcher, app.state.writes = settings, shared, pushes
     app.include_router(api.router)
+    app.include_router(writes.router)
     app.include_router(api.health_router)
     app.include_router(feed.router)
     app.include_router(pages.router)

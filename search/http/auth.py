@@ -1,4 +1,4 @@
-"""Bearer tokens that unlock private resources.
+"""Bearer tokens: read tokens unlock private resources, write tokens the write API.
 
 The server keeps only SHA-256 digests of the tokens (read from
 ``RTES_SEARCH_TOKENS``, comma-separated, and/or the file named by
@@ -9,6 +9,11 @@ absent, exactly as if they did not exist. A wrong ``Bearer`` token is
 refused (401), so a client with an expired token learns it at once instead
 of silently getting public results; other schemes (a proxy's ``Basic``) are
 not ours and count as no token.
+
+Write tokens are another set, read the same way from
+``RTES_SEARCH_WRITE_TOKENS`` and ``RTES_SEARCH_WRITE_TOKENS_FILE``
+(``load_token_hashes(environ, "RTES_SEARCH_WRITE_TOKENS")``): never from a
+command-line option, which anyone on the machine reads in ``ps``.
 """
 
 from __future__ import annotations
@@ -38,10 +43,11 @@ def _digest_of_line(line: str) -> str | None:
     return hash_token(line)
 
 
-def load_token_hashes(environ) -> frozenset[str]:
-    """Digests of every configured token; an unreadable token file is an error, not silence."""
-    lines = environ.get("RTES_SEARCH_TOKENS", "").split(",")
-    path = environ.get("RTES_SEARCH_TOKENS_FILE")
+def load_token_hashes(environ, variable: str = "RTES_SEARCH_TOKENS") -> frozenset[str]:
+    """Digests of every token of ``variable`` and of the file ``variable_FILE`` names;
+    an unreadable token file is an error, not silence."""
+    lines = environ.get(variable, "").split(",")
+    path = environ.get(f"{variable}_FILE")
     if path:
         try:
             lines += Path(path).read_text(encoding="utf-8").splitlines()
@@ -69,9 +75,20 @@ def bearer_allows(authorization: str | None, digests: frozenset[str]) -> bool:
     >>> bearer_allows("Bearer guess", frozenset({hash_token("secret")}))
     False
     """
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip() or not digests:
+    digest = bearer_digest(authorization)
+    if digest is None or not digests:
         return False
-    candidate = hash_token(token.strip())
-    matches = [hmac.compare_digest(candidate, digest) for digest in digests]
+    matches = [hmac.compare_digest(digest, known) for known in digests]
     return any(matches)
+
+
+def bearer_digest(authorization: str | None) -> str | None:
+    """The digest of the bearer token the header carries, None without one.
+
+    >>> bearer_digest("Bearer secret") == hash_token("secret"), bearer_digest("Basic x")
+    (True, None)
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return hash_token(token.strip())

@@ -11,6 +11,11 @@ typing) have their own budget, ``SUGGEST_RATE_FACTOR`` times the pages'
 one, so typing never locks a person out of the results. Static files are
 not rate-limited. Refusals are rendered like every other error: JSON for
 the API, a French page for pages.
+
+Writes (``WRITE_PATHS``) have their own limits, checked by their endpoints
+after the write token: bodies up to ``MAX_DOCUMENT_BYTES``,
+``MAX_BATCH_BYTES`` or ``MAX_FILE_BYTES``, announced or chunked
+(``read_body`` counts what arrives), and a rate per write token.
 """
 
 from __future__ import annotations
@@ -29,8 +34,33 @@ MAX_URL_CHARS = 4096       # path + query string → 414
 MAX_BODY_BYTES = 16384     # declared body size → 413
 SUGGEST_PATH = "/api/v1/suggest"
 SUGGEST_RATE_FACTOR = 5    # completions may come this many times as often as other requests
+MAX_DOCUMENT_BYTES = 10 * 2**20   # one pushed document (PUT)
+MAX_BATCH_BYTES = 10 * 2**20      # an NDJSON batch
+MAX_BATCH_LINES = 10_000
+MAX_FILE_BYTES = 20 * 2**20       # an uploaded file, with its form
+WRITE_PATHS = ("/api/v1/documents", "/api/v1/files")
 
 __all__ = ["GuardMiddleware", "MAX_FILTER_CHARS", "MAX_LIMIT", "MAX_PAGE_DEPTH", "MAX_QUERY_CHARS", "MAX_SUGGEST_CHARS"]
+
+
+def is_write(scope) -> bool:
+    """A request of the write API (its limits are its own)."""
+    return scope.get("method") in ("PUT", "POST", "DELETE") and scope["path"].startswith(WRITE_PATHS)
+
+
+async def read_body(request: Request, most: int) -> bytes:
+    """The request's body, or a 413 as soon as more than ``most`` bytes are announced or have arrived."""
+    too_large = ApiError(413, f"requête trop volumineuse (au plus {most // 2**20} Mo)", "body")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > most:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > most:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _body_size(scope) -> int:
@@ -62,6 +92,8 @@ class GuardMiddleware:
     def _refusal(self, scope) -> ApiError | None:
         if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > MAX_URL_CHARS:
             return ApiError(414, f"adresse trop longue (au plus {MAX_URL_CHARS} caractères)")
+        if is_write(scope):
+            return None
         if _body_size(scope) > MAX_BODY_BYTES:
             return ApiError(413, f"requête trop volumineuse (au plus {MAX_BODY_BYTES} octets)")
         if self.limiter is None or scope["path"].startswith("/static/"):

@@ -81,6 +81,37 @@ class HealthModel(BaseModel):
     index_age_seconds: float | None
 
 
+class WriteResponse(BaseModel):
+    id: str
+    status: str   # added, updated, unchanged, deleted
+
+
+class LineError(BaseModel):
+    source: str
+    line: int
+    reason: str
+
+
+class BatchResponse(BaseModel):
+    """The counts of ``rtes-search index --json`` (without the server's folder)."""
+
+    added: int
+    updated: int
+    deleted: int
+    unchanged: int
+    skipped: int
+    errors: list[LineError]
+    documents: int
+    seconds: float
+
+
+class FileResponse(BaseModel):
+    """What became of each resource of an uploaded file, and its lines that could not be read."""
+
+    documents: list[WriteResponse]
+    errors: list[LineError]
+
+
 class ErrorDetail(BaseModel):
     status: int
     message: str

@@ -16,6 +16,7 @@ from search import default_index_dir
 from search.http.auth import load_token_hashes
 
 DEFAULT_RATE = "120/60"
+DEFAULT_WRITE_RATE = "600/60"   # per write token: a publishing site's bursts, one batch of 10,000 is one request
 
 
 def parse_rate(text: str) -> tuple[int, float]:
@@ -34,6 +35,19 @@ def parse_rate(text: str) -> tuple[int, float]:
     return rate
 
 
+def parse_budget(text: str) -> float | None:
+    """``"1.5"`` → 1.5 seconds a search may take; ``"0"`` → no limit.
+
+    >>> parse_budget("0.5"), parse_budget("0")
+    (0.5, None)
+    """
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(f"budget de temps illisible : {text!r} (attendu : des secondes, ex. 1)") from None
+    if not seconds >= 0:
+        raise ValueError(f"budget de temps invalide : {text!r}")
+    return seconds or None
 def check_public_url(text: str) -> str:
     """``text`` as the base of absolute links, ending with ``/``; ``""`` stays unset.
 
@@ -84,16 +98,24 @@ class Settings:
     public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    write_token_hashes: frozenset[str] = frozenset()   # none: the write API answers 403
+    write_rate_limit: int = 600    # writes per write token per window; 0 = unlimited
+    write_rate_window: float = 60.0
+    time_budget: float | None = 1.0   # seconds a search may take before it returns what it has; None: no limit
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
         """Settings from ``RTES_SEARCH_*`` variables, then ``overrides`` (None values ignored)."""
         env = os.environ if environ is None else environ
         rate, window = parse_rate(env.get("RTES_SEARCH_RATE_LIMIT") or DEFAULT_RATE)
+        write_rate, write_window = parse_rate(env.get("RTES_SEARCH_WRITE_RATE_LIMIT") or DEFAULT_WRITE_RATE)
         values = {
             "token_hashes": load_token_hashes(env), "rate_limit": rate, "rate_window": window,
             "cors_origins": _listed(env, "RTES_SEARCH_CORS_ORIGINS"),
             "trusted_proxies": _listed(env, "RTES_SEARCH_TRUSTED_PROXIES"),
+            "write_token_hashes": load_token_hashes(env, "RTES_SEARCH_WRITE_TOKENS"),
+            "write_rate_limit": write_rate, "write_rate_window": write_window,
+            "time_budget": parse_budget(env.get("RTES_SEARCH_TIME_BUDGET") or "1"),
             "frame_ancestors": _listed(env, "RTES_SEARCH_FRAME_ANCESTORS"),
             "public_url": env.get("RTES_SEARCH_PUBLIC_URL", ""),
         }
@@ -113,3 +135,5 @@ class Settings:
         object.__setattr__(self, "public_url", check_public_url(self.public_url))
         for source in self.frame_ancestors:
             check_frame_ancestor(source)
+        # A write token reads too, private resources included (its holder pushes them); not the reverse.
+        object.__setattr__(self, "token_hashes", self.token_hashes | self.write_token_hashes)

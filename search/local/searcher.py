@@ -19,8 +19,10 @@ import numpy as np
 
 from indexer.documents import Document
 from indexer.errors import IndexDamagedError
-from indexer.storage import find_current, open_current
+from indexer.leases import open_leased
+from indexer.storage import find_current
 from search.backend import default_index_dir
+from search.budget import DEFAULT_BUDGET, Budget
 from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError
 from search.facet_values import normalise_filters
 from search.local.facets import FacetArrays
@@ -42,26 +44,29 @@ DATE_FIELDS = ("date", "indexed_at")
 class Searcher:
     """Search one index; reuse the object across queries (it is cheap to keep open)."""
 
-    def __init__(self, index_dir: str | os.PathLike | None = None):
+    def __init__(self, index_dir: str | os.PathLike | None = None, time_budget: float | None = DEFAULT_BUDGET):
+        """``time_budget``: seconds a search may take before it returns what it has (``search.budget``)."""
         self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+        self.time_budget = time_budget
         self._generation: Path | None = None
         self._open()
 
     def _open(self) -> None:
         """Open the current generation, checked (``indexer.storage``), and swap it in only once
-        everything is open: a failure leaves the searcher as it was.
+        everything is open: a failure leaves the searcher as it was. A lease keeps the generation
+        on disk while this searcher reads it (``indexer.leases``).
 
         Each block a search reads later is checked against its checksum when
         first read; a damaged one raises ``DamagedIndexError`` (which every
         face answers in French) from wherever Whoosh was reading it.
         """
         try:
-            opened = open_current(self.index_dir, damage=DamagedIndexError)
+            opened = open_leased(self.index_dir, damage=DamagedIndexError)
         except IndexDamagedError as exc:
             raise DamagedIndexError(str(exc)) from exc
         if opened is None:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
-        generation, index, manifest = opened
+        self._lease, generation, index, manifest = opened
         searcher = index.searcher()
         postings = Postings(searcher, K1, B)
         facets = FacetArrays(postings)
@@ -81,13 +86,15 @@ class Searcher:
             raise DamagedIndexError(str(exc)) from exc
         if current == self._generation:
             return False
-        old = self._searcher
+        old, lease = self._searcher, self._lease
         self._open()
         old.close()
+        lease.release()
         return True
 
     def close(self) -> None:
         self._searcher.close()
+        self._lease.release()
 
     def __enter__(self) -> "Searcher":
         return self
@@ -124,26 +131,32 @@ class Searcher:
         """
         check_page(limit, page)
         check_sort(sort)
-        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        budget = Budget(self.time_budget)
+        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict, budget)
         found = self._match(plan, include_private)
         by_date = sort == "date" or plan.browse
+        hits = self._page(plan, found, limit, page, by_date, budget)
         return Results.planned(
-            query, plan, total=found.total, page=page, limit=limit, hits=self._page(plan, found, limit, page, by_date),
-            facets=self._matching.counts(plan, found, disjunctive), by_date=by_date, warnings=coverage(found),
+            query, plan, total=found.total, page=page, limit=limit, hits=hits,
+            facets=self._matching.counts(plan, found, disjunctive), by_date=by_date,
+            warnings=coverage(found) + budget.warning(),
         )
 
     def _match(self, plan: Plan, include_private: bool) -> Matches:
         """Every document the caller may see that the plan matches (``search.matching``)."""
         return self._matching.match(plan, self._facets.visible(include_private))
 
-    def _page(self, plan: Plan, found: Matches, limit: int, page: int, by_date: bool) -> tuple[Hit, ...]:
-        """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets."""
+    def _page(self, plan: Plan, found: Matches, limit: int, page: int, by_date: bool, budget: Budget) -> tuple[Hit, ...]:
+        """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets (the opening of their
+        text once the time budget is spent)."""
         ranked = self._matching.ordered(found, page * limit, by_date)[(page - 1) * limit:]
         highlight, schema = plan.highlight(), self._searcher.schema
         hits = []
         for docnum, score in ranked:
             stored = self._searcher.stored_fields(docnum)
-            hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if plan.clauses else ()))
+            marked = bool(plan.clauses) and not budget.spent()
+            budget.cut |= bool(plan.clauses) and not marked
+            hits.append(self._hit(stored, score, snippets_for(stored, highlight, schema) if marked else ()))
         return tuple(hits)
 
     def date_keys(self) -> np.ndarray:
@@ -199,7 +212,7 @@ class Searcher:
             total=total,
             page=page,
             limit=limit,
-            hits=self._page(plan, found, limit, page, False),
+            hits=self._page(plan, found, limit, page, False, Budget(self.time_budget)),
             facets=self._facets.counts(found.mask),
         )
 

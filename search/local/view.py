@@ -22,7 +22,6 @@ from search.ranking import rank
 from search.suggest import side_by_side_first, title_node
 from search.words import ranked_neighbours, written_in
 
-PREFIX_SCAN = 5000
 RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
 
 
@@ -75,9 +74,11 @@ class LocalView:
         others |= {w for w in swaps if (FIELD, w) in self._reader}
         return ranked_neighbours(word, {other: self.doc_count(other) for other in others - {word}})
 
-    def prefix_words(self, prefix: str, limit: int) -> list[str]:
-        words = [b.decode("utf-8") for b in islice(self._reader.expand_prefix(FIELD, prefix), PREFIX_SCAN)]
-        words.sort(key=lambda w: -self._reader.doc_frequency(FIELD, w))
+    def prefix_words(self, prefix: str, limit: int, scan: int) -> list[str]:
+        # Each term's document frequency comes with it (one read of the term index, not one per word).
+        found = islice(self._reader.iter_prefix(FIELD, prefix), scan)
+        words = [w for w, _ in sorted(((b.decode("utf-8"), -info.doc_frequency()) for b, info in found),
+                                      key=lambda pair: pair[1])]
         if self._everything:
             return words[:limit]
         # Ordered by what the caller may see, so private resources weigh on nothing offered to the public.
