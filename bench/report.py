@@ -1,10 +1,11 @@
-"""The Markdown tables of a bench result: ours, plain Whoosh, tantivy, and the ratios."""
+"""The Markdown tables of a bench result: ours, plain Whoosh, tantivy, the cluster, and the ratios."""
 
 from __future__ import annotations
 
 MIB = 1024 * 1024
 MODES = (("hits", "hits"), ("snippets", "+snippets"), ("facets", "+snippets+facets"))
 ENGINES = (("whoosh", "plain Whoosh"), ("tantivy", "tantivy"))
+CLUSTER = "Typesense cluster"
 
 # Targets of issue 12, checked at the largest size measured. Each time has its
 # CPU-time figure beside it (what the wall figure would be with the cores to itself).
@@ -18,6 +19,11 @@ TARGETS = (
     ("peak RSS indexing ≤ 1 GiB (all processes)", lambda r: r["index"]["peak_tree_rss_bytes"] / MIB, None, 1024, "MiB"),
     ("peak RSS searching ≤ 400 MiB", lambda r: r["search"]["peak_rss_bytes"] / MIB, None, 400, "MiB"),
 )
+# Targets of issue 19 for the 3-node cluster (``--cluster``), at the largest size: absolute, and the
+# aim of 3× the local index in the same run.
+CLUSTER_TARGETS = (("p50", 40), ("p95", 100))
+CLUSTER_AIM = 3.0
+CLUSTER_COLD_S = 0.5
 
 
 def _columns(r: dict) -> list[float]:
@@ -54,6 +60,10 @@ def _size_rows(size: str, engines: dict) -> list[str]:
             other = _columns(engines[key])
             rows.append(_row([size, f"ours ÷ {label.split()[-1]}"]
                              + [f"×{a / b:.2f}" if b else "–" for a, b in zip(ours, other)]))
+    if "cluster" in engines:
+        cluster = _columns(engines["cluster"])
+        rows.append(_row([size, CLUSTER] + [f"{v:,.1f}" for v in cluster]))
+        rows.append(_row([size, "cluster ÷ ours"] + [f"×{a / b:.2f}" if b else "–" for a, b in zip(cluster, ours)]))
     return rows
 
 
@@ -84,6 +94,28 @@ def _targets(result: dict) -> list[str]:
     cold = result["cli_cold_start"]
     verdict = "met" if cold["median_s"] <= 0.4 else "NOT met"
     lines.append(f"- CLI cold search ≤ 0.4 s: {cold['median_s']:.3f} s wall ({cold['median_cpu_s']:.3f} s CPU) — {verdict}")
+    return lines + _cluster_targets(result)
+
+
+def _cluster_targets(result: dict) -> list[str]:
+    """Issue 19's targets for the cluster at the largest size, beside the local index of the same run."""
+    size = max(result["sizes"], key=int)
+    engines = result["sizes"][size]
+    if "cluster" not in engines:
+        return []
+    cluster, ours = engines["cluster"]["search"], engines["ours"]["search"]
+    lines = [f"\nTargets (issue 19) of the {CLUSTER} at {int(size):,} documents, +snippets+facets:\n"]
+    for cut, limit in CLUSTER_TARGETS:
+        wall, cpu, local = cluster["facets"][cut], cluster["facets_cpu"][cut], ours["facets"][cut]
+        aim = "within" if wall <= CLUSTER_AIM * local else "beyond"
+        lines.append(f"- {cut} ≤ {limit} ms: {wall:,.1f} ms (client CPU time: {cpu:,.1f} ms) — "
+                     f"{'met' if wall <= limit else 'NOT met'}; ×{wall / local:.2f} the local index "
+                     f"({local:,.1f} ms), {aim} the aim of ×{CLUSTER_AIM:g}")
+    cold = engines["cluster"].get("cli_cold_start")
+    if cold:
+        verdict = "met" if cold["median_s"] <= CLUSTER_COLD_S else "NOT met"
+        lines.append(f"- CLI cold search --cluster ≤ {CLUSTER_COLD_S} s: {cold['median_s']:.3f} s wall "
+                     f"({cold['median_cpu_s']:.3f} s CPU) — {verdict}")
     return lines
 
 

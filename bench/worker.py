@@ -21,8 +21,8 @@ from pathlib import Path
 
 from bench.corpus import MAPPING_ARGS
 
-# Engine → module; tantivy's is imported only when asked for (the ``bench`` extra).
-ENGINES = {"ours": "bench.ours", "whoosh": "bench.baseline", "tantivy": "bench.native"}
+# Engine → module; tantivy's and the cluster's are imported only when asked for (``bench``, ``cluster`` extras).
+ENGINES = {"ours": "bench.ours", "whoosh": "bench.baseline", "tantivy": "bench.native", "cluster": "bench.cluster"}
 MODES = ("hits", "snippets", "facets")
 SLOWEST = 5  # slowest queries kept per mode, to see what the tail is made of
 

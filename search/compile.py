@@ -96,13 +96,14 @@ class Compiler:
 
     def facet_values(self, node: Facet) -> tuple[str, ...]:
         """The stored values ``node`` selects among those the caller may see; a warning when none."""
+        visible = self.view.facet_values(node.field)
         try:
-            values = facet_values.resolve(node.field, node.value, self.view.facet_values(node.field))
+            values = facet_values.resolve(node.field, node.value, visible)
         except facet_values.FacetValueError as error:
             self.warnings.append(QueryWarning(node.start, str(error)))
             return ()
         if not values:
-            self.warnings.append(QueryWarning(node.start, facet_values.not_found(node.field, node.value)))
+            self.warnings.append(QueryWarning(node.start, facet_values.not_found(node.field, node.value, visible)))
         return values
 
     def word(self, node: Word) -> Node | None:

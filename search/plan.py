@@ -1,6 +1,7 @@
 """From the typed query to what a backend ranks: one pass, shared by every backend.
 
-``plan_search`` parses the query (``search.query``), resolves the facet
+``plan_search`` parses the query (``search.query``), writes its compounds
+as their parts (``search.compounds``: ``tiers-lieux``, ``tierslieux``), resolves the facet
 filters (``search.facet_values``: the options' and the query's prefixes,
 against the values the caller may see), finds typo corrections in the
 caller's visible vocabulary (``search.typos``), compiles the tree once
@@ -24,6 +25,7 @@ from typing import Collection, Protocol
 
 from indexer.schema import TEXT_FIELDS, WORDS_FIELD
 from search.budget import Budget
+from search.compounds import compounds
 from search.compile import FUZZY_BOOST, Compiler, analysed
 from search.errors import InvalidFilterError
 from search.facet_values import FacetValueError, not_found, resolve
@@ -125,10 +127,14 @@ def plan_search(
     ``budget``: the search's time budget (``search.budget``), which bounds prefix expansions."""
     tree, parse_warnings = parse(text, strict=strict)
     tree, facet_nodes = _split_filters(tree)
+    joined = compounds(tree, view)
+    tree = joined.tree
     spellings = corrections(tree, view)
     found = spellings.corrections
     alternatives = {c.node_start: tuple((w, FUZZY_BOOST) for w in c.replacements) for c in found}
     alternatives.update({start: tuple((w, 1.0) for w in forms) for start, forms in spellings.forms.items()})
+    for start, words in joined.alternatives.items():
+        alternatives[start] = alternatives.get(start, ()) + tuple((w, 1.0) for w in words)
     compiler = Compiler(view, alternatives, sum(isinstance(w, Word) and w.prefix for w in _word_nodes(tree)), budget)
     plan = Plan(warnings=[str(w) for w in parse_warnings])
     plan.selected, plan.shown = _option_filters(filters, view, plan.warnings)
@@ -139,6 +145,7 @@ def plan_search(
     unique = list({c.word.casefold(): c for c in found}.values())
     plan.corrections, plan.suggestion = unique, suggestion(text, found)
     plan.warnings += [str(w) for w in compiler.warnings[:MAX_WARNINGS]] + [str(c) for c in unique[:MAX_WARNINGS]]
+    plan.warnings += spellings.warnings()[:MAX_WARNINGS]
     return plan
 
 
@@ -158,13 +165,14 @@ def _option_filters(filters, view, warnings: list[str]) -> tuple[dict[str, Facet
     selected, echoed = {}, {}
     for name, values in filters.items():
         resolved, shown = [], []
+        visible = view.facet_values(name)
         for value in values:
             try:
-                found = resolve(name, value, view.facet_values(name))
+                found = resolve(name, value, visible)
             except FacetValueError as error:
                 raise InvalidFilterError(str(error), param=name) from None
             if not found:
-                warnings.append(not_found(name, value))
+                warnings.append(not_found(name, value, visible))
             resolved.extend(found)
             shown.extend(found or (value,))
         selected[name] = FacetIs(name, tuple(dict.fromkeys(resolved)))

@@ -11,6 +11,12 @@ are the same word, not a better spelling: a word missing as typed but
 present in another form (``emploi``, written ``emplois`` in the corpus) is
 searched through that form at full weight and is no typo. Field names
 typed by mistake (``auteur:x``) are never corrected.
+
+A word of everyday French (``search.common_words``) that no visible
+resource has is no typo either: it is never "corrected" into a proper noun (a word the resources write with a
+capital, ``tiers`` → ``Thiers``) nor into another common word; when no
+visible resource has it, the user is told so (``« tiers » ne figure dans
+aucune ressource``) and it is searched as typed.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.schema import WORDS_FIELD
+from search.common_words import is_common
 from search.query import All, Any, Word
 
 MAX_REPLACEMENTS = 3
@@ -84,12 +91,17 @@ class Spellings:
 
     corrections: list[Correction]
     forms: dict[int, tuple[str, ...]]   # node start → other written forms, searched at full weight
+    absent: list[str]                    # common French words no visible resource has, as typed
+
+    def warnings(self) -> list[str]:
+        """What the user is told of the absent words (the corrections say themselves)."""
+        return [f"« {word} » ne figure dans aucune ressource" for word in dict.fromkeys(self.absent)]
 
 
 def corrections(tree, view) -> Spellings:
     """A ``Correction`` per word of ``tree`` that is missing or rare where a better spelling exists;
     the other forms of the words missing only as typed (``search.plan.IndexView`` ``view``)."""
-    found, forms, known = [], {}, {}
+    found, forms, known, absent = [], {}, {}, []
     for node in plain_words(tree):
         tokens = [(t.text, t.startchar, t.endchar) for t in view.analyzer(WORDS_FIELD)(node.text, chars=True, mode="query")]
         if len(tokens) != 1 or node.literal:
@@ -99,17 +111,26 @@ def corrections(tree, view) -> Spellings:
         edits = min(max_edits(node.text[start:end]), max_edits(word))
         if not edits:
             continue
+        typed = node.text[start:end]
         if word not in known:  # a word typed twice is looked up once
             best, count, inflected = _better_spellings(word, edits, view)
+            if best and not (inflected or count) and is_common(typed):
+                best = tuple(w for w in best if not _common_or_proper(view.written(w)))
             known[word] = best, count, inflected, view.written(best[0]) if best and not inflected else ""
         best, count, inflected, written = known[word]
-        if inflected:
+        if not (best or count) and is_common(typed):
+            absent.append(typed)
+        elif inflected:
             forms[node.start] = best
         elif best:
-            found.append(Correction(
-                node.text[start:end], node.start + start, node.start + end, node.start, best, written, not count,
-            ))
-    return Spellings(found, forms)
+            found.append(Correction(typed, node.start + start, node.start + end, node.start, best, written, not count))
+    return Spellings(found, forms, absent)
+
+
+def _common_or_proper(written: str) -> bool:
+    """A word as the resources write it that a common word must not be corrected into: a proper
+    noun (capital initial: ``Thiers``) or another word of everyday French."""
+    return written[:1].isupper() or is_common(written)
 
 
 def _better_spellings(word: str, edits: int, view) -> tuple[tuple[str, ...], int, bool]:

@@ -93,11 +93,42 @@ def test_status_names_one_leader(cluster):
     assert "meneur" in human.stdout and human.stdout.count("suiveur") == 2
 
 
-def test_a_second_start_in_the_same_folder_is_refused(cluster):
+def test_a_second_start_leaves_the_running_nodes_alone(cluster):
     local, _ = cluster
-    done = rtes("cluster", "start", "--dir", local.directory)
-    assert done.returncode == 1
-    assert "tourne déjà" in done.stderr and "Traceback" not in done.stderr
+    pids = [node.pid for node in local.nodes]
+    done = rtes("cluster", "start", "--dir", local.directory, "--json")
+    assert done.returncode == 0, done.stderr
+    again = json.loads(done.stdout)
+    assert again["started"] == [] and [n["pid"] for n in again["nodes"]] == pids
+    assert again["url"] == local.url()
+    human = rtes("cluster", "start", "--dir", local.directory)
+    assert human.returncode == 0 and human.stdout.strip() == local.url()
+    assert "aucun nœud à redémarrer" in human.stderr and human.stderr.count("tournait déjà") == 3
+
+
+def test_start_brings_back_a_killed_node_which_catches_up(cluster, tmp_path):
+    """``cluster start --dir`` restarts the node killed with SIGKILL, alone; it rejoins and receives what
+    was written while it was down."""
+    local, _ = cluster
+    target = url(local, "restarted")
+    source = cdtn_sample(tmp_path / "docs.jsonl", 200)
+    assert report(rtes("index", source, *JSONL, "--cluster", target, "--json", "-q"))["added"] == 200
+    wait_for(lambda: documents_per_node(local, "restarted") == [200] * 3, 30, "200 documents on every node")
+    killed = next(i for i in range(3) if i != local.leader())
+    others = [node.pid for i, node in enumerate(local.nodes) if i != killed]
+    assert local.stop_node(killed, signal.SIGKILL)
+    more = cdtn_sample(tmp_path / "more.jsonl", 100, skip=200)
+    assert report(rtes("index", source, more, *JSONL, "--cluster", target, "--json", "-q"))["added"] == 100
+    assert documents_per_node(local, "restarted")[killed] is None, "the killed node is down"
+    done = rtes("cluster", "start", "--dir", local.directory, "--json")
+    assert done.returncode == 0, done.stderr
+    again = json.loads(done.stdout)
+    local.nodes[:] = LocalCluster.load(local.directory).nodes  # the pid of the restarted node
+    assert again["started"] == [killed + 1]
+    assert [n["pid"] for i, n in enumerate(again["nodes"]) if i != killed] == others, "the others untouched"
+    assert process_start_time(again["nodes"][killed]["pid"]) is not None
+    wait_for(lambda: documents_per_node(local, "restarted") == [300] * 3, 60, "the restarted node caught up")
+    local.wait_ready(60)
 
 
 # -- writing -----------------------------------------------------------------------

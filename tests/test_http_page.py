@@ -186,7 +186,8 @@ def test_notes_and_warnings_are_told_apart_in_plain_french(client):
     notes = [p.get_text() for p in page.select("p.note")]
     warnings = [p.get_text() for p in page.select("p.warning")]
     assert "Synonyme : ESS = économie sociale et solidaire." in notes
-    assert warnings == ["Attention : Aucune ressource avec type « inexistant »."]
+    assert warnings == ["Attention : Aucune ressource avec type « inexistant » "
+                        "(valeurs proches : Conférence en ligne, Points de RepèrESS, Étude)."]
     covered = BeautifulSoup(client.get("/", params={"q": "marchés réservés article 37"}).text, "html.parser")
     assert [p.get_text() for p in covered.select("p.note")] == [
         "1 ressource contient tous les mots cherchés, 3 n’en contiennent qu’une partie."]

@@ -29,6 +29,13 @@ def test_human_output_numbers_hits_and_shows_meta_snippet_footer(run):
     assert "\x1b[" not in result.stdout
 
 
+def test_a_common_word_absent_from_the_corpus_is_said_absent_not_corrected(run):
+    result = run("search", "tiers lieux")
+    assert result.exit_code == 0
+    assert "Attention : « tiers » ne figure dans aucune ressource" in result.stdout
+    assert "Vouliez-vous dire" not in result.stdout and "Thiers" not in result.stdout
+
+
 def test_colour_only_on_a_terminal(run):
     coloured = run("search", "marchés réservés", color=True).stdout
     assert ' 1. \x1b[1mRetour sur la conférence en ligne "Marchés réservés" du 5 juin 2018\x1b[0m' in coloured

@@ -33,10 +33,30 @@ def test_option_filters_resolve_as_the_query_prefixes_do(searcher, field, typed,
     assert by_option.warnings == () and by_prefix.warnings == ()
 
 
-def test_a_filter_value_matching_nothing_says_so_in_french(searcher):
-    results = searcher.search("", filters={"type": "zzzz", "year": "1990"})
+def test_a_filter_value_matching_nothing_says_so_in_french_with_the_closest_values(searcher):
+    results = searcher.search("", filters={"type": "étude de cas", "year": "1990"})
     assert results.total == 0
-    assert results.warnings == ("aucune ressource avec type « zzzz »", "aucune ressource avec année « 1990 »")
+    assert results.warnings == (
+        "aucune ressource avec type « étude de cas » (valeurs proches : Étude, Points de RepèrESS, Retour de rencontre)",
+        "aucune ressource avec année « 1990 » (valeurs proches : 2017, 2018, 2019)",
+    )
+
+
+@pytest.mark.parametrize("field, typed, stored", [
+    ("type", "études", "Étude"),                              # a plural
+    ("type", "conferences", "Conférence en ligne"),           # a plural without accents
+    ("type", "points de repères", "Points de RepèrESS"),      # the words, one a typo away
+    ("theme", "outre mer", "outre-mer"),                      # a space for the hyphen
+    ("theme", "marchés publics", "commande publique"),        # through the thesaurus
+    ("territory", "38000", "Grenoble-Alpes-Métropole"),       # Grenoble's postal code: what "grenoble" finds
+    ("territory", "38185", "Grenoble-Alpes-Métropole"),       # Grenoble's INSEE code
+])
+def test_filter_values_people_type_find_the_stored_value(searcher, field, typed, stored):
+    by_option = searcher.search("", filters={field: typed}, limit=20)
+    assert by_option.filters[field] == (stored,) and by_option.warnings == ()
+    assert [h.id for h in by_option.hits] == [h.id for h in searcher.search("", filters={field: stored}, limit=20).hits]
+    prefix = {"type": "type", "theme": "thème", "territory": "territoire"}[field]
+    assert [h.id for h in searcher.search(f'{prefix}:"{typed}"', limit=20).hits] == [h.id for h in by_option.hits]
 
 
 @pytest.mark.parametrize("year, message", [
@@ -160,3 +180,12 @@ def test_a_prefix_of_stop_words_only_finds_nothing_and_says_why(searcher):
 ])
 def test_completions_keep_what_is_typed_before_the_word(searcher, typed, first):
     assert first.casefold() in {s.casefold() for s in searcher.suggest(typed, limit=10)}
+
+
+@pytest.mark.parametrize("module", ["search.facet_values", "search.common_words", "search.typos"])
+def test_docstring_examples_of_the_planner_helpers(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failures == 0

@@ -106,6 +106,21 @@ def test_a_missing_word_is_corrected_and_said(searcher):
     assert results.to_dict()["corrections"] == [{"word": "Enercop", "replacements": ["Enercoop"], "missing": True}]
 
 
+@pytest.mark.parametrize("query, expected", [("socialle", "sociale"), ("artcle", "article"), ("Enercop", "Enercoop")])
+def test_real_typos_are_still_corrected(searcher, query, expected):
+    results = searcher.search(query)
+    assert results.suggestion == expected and results.total > 0
+
+
+def test_a_common_french_word_is_never_corrected_into_a_proper_noun(searcher):
+    results = searcher.search("tiers")   # the corpus has only the town of Thiers, one edit away
+    assert results.total == 0 and results.corrections == () and results.suggestion is None
+    assert results.warnings == ("« tiers » ne figure dans aucune ressource",)
+    two = searcher.search("tiers lieux")
+    assert two.suggestion is None and "« tiers » ne figure dans aucune ressource" in two.warnings
+    assert not any("Thiers" in (h.title + h.snippet) for h in two.hits)
+
+
 def test_swapped_letters_are_one_typo(searcher):
     assert searcher.search("Enecroop").suggestion == "Enercoop"
 

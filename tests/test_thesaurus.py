@@ -39,7 +39,8 @@ def test_acronym_also_matches_its_expansion_as_a_phrase(expanded):
     nodes, found = expanded("MAPA")
     assert found == ("synonyme : MAPA = marché à procédure adaptée",)
     phrases = [t for t in _leaves(nodes) if t.is_phrase]
-    assert {(p.field, p.boost) for p in phrases} == {("title", 3.0), ("summary", 1.5), ("body", 1.0)}
+    # The field boosts shared by the expansion's three words: it weighs as one word.
+    assert {(p.field, p.boost) for p in phrases} == {("title", 3.0 / 3), ("summary", 1.5 / 3), ("body", 1.0 / 3)}
     assert phrases[0].terms == ("march", "procedur", "adapte")
 
 
@@ -48,6 +49,15 @@ def test_expansion_words_also_match_the_acronym(expanded):
     assert found == ("synonyme : ESS = économie sociale et solidaire",)
     assert Terms("body", ("ess",)) in _leaves(nodes)
     assert len(nodes) == 2  # développement, and the expansion's three words as one clause
+
+
+def test_an_ambiguous_acronym_is_expanded_one_way_only(expanded):
+    nodes, found = expanded("calcul RC")
+    assert found == ("synonyme : RC = rupture conventionnelle",)
+    assert ("ruptur", "conventionnel") in {t.terms for t in _leaves(nodes)}
+    # "RC" is also "responsabilité civile": the long form never searches the acronym.
+    nodes, found = expanded("rupture conventionnelle")
+    assert found == () and "rc" not in {t for leaf in _leaves(nodes) for t in leaf.terms}
 
 
 def test_longest_expansion_wins(expanded):
@@ -74,3 +84,27 @@ def test_searcher_reports_expansions_and_finds_through_them(searcher):
     assert by_words.hits[0].id == CLERMONT
     # "MAPA" is nowhere in the corpus: only the expansion finds the Lille fiche.
     assert searcher.search("MAPA").hits[0].id in {ENERCOOP, WEBINAR}
+
+
+@pytest.fixture(scope="module")
+def site_pages(tmp_path_factory):
+    """The site fixture's pages: its home page writes "économie sociale et solidaire", never ESS."""
+    from indexer import build_index
+    from search import Searcher
+
+    from conftest import ROOT
+
+    folder = tmp_path_factory.mktemp("site")
+    build_index([ROOT / "tests" / "fixtures" / "site" / "pages"], folder)
+    with Searcher(folder) as pages:
+        yield pages
+
+
+def test_an_expansion_weighs_as_one_word_never_more_than_its_best_word(site_pages):
+    def score(query):
+        return {h.id: h.score for h in site_pages.search(query, limit=50).hits}.get("index", 0.0)
+
+    words = [score(w) for w in ("économie", "sociale", "solidaire")]
+    assert min(words) > 0
+    assert 0 < score("ESS") <= max(words)   # the sum of the three, before: 11.3 against 4.9
+

@@ -35,7 +35,7 @@ __all__ = [
     "LegalReferenceFilter", "NormaliseFilter", "OrdinalFilter",
 ]
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 # Words with their inner apostrophes and hyphens (for elision and compounds),
 # inclusive-writing suffixes (élu·e·s, agent.es), and "n°".
@@ -53,10 +53,12 @@ THESAURUS_PATH = Path(__file__).resolve().parent.parent / "data" / "thesaurus.ts
 
 @lru_cache(maxsize=1)
 def protected_words() -> frozenset[str]:
-    """The thesaurus acronyms, folded: never stemmed (``siae`` keeps its ``e``)."""
+    """The thesaurus acronyms (one word in capitals, as a key or an expansion), folded: never stemmed
+    (``siae`` keeps its ``e``); names written otherwise (``France Active``) are stemmed like any text."""
     with THESAURUS_PATH.open(encoding="utf-8", newline="") as f:
         rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
-        return frozenset(fold(row["acronym"]) for row in rows)
+        forms = [form.strip() for row in rows for form in [row["acronym"], *row["expansion"].split("|")]]
+        return frozenset(fold(form) for form in forms if form.isalpha() and form.isupper())
 
 
 def _words():

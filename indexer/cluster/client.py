@@ -30,6 +30,9 @@ READ_TIMEOUT = 10.0
 RETRY_INTERVAL = 0.2
 # A node marked down is tried again after this many seconds (a restarted node rejoins).
 HEALTHCHECK_INTERVAL = 5
+# Answers uncompressed: Typesense gzips them when asked (httpx asks by default), which costs both
+# sides CPU for nothing on a local network (a search fetching 250 law articles' terms: 600 kB).
+PLAIN = {"Accept-Encoding": "identity"}
 
 T = TypeVar("T")
 
@@ -51,7 +54,7 @@ class Connection:
         import httpx  # installed with the typesense client
 
         self.address = address
-        self._http = httpx.Client(timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT))
+        self._http = httpx.Client(timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT), headers=PLAIN)
         self.client = typesense.Client(
             {
                 "api_key": address.api_key,

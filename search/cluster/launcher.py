@@ -7,7 +7,8 @@ the ports, and each node's pid and process start time. ``stop`` signals
 only processes that are still the ones recorded (``server.is_same_process``),
 never anything found by name. Starting again in the same folder reuses the
 recorded ports and data: Raft knows its peers by address, so a node must
-come back where it was.
+come back where it was. Only the nodes not running are started: a node lost
+(killed, crashed) is brought back alone, the others untouched.
 
 The API key is given to the servers through their environment
 (``TYPESENSE_API_KEY``), not their command line, which any user can read
@@ -155,20 +156,28 @@ class LocalCluster:
     def start(
         cls, directory: str | os.PathLike, nodes: int = 3, api_key: str | None = None,
         base_port: int | None = None, timeout: float = START_TIMEOUT,
-    ) -> "LocalCluster":
-        """Start every node recorded in ``directory`` (recording a new cluster first) and wait for a leader."""
+    ) -> tuple["LocalCluster", list[int]]:
+        """Start the nodes recorded in ``directory`` that are not running (every node of a new cluster)
+        and wait until each is healthy and one leads; the cluster and the indexes of the nodes started.
+
+        A node that was killed or stopped comes back with its recorded ports and data, rejoins the
+        others and catches up with what they wrote meanwhile (Raft); the running ones are left alone,
+        so ``cluster start --dir`` is also how one lost node is brought back. If the wait fails, the
+        nodes started here are stopped again.
+        """
         cluster = cls.create(directory, nodes, api_key, base_port)
-        if any(node.running() for node in cluster.nodes):
-            raise ClusterError(f"le cluster de {directory} tourne déjà : « rtes-search cluster stop --dir {directory} »")
+        missing = [index for index, node in enumerate(cluster.nodes) if not node.running()]
+        if not missing:
+            return cluster, missing
         executable = server_executable()
         try:
-            for index in range(len(cluster.nodes)):
+            for index in missing:
                 cluster.start_node(index, executable)
             cluster.wait_ready(timeout)
         except BaseException:
-            cluster.stop()
+            cluster.stop(missing)
             raise
-        return cluster
+        return cluster, missing
 
     def start_node(self, index: int, executable: Path | None = None) -> LocalNode:
         """Start node ``index`` (0-based) with its recorded ports and data; it rejoins the cluster."""
@@ -246,10 +255,11 @@ class LocalCluster:
         reap(node.pid)
         return True
 
-    def stop(self) -> list[int]:
-        """Stop every node still running as recorded; the pids that were stopped."""
+    def stop(self, indexes: list[int] | None = None) -> list[int]:
+        """Stop the nodes of ``indexes`` (default: every node) still running as recorded; the pids stopped."""
         stopped = []
-        for index, node in enumerate(self.nodes):
+        for index in range(len(self.nodes)) if indexes is None else indexes:
+            node = self.nodes[index]
             pid = node.pid
             if self.stop_node(index):
                 stopped.append(pid)

@@ -2,12 +2,16 @@
 
 Every read goes through ``multi_search`` (POST): a filter naming many
 terms does not fit in a URL, and one round trip carries all the counts a
-search needs. The address names an alias (``…/rtes``); ``collection``
-is the collection it points to now, read again by ``refresh``.
+search needs. A node answers the searches of one ``multi_search`` one
+after the other, so searches that cost more than a round trip (a page of
+documents) are sent as requests of their own at the same time
+(``submit``, ``search_apart``): the client spreads them over the nodes,
+which answer them side by side. The address names an alias (``…/rtes``);
+``collection`` is the collection it points to now, read again by ``refresh``.
 
-The ``indexer.cluster`` connection already spreads requests over the
-nodes and gives up on a dead one within a second; here its errors become
-``SearchError``s: ``IndexNotFoundError`` when nothing is indexed under the
+The requests go through ``search.cluster.transport`` (plain HTTP, which
+spreads them over the nodes and gives up on a dead one within a second);
+here its errors become ``SearchError``s: ``IndexNotFoundError`` when nothing is indexed under the
 name, ``ClusterUnavailableError`` (an ``IndexNotFoundError`` too: there
 is nothing to search now) with the French message of the cluster error
 (unreachable, key refused, no leader), ``ClusterSearchError`` when a
@@ -18,14 +22,21 @@ cluster being out of reach, said at once.
 
 from __future__ import annotations
 
-from indexer.cluster import ClusterAddress, ClusterError, Connection, parse_cluster_url
-from indexer.cluster import errors as cluster_errors
-from indexer.cluster.catalogue import alias_target, collection_exists, read_manifest, read_revision
+import json
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from indexer.cluster.address import ClusterAddress, parse_cluster_url
+from indexer.cluster.catalogue import MANIFESTS, revision_id
+from indexer.cluster.errors import ClusterAuthError, ClusterError
+from indexer.cluster.errors import ClusterUnavailableError as Unreachable
+from search.cluster.transport import NotFound, Transport, path
 from search.errors import IndexNotFoundError, SearchError
 
 # Typesense answers at most this many searches per multi_search unless told otherwise.
 BATCH = 250
 READ_TIMEOUT = 10.0
+# Requests in flight at once (``submit``): the counts and the two pages of a window (``search.cluster.fetch``).
+IN_FLIGHT = 3
 
 
 class ClusterSearchError(SearchError):
@@ -42,50 +53,55 @@ class CollectionReader:
     def __init__(self, target: str | ClusterAddress):
         self.address = parse_cluster_url(target) if isinstance(target, str) else target
         self.location = self.address.redacted()
-        try:
-            self._connection = Connection(self.address, read_timeout=READ_TIMEOUT)
-        except ClusterError as exc:  # the client is not installed
-            raise ClusterUnavailableError(str(exc)) from exc
+        self._transport = Transport(self.address, READ_TIMEOUT)
         self.collection = ""
+        self._pool: ThreadPoolExecutor | None = None
         self.resolve()
 
-    def _call(self, request):
-        from typesense.exceptions import ObjectNotFound
+    def _get(self, *parts: str) -> dict:
+        """The JSON at ``/parts…`` (``NotFound`` passes through: the caller decides)."""
+        return self._call(lambda: self._transport.get(path(*parts)))
 
+    def _call(self, request):
         try:
-            return self._connection.call(request)
-        except ObjectNotFound:
-            raise
-        except (cluster_errors.ClusterAuthError, cluster_errors.ClusterUnavailableError) as exc:
+            return request()
+        except (ClusterAuthError, Unreachable) as exc:
             raise ClusterUnavailableError(str(exc)) from exc
         except ClusterError as exc:
             raise ClusterSearchError(str(exc)) from exc
 
+    def _exists(self, *parts: str) -> dict | None:
+        try:
+            return self._get(*parts)
+        except NotFound:
+            return None
+
     def resolve(self) -> str:
         """The collection the alias points to now (``IndexNotFoundError`` when there is none)."""
-        client, name = self._connection.client, self.address.collection
-        target = alias_target(client, name, self._call)
-        if target is None and not collection_exists(client, name, self._call):
+        name = self.address.collection
+        alias = self._exists("aliases", name)
+        if alias is None and self._exists("collections", name) is None:
             raise IndexNotFoundError(
                 f"aucune collection « {name} » dans le cluster {self.location} : "
                 f"lancez « rtes-search index --cluster … »"
             )
-        self.collection = target or name
+        self.collection = alias["collection_name"] if alias else name
         return self.collection
 
     def manifest(self) -> dict:
         """What the indexing run recorded for this collection (versions, sources, build time); {} if nothing."""
-        return read_manifest(self._connection.client, self.collection, self._call)
+        stored = self._exists("collections", MANIFESTS, "documents", self.collection)
+        return json.loads(stored.get("manifest", "{}")) if stored else {}
 
     def revision(self) -> int:
         """How many pushes of the write API the collection took (``indexer.cluster.push``)."""
-        return read_revision(self._connection.client, self.collection, self._call)
+        stored = self._exists("collections", MANIFESTS, "documents", revision_id(self.collection))
+        return json.loads(stored.get("manifest", "{}")).get("revision", 0) if stored else 0
 
     def memory(self) -> int:
         """Bytes Typesense holds in memory on the node that answered, for every collection it serves
         (what a collection takes on disk is not in its API)."""
-        client = self._connection.client
-        return int(self._call(lambda: client.metrics.retrieve()).get("typesense_memory_allocated_bytes", 0))
+        return int(self._get("metrics.json").get("typesense_memory_allocated_bytes", 0))
 
     def search(self, searches: list[dict], collection: str | None = None) -> list[dict]:
         """The answers to ``searches`` (search parameters each) in ``collection`` (default: the alias's),
@@ -95,14 +111,24 @@ class CollectionReader:
             answers += self._batch(searches[start:start + BATCH], collection or self.collection)
         return answers
 
-    def _batch(self, searches: list[dict], collection: str) -> list[dict]:
-        from typesense.exceptions import ObjectNotFound
+    def submit(self, call, *args) -> Future:
+        """Run ``call(*args)`` (a read of this reader) in a worker thread; its future."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rtes-cluster-read")
+        return self._pool.submit(call, *args)
 
-        client = self._connection.client
+    def search_apart(self, searches: list[dict]) -> list[dict]:
+        """The answers to ``searches``, each sent as a request of its own, all at once (module docstring)."""
+        if len(searches) < 2:
+            return self.search(searches)
+        futures = [self.submit(self.search, [one]) for one in searches]
+        return [answer for future in futures for answer in future.result()]
+
+    def _batch(self, searches: list[dict], collection: str) -> list[dict]:
         body = {"searches": [dict(s, collection=collection) for s in searches]}
         try:
-            answer = self._call(lambda: client.multi_search.perform(body, {"limit_multi_searches": BATCH}))
-        except ObjectNotFound:
+            answer = self._call(lambda: self._transport.post(f"/multi_search?limit_multi_searches={BATCH}", body))
+        except NotFound:
             raise self._gone() from None
         results = answer["results"]
         for result in results:
@@ -117,4 +143,6 @@ class CollectionReader:
                                   f"elle a été reconstruite ; relancez la recherche")
 
     def close(self) -> None:
-        self._connection.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        self._transport.close()

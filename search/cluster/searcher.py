@@ -10,9 +10,10 @@ the JSON. What differs is where documents come from (``search.cluster.fetch``):
   counts, order, scores. The RTES library is always in this case;
 - **more**: Typesense counts the matches and the facet values (exact when
   the plan translates exactly; else a warning says the counts are
-  approximate); the first 250 of its own ranking are re-scored by ours
-  and shown in our order; pages beyond come in Typesense's order, scored
-  by ours. Sorted by date, each page comes from Typesense's date order.
+  approximate); the first 250 of its own ranking (``RESCORED``) are
+  re-scored by ours and shown in our order, fetched while the matches
+  are counted; pages beyond come in Typesense's order, scored by ours.
+  Sorted by date, each page comes from Typesense's date order.
 
 Private resources are filtered out by Typesense before anything is
 counted, fetched or suggested; a private id is "not found" without access.
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 
 from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA
-from search.cluster.fetch import CANDIDATES, LISTED, Request, chain_window, stored, window
+from search.cluster.fetch import CANDIDATES, LISTED, RESCORED, Request, chain_window, stored, window
 from search.cluster.keyterms import ClusterKeyTerms
 from search.cluster.matching import Fetched, match_coverage, ordered_facets, plan_terms
 from search.matching import coverage_warning
@@ -94,6 +95,12 @@ class ClusterSearcher:
             self._views[include_private] = ClusterView(self, include_private)
         return self._views[include_private]
 
+    def _expecting(self, query: str, include_private: bool) -> ClusterView:
+        """The caller's view, with the documents holding each word of ``query`` counted in one round trip."""
+        view = self.view(include_private)
+        view.expect(query)
+        return view
+
     # -- searching ---------------------------------------------------------
 
     def search(self, query: str, filters: dict | None = None, limit: int = 10, page: int = 1,
@@ -102,7 +109,7 @@ class ClusterSearcher:
         """As ``search.Searcher.search``: one page of hits with snippets, counts over every match, warnings."""
         check_page(limit, page)
         check_sort(sort)
-        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        plan = plan_search(query or "", self._expecting(query, include_private), normalise_filters(filters), strict)
         by_date = sort == "date" or plan.browse
         outcome = self._run(Request(plan, include_private), (page - 1) * limit, page * limit, by_date,
                             facets=True, disjunctive=disjunctive)
@@ -116,14 +123,14 @@ class ClusterSearcher:
         """The first ``limit`` (at most ``MAX_HITS``) hits in ``search``'s order, without snippets nor counts."""
         check_page(limit, 1, MAX_HITS)
         check_sort(sort)
-        plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
+        plan = plan_search(query or "", self._expecting(query, include_private), normalise_filters(filters), strict)
         outcome = self._run(Request(plan, include_private), 0, limit, sort == "date" or plan.browse)
         documents = stored(self.reader, [doc["id"] for doc, _ in outcome.ranked], LISTED)
         return tuple(Hit.from_stored(documents.get(doc["id"], doc), score, ()) for doc, score in outcome.ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits in ``search``'s order (no snippets, no counts)."""
-        plan = plan_search(query or "", self.view(include_private), {}, False)
+        plan = plan_search(query or "", self._expecting(query, include_private), {}, False)
         outcome = self._run(Request(plan, include_private), 0, depth, plan.browse)
         return [(doc["id"], score) for doc, score in outcome.ranked]
 
@@ -131,8 +138,12 @@ class ClusterSearcher:
              disjunctive: bool = False) -> Outcome:
         """Count, fetch and rank ``request``'s matches; the documents at positions ``start``…``end``."""
         plan = request.plan
-        self.statistics.prefetch((f, t) for f, terms in plan_terms(plan).items() for t in terms)
-        counts = self._counts(request, facets, disjunctive)
+        counting = self.reader.submit(self._counts, request, facets, disjunctive)
+        # Over a collection larger than one fetch, a ranked search most likely has more matches: the first
+        # window of the ranked chain is fetched while they are counted (left unused when they are not more).
+        likely = self.statistics.size > CANDIDATES and not by_date and plan.clauses
+        first = chain_window(self.reader, request, 0, RESCORED) if likely else None
+        counts = counting.result()
         if counts["unfiltered"] <= CANDIDATES:
             return self._complete(request, start, end, by_date, facets, disjunctive)
         outcome = Outcome(total=counts["total"], facets=counts["facets"])
@@ -150,18 +161,22 @@ class ClusterSearcher:
             found = fetched.match(plan)
             outcome.ranked = self._ranked(fetched, found, end - start, True)
         else:
-            fetched = Fetched(chain_window(self.reader, request, 0, CANDIDATES), plan, self.statistics)
+            hits = first if first is not None else chain_window(self.reader, request, 0, RESCORED)
+            fetched = Fetched(hits, plan, self.statistics)
             found = fetched.match(plan)
             outcome.ranked = self._ranked(fetched, found, end, False)[start:]
-            if end > CANDIDATES:
-                outcome.ranked += self._beyond(request, max(start, CANDIDATES), end)
+            if end > RESCORED:
+                outcome.ranked += self._beyond(request, max(start, RESCORED), end)
         if counts["every"] is not None:  # else it could not be counted
             outcome.warnings += coverage_warning(counts["every"], counts["total"], len(plan.clauses), match_coverage(found)[1])
         return outcome
 
     def _counts(self, request: Request, facets: bool, disjunctive: bool) -> dict:
-        """Matches with and without the option filters, with every clause, and the facet counts (one round trip)."""
+        """Matches with and without the option filters, with every clause, and the facet counts; the
+        collection's document frequencies of the plan's terms not known yet, in the same round trip."""
         plan = request.plan
+        missing, frequencies = self.statistics.counting(
+            (f, t) for f, terms in plan_terms(plan).items() for t in terms)
         searches = {"total": request.counting(request.condition(), FACET_FIELDS if facets else ())}
         if plan.selected:
             searches["unfiltered"] = request.counting(request.condition(options=False))
@@ -171,7 +186,9 @@ class ClusterSearcher:
         for name in plan.selected if facets and disjunctive else ():
             searches[name] = request.counting(request.condition(leave_out=name), (name,))
         asked = {key: params for key, params in searches.items() if params is not None}
-        answers = dict(zip(asked, self.reader.search(list(asked.values()))))
+        answered = self.reader.search([*asked.values(), *frequencies])
+        self.statistics.record(missing, answered[len(asked):])
+        answers = dict(zip(asked, answered))
         found = {key: answers[key]["found"] if key in answers else 0 for key in searches}
         counted = {key: _facet_counts(answers[key]) if key in answers else {} for key in searches}
         facet_counts = {name: counted["total"].get(name, {}) for name in FACET_FIELDS} if facets else {}

@@ -60,12 +60,19 @@ class CollectionStatistics:
 
     def prefetch(self, pairs) -> None:
         """Count, in one round trip, the documents of every (field, term) of ``pairs`` not known yet."""
+        missing, searches = self.counting(pairs)
+        if missing:
+            self.record(missing, self._reader.search(searches))
+
+    def counting(self, pairs) -> tuple[list[tuple[str, str]], list[dict]]:
+        """The (field, term) of ``pairs`` not known yet, and the searches counting their documents (to send
+        with others: ``record`` their answers)."""
         missing = list(dict.fromkeys(p for p in pairs if p not in self._frequencies))
-        if not missing:
-            return
-        searches = [{"q": "*", "query_by": WORDS_FIELD, "per_page": 0,
-                     "filter_by": f"{ANALYSED_FIELDS[field]}:{literal(term)}"} for field, term in missing]
-        for pair, answer in zip(missing, self._reader.search(searches)):
+        return missing, [{"q": "*", "query_by": WORDS_FIELD, "per_page": 0,
+                          "filter_by": f"{ANALYSED_FIELDS[field]}:{literal(term)}"} for field, term in missing]
+
+    def record(self, missing: list[tuple[str, str]], answers: list[dict]) -> None:
+        for pair, answer in zip(missing, answers):
             self._frequencies[pair] = answer["found"]
 
     def frequency(self, field: str, term: str) -> int:

@@ -66,13 +66,30 @@ class ClusterView:
 
     def counts(self, words) -> dict[str, int]:
         """Visible documents holding each of ``words`` (a ``words`` term), counted in one round trip."""
-        missing = [w for w in dict.fromkeys(words) if w not in self._counts]
-        if missing:
-            searches = [dict(self._params(both([self._visible, Condition(f"{WORDS_FIELD}:{literal(w)}")])))
-                        for w in missing]
-            for word, answer in zip(missing, self._reader.search(searches)):
-                self._counts[word] = answer["found"]
+        words = list(words)
+        self._count(words)
         return {w: self._counts[w] for w in words}
+
+    def _count(self, words: list[str], others: tuple[list, list[dict]] = ([], [])) -> None:
+        """Count the documents of the ``words`` not counted yet, sending the ``others`` searches with them
+        (``(keys, searches)`` of ``CollectionStatistics.counting``, recorded there)."""
+        missing = [w for w in dict.fromkeys(words) if w not in self._counts]
+        keys, searches = others
+        if not missing and not keys:
+            return
+        counted = [self._params(both([self._visible, Condition(f"{WORDS_FIELD}:{literal(w)}")])) for w in missing]
+        answers = self._reader.search([*counted, *searches])
+        for word, answer in zip(missing, answers):
+            self._counts[word] = answer["found"]
+        self._backend.statistics.record(keys, answers[len(missing):])
+
+    def expect(self, query: str) -> None:
+        """Count, in one round trip, the documents holding each word of ``query`` and (in the whole
+        collection) each of its terms in each ranked field: the planner asks about words one by one (typo
+        corrections), and our ranking needs the terms' document frequencies."""
+        words = [t.text for t in self.analyzer(WORDS_FIELD)(query or "", mode="query")]
+        terms = [(name, t.text) for name in TEXT_FIELDS for t in self.analyzer(name)(query or "", mode="query")]
+        self._count(words, self._backend.statistics.counting(terms))
 
     def facet_values(self, field: str) -> frozenset[str]:
         """The values the caller may see, as the writer counted them (``ClusterSearcher.facet_counts``)."""

@@ -36,6 +36,13 @@ WITHHELD = (
 )
 SECURITY_HEADERS = {name.decode(): value.decode() for name, value in EXTRA_HEADERS}
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée pour cette adresse"}
+
+
+def _http_message(exc: StarletteHTTPException) -> str:
+    """Starlette's error in French; a 405 names the methods the address takes (its ``Allow`` header, kept)."""
+    message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+    allowed = (exc.headers or {}).get("Allow")
+    return f"{message} (méthodes acceptées : {allowed})" if exc.status_code == 405 and allowed else message
 REASONS = {
     "int_parsing": "nombre entier attendu",
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
@@ -94,7 +101,7 @@ def install_error_handlers(app: FastAPI, render_page):
     app.add_exception_handler(SearchError, lambda r, e: respond(r, from_search_error(e)))
     app.add_exception_handler(
         StarletteHTTPException,
-        lambda r, e: respond(r, ApiError(e.status_code, HTTP_MESSAGES.get(e.status_code, str(e.detail)))),
+        lambda r, e: respond(r, ApiError(e.status_code, _http_message(e), headers=e.headers)),
     )
     # Anything else is a bug: a French message, never a traceback (the server still logs it).
     app.add_exception_handler(
