@@ -33,3 +33,17 @@ def call(base, method, path, body=None, token=WRITE_TOKEN, content_type="applica
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+@pytest.fixture
+def forget_locks():
+    """``forget(address)``: the lock file the cluster writes of ``address`` leave in the temporary
+    folder (``indexer.cluster.push``) is removed after the test, whatever happens (a test's alias is used once)."""
+    from indexer.cluster import parse_cluster_url
+    from indexer.cluster.push import ClusterPushes
+
+    addresses: list[str] = []
+    yield addresses.append
+    for address in addresses:
+        with ClusterPushes(parse_cluster_url(address)) as pushes:
+            pushes.lock_path.unlink(missing_ok=True)

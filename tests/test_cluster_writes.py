@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from push_support import SCIC, WRITE_TOKEN, call
+from push_support import SCIC, WRITE_TOKEN, call, forget_locks  # noqa: F401  (a fixture)
 from cluster_support import index_into, rtes, wait_for
 from conftest import CORPUS, ROOT
 from http_support import TOKEN
@@ -76,9 +76,10 @@ def grenoble(base) -> int:
     return get(base, "/api/v1/facets")["territory"].get("Grenoble (38)", 0)
 
 
-def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_cluster, tmp_path):
+def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_cluster, tmp_path, forget_locks):
     local, _ = typesense_cluster
     address = index_into(local, "rtes-ecritures", CORPUS)
+    forget_locks(address)
     without_key = address.replace(f"{local.api_key}@", "")
     tokens = tmp_path / "ecriture.txt"
     tokens.write_text(f"{WRITE_TOKEN}\n")
@@ -149,28 +150,19 @@ def test_put_update_delete_batch_through_a_server_on_the_cluster(typesense_clust
         assert (json.loads(done.stdout)["deleted"], json.loads(done.stdout)["documents"]) == (0, total + 19)
     with served_cluster(without_key, env) as base:
         assert grenoble(base) == before + 19 and len(hits(base, "ressourcerie")) == 10
-    forget_lock(address)
 
 
-def test_the_python_api_writes_into_a_cluster(typesense_cluster):
+def test_the_python_api_writes_into_a_cluster(typesense_cluster, forget_locks):
     from indexer import delete_documents, pushed_document, update_documents
     from search import open_searcher
 
     local, _ = typesense_cluster
     address = index_into(local, "rtes-python", CORPUS)
+    forget_locks(address)
     doc = pushed_document("scic", SCIC)
     assert [r.status for r in update_documents(address, [doc])] == ["added"]
     assert [r.status for r in update_documents(address, [doc])] == ["unchanged"]
     with open_searcher(address) as searcher:
         wait_for(lambda: [h.id for h in searcher.search("ressourcerie").hits] == ["scic"], 1, "found")
     assert [r.status for r in delete_documents(address, ["scic", "inconnu"])] == ["deleted", "missing"]
-    forget_lock(address)
 
-
-def forget_lock(address: str) -> None:
-    """Remove the lock file the writes of ``address`` left in the temporary folder (a test's alias is used once)."""
-    from indexer.cluster import parse_cluster_url
-    from indexer.cluster.push import ClusterPushes
-
-    with ClusterPushes(parse_cluster_url(address)) as pushes:
-        pushes.lock_path.unlink(missing_ok=True)

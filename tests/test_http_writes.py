@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from search.http.auth import hash_token
 from search.http.limits import MAX_BATCH_BYTES, MAX_FILE_BYTES
 
-from push_support import SCIC, WRITE_TOKEN, index_dir  # noqa: F401  (a fixture)
+from push_support import SCIC, WRITE_TOKEN, forget_locks, index_dir  # noqa: F401  (fixtures)
 from conftest import CORPUS, WEBINAR
 from http_support import TOKEN, make_app
 
@@ -179,10 +179,11 @@ def test_files_that_cannot_be_read_are_said(client):
     assert too_big.status_code == 413
 
 
-def test_a_write_to_an_unreachable_cluster_is_a_french_503_without_the_key():
+def test_a_write_to_an_unreachable_cluster_is_a_french_503_without_the_key(forget_locks):
     """Writes go to the cluster (``tests/test_cluster_writes.py``); one nobody answers on says so."""
     from search.http import Settings, create_app
 
+    forget_locks("typesense://cle-secrete@127.0.0.1:9/rtes")
     app = create_app(Settings(index_dir="typesense://cle-secrete@127.0.0.1:9/rtes", rate_limit=0,
                               write_token_hashes=frozenset({hash_token(WRITE_TOKEN)})))
     with TestClient(app) as on_cluster:
