@@ -10,10 +10,10 @@ log is the durable record. Each call also updates what the cluster backend
 keeps beside the collection:
 
 - the manifest's facet counts (``public`` and ``all``) and document count,
-  adjusted by the facets of each document written or deleted, and its
-  ``revision``, a counter the searchers read at every request
-  (``catalogue.read_revision``) to reread their statistics, facets and
-  vocabulary counts when it moved;
+  adjusted by the facets of each document written or deleted;
+- the collection's push ``revision``, a small document beside the manifest
+  (``catalogue.revision_id``) that the searchers read at every request, to
+  read their statistics, facets and vocabulary counts again when it moved;
 - the vocabulary collection (``C.words``): the new words of the documents
   written (a known word keeps its count, as an indexing update does).
 
