@@ -64,3 +64,20 @@ def test_a_public_document_says_its_source_file_but_not_its_line_nor_the_servers
     for doc in (public, private):
         assert "line" not in doc and doc["source"] == "rtes-ressources-export.txt"
         assert str(CORPUS) not in json.dumps(doc)
+
+
+def test_a_public_word_is_completed_however_many_private_words_share_its_prefix(tmp_path):
+    # 300 words only private resources hold, each in more resources than the one public word: a
+    # pre-selection of the most frequent words overall (even 4 per word wanted, for the 50 candidates
+    # of a completion or the 64 words of a prefix), recounted for the caller, would offer nothing.
+    private = [{"id": f"prive-{i}", "title": f"Note interne {i}", "private": "oui",
+                "text": " ".join(f"zircon{j}" for j in range(300))} for i in range(5)]
+    public = [{"id": f"public-{i}", "title": f"Fiche {i}", "private": "non", "text": "Le zirconium des sols."}
+              for i in range(2)]
+    source = tmp_path / "ressources.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in private + public))
+    build_index([source], tmp_path / "index", mapping=FieldMapping(fields=(("private", "private"),)))
+    with Searcher(tmp_path / "index") as searcher:
+        assert searcher.suggest("zirc", limit=1) == ["zirconium"]
+        assert searcher.suggest("zirc", limit=1, include_private=True) == ["zircon0"]
+        assert searcher.search("zirc*").total == 2

@@ -13,6 +13,7 @@ visible document.
 
 from __future__ import annotations
 
+import heapq
 from itertools import islice
 
 import numpy as np
@@ -22,7 +23,6 @@ from search.ranking import rank
 from search.suggest import side_by_side_first, title_node
 from search.words import ranked_neighbours, written_in
 
-RECOUNTED = 4   # a caller who may not see everything: the words re-ordered by visible count, per word wanted
 
 
 class LocalView:
@@ -77,13 +77,22 @@ class LocalView:
     def prefix_words(self, prefix: str, limit: int, scan: int) -> list[str]:
         # Each term's document frequency comes with it (one read of the term index, not one per word).
         found = islice(self._reader.iter_prefix(FIELD, prefix), scan)
-        words = [w for w, _ in sorted(((b.decode("utf-8"), -info.doc_frequency()) for b, info in found),
-                                      key=lambda pair: pair[1])]
+        totals = sorted(((b.decode("utf-8"), info.doc_frequency()) for b, info in found), key=lambda pair: -pair[1])
         if self._everything:
-            return words[:limit]
-        # Ordered by what the caller may see, so private resources weigh on nothing offered to the public.
-        counted = [(w, self._visible_count(w)) for w in words[:limit * RECOUNTED]]
-        return [w for w, n in sorted(counted, key=lambda c: -c[1]) if n][:limit]
+            return [w for w, _ in totals[:limit]]
+        # Ordered by what the caller may see, so private resources weigh on nothing offered to the public:
+        # a word's visible count is at most its total, so once the totals left fall below the limit-th
+        # visible count found, no word further down can enter (ties: alphabetical).
+        best: list[int] = []   # the ``limit`` largest visible counts so far (a min-heap)
+        counted = []
+        for word, total in totals:
+            if len(best) == limit and total < best[0]:
+                break
+            visible = self._visible_count(word)
+            if visible:
+                counted.append((word, visible))
+                (heapq.heappush if len(best) < limit else heapq.heappushpop)(best, visible)
+        return [w for w, _ in sorted(counted, key=lambda c: (-c[1], c[0]))][:limit]
 
     def _visible_count(self, word: str) -> int:
         """Visible documents with ``word``, read once per view without keeping its positions in the
