@@ -16,8 +16,7 @@ from pathlib import Path
 from indexer.generation import GenerationSink
 from indexer.ingest import FieldMapping
 from indexer.journal import PUSHED_SOURCE, Entry
-from indexer.metadata import extract_metadata
-from indexer.sync import document_fields, index_run, utc_now
+from indexer.sync import fields_to_write, index_run, utc_now
 from indexer.versions import current_versions
 
 
@@ -40,10 +39,11 @@ def apply_journal(index_dir: Path, entries: list[Entry], applied: int) -> tuple[
         digest = doc.content_hash()
         if old is not None and old.content_hash == digest:
             continue
-        fields = document_fields(extract_metadata(doc), digest, (old and old.indexed_at) or now, PUSHED_SOURCE)
+        fields = fields_to_write(doc, digest, old, now, PUSHED_SOURCE)
         (sink.replace if old is not None else sink.add)(fields)
     written = sink.writer is not None
-    sink.finish(dict(sink.previous_manifest(), journal_seq=entries[-1].seq))
+    sink.journal_seq = entries[-1].seq   # finish records it in the manifest
+    sink.finish(sink.previous_manifest())
     return written, entries[-1].seq
 
 

@@ -150,6 +150,8 @@ class Journal:
         if size == 0:
             return
         with open(handle.name, "rb") as reader:
+            if os.pread(reader.fileno(), 1, size - 1) == b"\n":   # the usual case: one byte read, not the tail
+                return
             reader.seek(max(0, size - (1 << 20)))
             tail = reader.read()
         if tail.endswith(b"\n"):

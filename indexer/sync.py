@@ -86,6 +86,12 @@ def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+def fields_to_write(doc: Document, digest: str, old, now: str, origin: str) -> dict:
+    """What is written for ``doc``: its metadata extracted, its first-indexing time kept from ``old``
+    (the ``KnownDocument`` it replaces, or None), else ``now``. Files, pushes and the cluster alike."""
+    return document_fields(extract_metadata(doc), digest, (old and old.indexed_at) or now, origin)
+
+
 def document_fields(doc: Document, content_hash: str, indexed_at: str, origin: str) -> dict:
     """The fields to write; a facet without a value (a law article has no type) is left out,
     since an indexed "" would be counted as a value of its own."""
@@ -165,8 +171,7 @@ class _Run:
         action = "added" if old is None else "updated" if old.content_hash != digest or moved else "unchanged"
         self.counts[action] += 1
         if action != "unchanged" or self.sink.fresh:  # a rebuild rewrites unchanged documents too
-            indexed_at = (old and old.indexed_at) or self.now
-            fields = document_fields(extract_metadata(item), digest, indexed_at, origin)
+            fields = fields_to_write(item, digest, old, self.now, origin)
             write = self.sink.replace if action == "updated" and not self.sink.fresh else self.sink.add
             write(fields)
         if self.progress:

@@ -285,25 +285,24 @@ def update_documents(index_dir: Path | str, docs: Iterable[Document], wait: floa
     address (``typesense://…``): the documents are then written into its
     collection (``indexer.cluster.push``), acknowledged by the cluster on return.
     """
-    cluster = _cluster_pushes(index_dir)
-    if cluster is not None:
-        with cluster:
-            return cluster.put(docs)
-    with Pushes(index_dir) as pushes:
-        results = pushes.put(docs)
-        pushes.apply(wait)
-    return results
+    return _written(index_dir, "put", docs, wait)
 
 
 def delete_documents(index_dir: Path | str, ids: Iterable[str], wait: float = LOCK_WAIT) -> list[WriteResult]:
     """Delete ``ids`` from ``index_dir`` (or a cluster address) for good (journalled, then written):
     ``deleted`` or ``missing``."""
-    cluster = _cluster_pushes(index_dir)
+    return _written(index_dir, "delete", ids, wait)
+
+
+def _written(target, operation: str, items, wait: float) -> list[WriteResult]:
+    """``operation`` (``put`` or ``delete``) of ``items`` on a cluster's collection, acknowledged on
+    return, or on an index folder, journalled then applied: the same call for both destinations."""
+    cluster = _cluster_pushes(target)
     if cluster is not None:
         with cluster:
-            return cluster.delete(ids)
-    with Pushes(index_dir) as pushes:
-        results = pushes.delete(ids)
+            return getattr(cluster, operation)(items)
+    with Pushes(target) as pushes:
+        results = getattr(pushes, operation)(items)
         pushes.apply(wait)
     return results
 

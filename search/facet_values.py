@@ -69,8 +69,10 @@ def resolve(field: str, text: str, values: Collection[str]) -> tuple[str, ...]:
         label = _territory_label(wanted)
         if label in values:
             return (label,)
-        if label and not _by_words(wanted, values):
-            wanted = label.split(" (")[0]  # "Grenoble (38)": what the commune's name finds
+        found = _by_words(wanted, values)
+        if found or not label:
+            return found or _by_forms(wanted, values)
+        wanted = label.split(" (")[0]  # "Grenoble (38)": what the commune's name finds
     return _by_words(wanted, values) or _by_forms(wanted, values)
 
 
@@ -109,8 +111,10 @@ def _analyzers():
     return plain_analyzer(), french_analyzer()
 
 
-def _forms(text: str) -> list[tuple[str, str]]:
-    """``(folded word, stem)`` for each word of ``text`` that is not a stop word, hyphens as spaces."""
+@lru_cache(maxsize=8192)
+def _forms(text: str) -> tuple[tuple[str, str], ...]:
+    """``(folded word, stem)`` for each word of ``text`` that is not a stop word, hyphens as spaces;
+    remembered, since every stored value is compared again at each unresolved filter."""
     plain, stemmed = _analyzers()
     out = []
     for token in plain(text, mode="query"):
@@ -118,7 +122,7 @@ def _forms(text: str) -> list[tuple[str, str]]:
         stems = [t.text for t in stemmed(word, mode="query")]
         if stems:
             out.append((word, stems[0]))
-    return out
+    return tuple(out)
 
 
 def _same(typed: tuple[str, str], stored: tuple[str, str]) -> bool:
@@ -128,7 +132,7 @@ def _same(typed: tuple[str, str], stored: tuple[str, str]) -> bool:
     return len(typed[0]) >= 5 and is_neighbour(typed[0], stored[0], 1)
 
 
-def _holds(words: list[tuple[str, str]], value: str) -> bool:
+def _holds(words: tuple[tuple[str, str], ...], value: str) -> bool:
     stored = _forms(value)
     return bool(words) and all(any(_same(w, s) for s in stored) for w in words)
 

@@ -6,7 +6,6 @@ Every server here listens on 127.0.0.1 only and is stopped by the context that s
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,14 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from http_support import free_port
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -14,6 +14,14 @@ from search.http import Settings, create_app
 from search.http.auth import hash_token
 
 TOKEN = "jeton-de-test-7f3a"
+RTES = Path(sys.executable).with_name("rtes-search")   # the command of this venv
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def make_app(index_dir: Path, **settings):
@@ -29,11 +37,8 @@ def served(index_dir: Path, *serve_args: str, env: dict | None = None, server: l
 
     ``env``: its environment (default: this one's); ``server``: a list that receives the process.
     """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    rtes = Path(sys.executable).with_name("rtes-search")
-    process = subprocess.Popen([rtes, "serve", "--port", str(port), "--index-dir", str(index_dir), *serve_args],
+    port = free_port()
+    process = subprocess.Popen([RTES, "serve", "--port", str(port), "--index-dir", str(index_dir), *serve_args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     if server is not None:
         server.append(process)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -15,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import WEBINAR
-from http_support import make_app, served
+from http_support import RTES, make_app, served
 from search.http import Settings
 from search.http.server import settings_environment
 
@@ -166,8 +165,7 @@ def test_every_worker_writes_links_from_the_public_address(corpus_index):
 
 
 def test_serve_refuses_a_public_address_that_is_not_one(corpus_index):
-    rtes = Path(sys.executable).with_name("rtes-search")
-    done = subprocess.run([rtes, "serve", "--index-dir", str(corpus_index), "--public-url", "recherche.rtes.fr"],
+    done = subprocess.run([RTES, "serve", "--index-dir", str(corpus_index), "--public-url", "recherche.rtes.fr"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "adresse publique invalide : 'recherche.rtes.fr'" in done.stderr
     assert "Traceback" not in done.stderr

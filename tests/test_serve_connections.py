@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from http_support import served
+from http_support import RTES, served
 
-RTES = Path(sys.executable).with_name("rtes-search")
 REQUEST = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 WAIT = 20   # seconds a client waits for the server to close: twice the longest limit
 

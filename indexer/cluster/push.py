@@ -2,7 +2,7 @@
 
 ``ClusterPushes`` is the cluster's counterpart of ``indexer.updates.Pushes``:
 ``put(docs)`` and ``delete(ids)`` write into the collection behind the
-address's alias, through our own analysis (``document_fields`` then
+address's alias, through our own analysis (``fields_to_write`` then
 ``to_cluster``, as ``ClusterSink`` writes), and return once Typesense
 acknowledged the writes, that is once the Raft log entry is committed on a
 majority of the nodes. There is no journal of our own: the cluster's Raft
@@ -58,9 +58,8 @@ from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, to_cluster
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name
 from indexer.documents import Document
 from indexer.journal import PUSHED_SOURCE, document_record, record_document
-from indexer.metadata import extract_metadata
 from indexer.schema import WORDS_FIELD
-from indexer.sync import document_fields, utc_now
+from indexer.sync import fields_to_write, utc_now
 from indexer.updates import WriteGroups, WriteResult, _status
 from indexer.versions import current_versions, same_versions
 
@@ -223,7 +222,7 @@ class ClusterPushes:
                 latest[doc_id], final[doc_id] = None, None
                 continue
             doc = replace(doc, source=PUSHED_SOURCE, line=0, collection="")
-            fields = document_fields(extract_metadata(doc), digest, (old and old.indexed_at) or now, PUSHED_SOURCE)
+            fields = fields_to_write(doc, digest, old, now, PUSHED_SOURCE)
             document = dict(to_cluster(fields), **{PUSHED_FIELD: json.dumps(document_record(doc),
                                                                              ensure_ascii=False)})
             latest[doc_id], final[doc_id] = _State(digest, fields["indexed_at"], carried(document)), document

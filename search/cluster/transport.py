@@ -65,8 +65,7 @@ class Transport:
             try:
                 status, data = self._send(node, method, path, body)
             except (OSError, http.client.HTTPException) as exc:
-                why = type(exc).__name__
-                self._drop(node)
+                why = type(exc).__name__   # _send dropped the connection
             else:
                 if status < 500:
                     return self._answer(status, data)

@@ -76,8 +76,11 @@ def bearer_allows(authorization: str | None, digests: frozenset[str]) -> bool:
     False
     """
     digest = bearer_digest(authorization)
-    if digest is None or not digests:
-        return False
+    return digest is not None and digest_allowed(digest, digests)
+
+
+def digest_allowed(digest: str, digests: frozenset[str]) -> bool:
+    """True when ``digest`` is one of ``digests``, every one compared (no early exit)."""
     matches = [hmac.compare_digest(digest, known) for known in digests]
     return any(matches)
 

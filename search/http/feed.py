@@ -103,8 +103,8 @@ def _add_entry(feed: FeedGenerator, hit: Hit, base: str, fallback: datetime) -> 
     entry.id(entry_id(hit.id))
     entry.title(xml_text(hit.title or hit.id))
     entry.link(href=f"{base}documents/{quote(hit.id, safe='')}", rel="alternate", type="text/html")
-    if safe_link(hit.url):
-        entry.link(href=safe_link(hit.url), rel="related")
+    if link := safe_link(hit.url):
+        entry.link(href=link, rel="related")
     entry.summary(xml_text(hit.snippet or hit.title))
     for name, attribute in FACET_OF_HIT:
         values = getattr(hit, attribute)

@@ -33,7 +33,7 @@ from indexer.committer import Committer
 from indexer.pushed import InvalidFieldError, pushed_document, uploaded_documents
 from indexer.storage import find_current, read_manifest
 from indexer.updates import Pushes
-from search.http.auth import bearer_allows, bearer_digest
+from search.http.auth import bearer_digest, digest_allowed
 from search.http.errors import ApiError
 from search.http.limits import MAX_BATCH_BYTES, MAX_BATCH_LINES, MAX_DOCUMENT_BYTES, MAX_FILE_BYTES, read_body
 from search.http.ratelimit import RateLimiter
@@ -106,13 +106,12 @@ def authorised(request: Request) -> Writes:
     settings, writes = request.app.state.settings, request.app.state.writes
     if writes is None:
         raise ApiError(403, WRITES_OFF)
-    authorization = request.headers.get("authorization")
-    digest = bearer_digest(authorization)
+    digest = bearer_digest(request.headers.get("authorization"))
     if digest is None:
         raise ApiError(401, "jeton d'écriture requis : en-tête « Authorization: Bearer JETON »",
                        headers={"WWW-Authenticate": REALM})
-    if not bearer_allows(authorization, settings.write_token_hashes):
-        if bearer_allows(authorization, settings.token_hashes):
+    if not digest_allowed(digest, settings.write_token_hashes):
+        if digest_allowed(digest, settings.token_hashes):
             raise ApiError(403, "ce jeton donne accès en lecture seulement ; écrire demande un jeton d'écriture",
                            headers={"WWW-Authenticate": REALM + ', error="insufficient_scope"'})
         raise ApiError(401, "jeton d'écriture invalide", headers={"WWW-Authenticate": REALM + ', error="invalid_token"'})
