@@ -157,13 +157,19 @@ def _word_starts(text: str, heads: set[str]) -> list[tuple[int, int]]:
     lengths = sorted({len(h) for h in heads})
     found = []
     for word in _WORD.finditer(text):
-        folded = fold(word.group())
+        folded = _folded_word(word.group())
         length = next((n for n in lengths if folded[:n] in heads), 0)
         if length:
             found.append((word.start(), word.start() + length))
             if len(found) == 2 * MAX_ANCHORS:
                 break
     return found
+
+
+@lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    """``fold`` of one word of a text, kept: a text's words recur, and unidecode takes microseconds each."""
+    return fold(word)
 
 
 @lru_cache(maxsize=1024)
