@@ -7,21 +7,17 @@ it. Its first message names the index folder or cluster address (never on
 a command line, where a cluster key would show in ``ps``) and the time
 budget; each next one is the keyword arguments of ``search``, answered
 with the ``Results`` or, for a ``SearchError``, its class, message and
-attributes. It lowers its own priority first (``NICENESS``), and ends when
-the server closes its input.
+attributes. It is started at a lower priority (``search.http.apart.NICENESS``), and
+ends when the server closes its input.
 """
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
 
 from search import SearchBackend, open_searcher
 from search.errors import SearchError
-
-NICENESS = 10   # added to the server's: the scheduler gives a contended core to the server first
-
 
 def send(pipe, value) -> None:
     """One pickled message on ``pipe``, flushed."""
@@ -31,7 +27,6 @@ def send(pipe, value) -> None:
 
 def serve(requests, answers) -> None:
     """Answer each request on ``requests`` until it closes; the searcher is refreshed before each."""
-    os.nice(NICENESS)
     target, time_budget = pickle.load(requests)
     searcher: SearchBackend | None = None
     while True:
