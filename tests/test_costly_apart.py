@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from search import Searcher
 from search.errors import InvalidFilterError, QuerySyntaxError
 from search.http import apart
 from search.http.shared import SharedSearcher
@@ -18,9 +19,17 @@ COSTLY = " ".join(f"{letter}*" for letter in string.ascii_lowercase)
 
 @pytest.fixture
 def shared(corpus_index):
-    pool = SharedSearcher(corpus_index, size=1)
+    """No time budget, here nor in ``searcher``: on a loaded machine the niced process may pass 1 s, and
+    the results would then be partial (``search.budget``), not different."""
+    pool = SharedSearcher(corpus_index, size=1, time_budget=None)
     yield pool
     pool.close()
+
+
+@pytest.fixture
+def searcher(corpus_index):
+    with Searcher(corpus_index, time_budget=None) as unhurried:
+        yield unhurried
 
 
 def test_what_runs_apart():
