@@ -85,7 +85,7 @@ class ClusterView:
             return
         counted = [self._params(self._holding(w)) for w in missing]
         shown = [self._params(self._holding(w), per_page=1, include_fields=TEXT_STORED) for w in unseen]
-        answers = self._reader.search([*counted, *shown, *searches])
+        answers = self._reader.search_spread([*counted, *shown, *searches])
         for word, answer in zip(missing, answers):
             self._counts[word] = answer["found"]
         for word, answer in zip(unseen, answers[len(missing):]):
