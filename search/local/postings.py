@@ -131,19 +131,25 @@ class Postings:
         return found.docs, found.tf
 
     def _read(self, field: str, term, positions: bool) -> PostingList:
+        """The live postings of ``term`` over the segments; with ``positions``, each segment's list comes
+        from (or goes to) the posting lists kept across generations (``SegmentCache.posting_list``)."""
         parts = []
         for segment, offset in self.segments:
-            try:
-                matcher = segment.postings(field, term)
-            except TermNotFound:
-                continue
-            ids, tf, encoded = _matcher_arrays(matcher)
-            parts.append((ids + offset, tf, encoded))
+            if positions:
+                found = self.kept.posting_list(segment, (field, term), lambda s: _segment_list(s, field, term))
+            else:
+                found = _segment_list(segment, field, term)
+            if found is not None:
+                parts.append((found, offset))
         if not parts:
             return EMPTY
-        ids = np.concatenate([p[0] for p in parts]).astype(np.int32, copy=False)
-        tf = np.concatenate([p[1] for p in parts])
-        encoded = [v for p in parts for v in p[2]] if positions and all(p[2] for p in parts) else None
+        if len(parts) == 1 and parts[0][1] == 0:   # the usual big first segment: its arrays as they are
+            ids, tf, encoded = parts[0][0].docs, parts[0][0].tf, parts[0][0].positions
+        else:
+            ids = np.concatenate([p.docs + np.int32(offset) for p, offset in parts])
+            tf = np.concatenate([p.tf for p, _ in parts])
+            encoded = [v for p, _ in parts for v in p.positions] if all(p.positions for p, _ in parts) else None
+        encoded = encoded if positions and encoded else None
         keep = self.live[ids]
         if keep.all():
             return PostingList(ids, tf, encoded)
@@ -246,6 +252,16 @@ def _segment_lengths(segment, field: str) -> np.ndarray:
     if column is None:
         return np.zeros(count, dtype=np.float64)
     return _BYTE_LENGTHS[_length_bytes(column, count)]
+
+
+def _segment_list(segment, field: str, term) -> PostingList | None:
+    """One segment's postings of ``term`` (local document numbers, deleted ones included), None without it."""
+    try:
+        matcher = segment.postings(field, term)
+    except TermNotFound:
+        return None
+    ids, tf, encoded = _matcher_arrays(matcher)
+    return PostingList(ids.astype(np.int32, copy=False), tf, encoded)
 
 
 def segment_postings(segment, field: str, term) -> np.ndarray:

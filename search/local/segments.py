@@ -13,14 +13,22 @@ What is kept here never depends on deletions: a segment's arrays hold its
 deleted documents too, and each generation leaves them out with its own
 live mask (``search.local.postings.Postings.live``), as Lucene's
 per-segment readers do with their live documents.
+
+Two kinds of values: those read once per segment (facet pairs, columns,
+vocabulary: ``value``), kept while the segment is in the index, and the
+posting lists of the terms searched (``posting_list``), kept in an LRU
+bounded in bytes (the arrays' ``nbytes``).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 SegmentKey = tuple[str, int]
+LISTS_BYTES = 96 * 1024 * 1024
+ENTRY_BYTES = 200   # what an entry costs beside its arrays (its key, the LRU's links): absent terms count too
 
 
 def segment_key(segment) -> SegmentKey:
@@ -31,8 +39,11 @@ def segment_key(segment) -> SegmentKey:
 class SegmentCache:
     """Values computed from segments, by segment and name; ``carried`` keeps those of a new generation."""
 
-    def __init__(self, entries: dict[SegmentKey, dict[Any, Any]] | None = None):
+    def __init__(self, entries: dict[SegmentKey, dict[Any, Any]] | None = None,
+                 lists: OrderedDict | None = None, lists_bytes: int = LISTS_BYTES):
         self._entries: dict[SegmentKey, dict[Any, Any]] = entries or {}
+        self._lists: OrderedDict[tuple[SegmentKey, Any], Any] = lists or OrderedDict()
+        self._lists_bytes, self._lists_limit = sum(map(_cost, self._lists.values())), lists_bytes
 
     def value(self, segment, name, compute: Callable[[Any], Any]):
         """``compute(segment)``, computed once for this segment (whichever generation reads it)."""
@@ -41,8 +52,29 @@ class SegmentCache:
             kept[name] = compute(segment)
         return kept[name]
 
+    def posting_list(self, segment, name, read: Callable[[Any], Any]):
+        """``read(segment)`` (an object with ``nbytes``, or None), kept in the LRU of posting lists."""
+        key = (segment_key(segment), name)
+        if key in self._lists:
+            self._lists.move_to_end(key)
+            return self._lists[key]
+        found = self._lists[key] = read(segment)
+        self._lists_bytes += _cost(found)
+        while self._lists_bytes > self._lists_limit and len(self._lists) > 1:
+            _, dropped = self._lists.popitem(last=False)
+            self._lists_bytes -= _cost(dropped)
+        return found
+
     def carried(self, segments: Iterable) -> "SegmentCache":
         """A cache for a generation made of ``segments``: what is known of those, nothing of the others
         (a merged-away segment's arrays are let go)."""
         keys = {segment_key(s) for s in segments}
-        return SegmentCache({key: kept for key, kept in self._entries.items() if key in keys})
+        return SegmentCache(
+            {key: kept for key, kept in self._entries.items() if key in keys},
+            OrderedDict((key, found) for key, found in self._lists.items() if key[0] in keys),
+            self._lists_limit,
+        )
+
+
+def _cost(found) -> int:
+    return ENTRY_BYTES + (found.nbytes if found is not None else 0)
