@@ -8,12 +8,14 @@ who may see private resources; and it must really have reused what it
 read of the segments it still shares. Since both searchers assemble the
 same per-segment arrays, the facet counts and date order are also checked
 against Whoosh read directly over the whole index (its own matchers and
-columns, which skip deleted documents themselves).
+columns, which skip deleted documents themselves), and the ranking against
+the reference scored by Whoosh's matchers (``tests/reference_ranking.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from indexer.pushed import pushed_document
 from indexer.schema import FACET_FIELDS
@@ -22,6 +24,7 @@ from search import Searcher
 from search.local.segments import segment_key
 
 from push_support import SCIC, index_dir  # noqa: F401  (a fixture)
+from reference_ranking import reference_ranking
 
 WEBINAR = "retour-sur-la-conference-en-ligne-marches-reserves-du-5-juin-2018"
 SEARCHES = [
@@ -107,6 +110,11 @@ def test_a_refreshed_searcher_answers_as_a_fresh_one_through_puts_updates_delete
             for private in (False, True):
                 assert {k: dict(v) for k, v in living.facets(private).items()} == _whoosh_facets(living, private)
             assert np.array_equal(living.date_keys(), _whoosh_date_order(living))
+            for text in ("marchés réservés", "ressourcerie", "monnaie locale"):
+                for private in (False, True):
+                    found, expected = living.ranking(text, 30, private), reference_ranking(living, text, 30, private)
+                    assert [i for i, _ in found] == [i for i, _ in expected]
+                    assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-9)
             after = _kept_pairs(living)
             reused += sum(after[key] is pairs for key, pairs in before.items() if key in after)
         public = living.facets()["theme"]
