@@ -14,14 +14,18 @@ the reference scored by Whoosh's matchers (``tests/reference_ranking.py``).
 
 from __future__ import annotations
 
+import json
+import random
+
 import numpy as np
 import pytest
+
+from indexer import FieldMapping, build_index
 
 from indexer.pushed import pushed_document
 from indexer.schema import FACET_FIELDS
 from indexer.updates import delete_documents, update_documents
 from search import Searcher
-from search.local.segments import segment_key
 
 from push_support import SCIC, index_dir  # noqa: F401  (a fixture)
 from reference_ranking import reference_ranking
@@ -75,11 +79,11 @@ def _whoosh_date_order(searcher: Searcher) -> np.ndarray:
 
 def _kept_pairs(searcher: Searcher) -> dict:
     """The per-segment theme pairs the searcher holds, by segment identity."""
-    return {segment_key(segment): pairs for pairs, segment in
-            ((searcher._postings.kept.value(s, ("pairs", "theme"), _unread), s) for s, _ in searcher._postings.segments)}
+    postings = searcher._postings
+    return {key: postings.kept.value(key, ("pairs", "theme"), _unread) for key in postings.keys}
 
 
-def _unread(segment):
+def _unread():
     raise AssertionError("this segment's pairs should have been read by the search before")
 
 
@@ -134,3 +138,25 @@ def test_a_private_resource_never_counts_for_the_public_after_a_refresh(index_di
         assert living.search("monnaie").total == 0
         assert living.search("", filters={"theme": "Monnaie locale"}, include_private=True).total == 1
         assert "monnaie" not in " ".join(living.suggest("monn"))
+
+
+def test_a_rebuild_that_draws_the_same_segment_id_is_not_taken_for_the_old_segment(tmp_path):
+    """Whoosh draws segment ids from ``random``: two rebuilds from the same random state (a process forked
+    for each) name their segments alike, with as many documents; the files tell them apart."""
+    source, index = tmp_path / "docs.jsonl", tmp_path / "index"
+
+    def build(word: str, theme: str) -> None:
+        source.write_text("".join(json.dumps({"id": f"d{n}", "title": f"{word} {n}", "text": word, "theme": theme})
+                                  + "\n" for n in range(3)), encoding="utf-8")
+        random.seed(20)
+        build_index([source], index, mapping=FieldMapping("id", "title", "text", (("theme", "theme"),)))
+
+    build("coopérative", "Insertion")
+    with Searcher(index) as living:
+        before = living._postings.keys
+        assert living.search("coopérative").total == 3 and "Insertion" in living.facets()["theme"]
+        build("ressourcerie", "Réemploi")
+        assert living.refresh()
+        assert [key[:2] for key in living._postings.keys] == [key[:2] for key in before]   # same id, same size
+        assert living.search("coopérative").total == 0 and living.search("ressourcerie").total == 3
+        assert living.facets()["theme"] == {"Réemploi": 3}

@@ -38,7 +38,7 @@ from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from search.local.segments import SegmentCache
+from search.local.segments import SegmentCache, segment_key
 
 CACHE_BYTES = 96 * 1024 * 1024
 IDF_CACHED = 100_000
@@ -86,7 +86,8 @@ class Postings:
         self.reader = searcher.reader()
         self.k1, self.b = k1, b
         self.segments = list(self.reader.leaf_readers())
-        self.kept = (carried or SegmentCache()).carried(segment for segment, _ in self.segments)
+        self.keys = [segment_key(segment) for segment, _ in self.segments]
+        self.kept = (carried or SegmentCache()).carried(self.keys)
         self.size = self.reader.doc_count_all()
         self.live = self._live_mask()
         self._norms: dict[str, np.ndarray] = {}
@@ -134,9 +135,9 @@ class Postings:
         """The live postings of ``term`` over the segments; with ``positions``, each segment's list comes
         from (or goes to) the posting lists kept across generations (``SegmentCache.posting_list``)."""
         parts = []
-        for segment, offset in self.segments:
+        for key, (segment, offset) in zip(self.keys, self.segments):
             if positions:
-                found = self.kept.posting_list(segment, (field, term), lambda s: _segment_list(s, field, term))
+                found = self.kept.posting_list(key, (field, term), lambda: _segment_list(segment, field, term))
             else:
                 found = _segment_list(segment, field, term)
             if found is not None:
@@ -159,7 +160,8 @@ class Postings:
     def each_segment(self, name, compute) -> list[tuple[object, int]]:
         """``[(compute(segment), offset)]`` over the segments, each computed once for this searcher
         and the next generations' (``search.local.segments``): ``compute`` must not depend on deletions."""
-        return [(self.kept.value(segment, name, compute), offset) for segment, offset in self.segments]
+        return [(self.kept.value(key, name, lambda: compute(segment)), offset)
+                for key, (segment, offset) in zip(self.keys, self.segments)]
 
     def vocabulary(self, field: str) -> dict[str, list[str]]:
         """Every term of ``field`` by its first letter, without that letter: ``{"e": ["nercoop", …]}``.
