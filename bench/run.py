@@ -211,7 +211,7 @@ def parse_args(argv):
     parser.add_argument("--write-puts", type=int, default=1000,
                         help="PUTs from 10 clients on the largest index and on corpus/'s (first run); 0: no write measures")
     parser.add_argument("--write-batches", type=int, default=3, help="NDJSON batches of 1,000 documents, each")
-    parser.add_argument("--write-searches", type=int, default=200,
+    parser.add_argument("--write-searches", type=int, default=500,
                         help="searches idle, then while 10 PUTs a second arrive, each")
     parser.add_argument("--profile", action="store_true", help="write cProfile summaries (first run)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory of bench.json and bench.md")

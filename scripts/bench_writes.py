@@ -156,7 +156,7 @@ def main() -> None:
     parser.add_argument("--puts", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--batches", type=int, default=3)
-    parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument("--searches", type=int, default=500)
     parser.add_argument("--put-rate", type=float, default=10.0)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of French lines")
     args = parser.parse_args()
