@@ -40,6 +40,7 @@ SEARCHES = [
     {"query": "", "filters": {"theme": "Monnaie locale"}},
     {"query": "", "filters": {"year": "2021"}, "disjunctive": True},
     {"query": "monnaie"},
+    {"query": "ressourcrie"},   # a typo of a word only pushed documents hold: the new segment's vocabulary
 ]
 
 
@@ -121,6 +122,8 @@ def test_a_refreshed_searcher_answers_as_a_fresh_one_through_puts_updates_delete
                     assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-9)
             after = _kept_pairs(living)
             reused += sum(after[key] is pairs for key, pairs in before.items() if key in after)
+            if operation is operations[0]:
+                assert living.search("ressourcrie").to_dict()["corrections"][0]["replacements"] == ["ressourcerie"]
         public = living.facets()["theme"]
     # the big segment at least was read once and kept through every generation
     assert reused >= len(operations)

@@ -12,10 +12,10 @@ the postings files); this module reads what ranking needs into arrays:
 - per field: the document lengths Whoosh scores with (its one-byte
   approximations, decoded), turned once into the BM25 length norm.
 
-What is read per segment (lengths, the vocabulary, facet values and
-columns) is kept in a ``search.local.segments.SegmentCache`` that the next
-generation's ``Postings`` takes over (``carried``): a generation made by a
-push reads only its new small segment.
+What is read per segment (posting lists, lengths, the vocabulary, facet
+values and columns) is kept in a ``search.local.segments.SegmentCache``
+that the next generation's ``Postings`` takes over (``carried``): a
+generation made by a push reads only its new small segments.
 
 ``bm25`` scores a whole posting list in one vectorised expression, the
 same arithmetic, in the same order, as ``whoosh.scoring.bm25``.
@@ -180,7 +180,7 @@ class Postings:
                 merged: dict[str, list[str]] = {}
                 for part in parts:
                     for initial, endings in part.items():
-                        merged[initial] = merged.get(initial, []) + endings
+                        merged.setdefault(initial, []).extend(endings)
                 self._vocabularies[field] = merged
         return self._vocabularies[field]
 
@@ -268,11 +268,8 @@ def _segment_list(segment, field: str, term) -> PostingList | None:
 
 def segment_postings(segment, field: str, term) -> np.ndarray:
     """The local document numbers of ``term`` in ``field`` of one segment, its deleted documents included."""
-    try:
-        matcher = segment.postings(field, term)
-    except TermNotFound:
-        return np.zeros(0, dtype=np.int32)
-    return _matcher_arrays(matcher)[0].astype(np.int32, copy=False)
+    found = _segment_list(segment, field, term)
+    return found.docs if found is not None else EMPTY.docs
 
 
 def _length_bytes(column, count: int) -> np.ndarray:
