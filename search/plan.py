@@ -149,6 +149,17 @@ def plan_search(
     return plan
 
 
+COSTLY_PREFIXES = 2   # prefixes in a query that may expand past one prefix's MAX_EXPANSIONS words
+
+
+def costly(text: str) -> bool:
+    """Whether searching ``text`` may cost far more than a query of words: it has ``COSTLY_PREFIXES``
+    prefixes or more (``a* b* … z*``: 512 words, 55 ms against 3 for ``marchés publics``; ``a*``
+    alone is bounded to 64, 10 ms). A server runs such searches apart (``search.http.apart``)."""
+    tree, _ = parse(text or "")
+    return sum(isinstance(n, Word) and n.prefix for n in _word_nodes(tree)) >= COSTLY_PREFIXES
+
+
 def _split_filters(tree):
     """Facet prefixes at the top level are filters: ``(rest_of_tree, [Facet, ...])``."""
     if isinstance(tree, Facet):

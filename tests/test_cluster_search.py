@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from indexer import FieldMapping, build_index
 from search import Searcher, SearchError
 from search.cluster import ClusterSearcher
-from search.cluster.fetch import CANDIDATES
+from search.cluster.fetch import CANDIDATES, RESCORED
 from search.cluster.searcher import APPROXIMATE
 from search.evaluation import read_queries
 from search.http import Settings, create_app
@@ -184,6 +184,17 @@ def test_beyond_250_matches_counts_are_typesense_s_and_the_first_hits_ours(cdtn)
         unsaid = cluster.search("travail -titre:article")  # a negation of one field: no filter says it
         assert APPROXIMATE in unsaid.warnings and unsaid.total > local.search("travail -titre:article").total
         assert not any(h.title.lower().startswith("article") for h in unsaid.hits), "the hits shown are exact"
+
+
+def test_every_document_of_a_rare_word_is_re_scored_beside_a_frequent_one(cdtn):
+    """Typesense ranks a document holding only ``salarié`` beside one holding only ``accident``: 5 of the
+    26 documents holding ``accident`` were beyond the 250 re-scored, though BM25 ranks them high."""
+    url, index = cdtn
+    with ClusterSearcher(url) as cluster, Searcher(index) as local:
+        for query, rare in (("salarié accident", "accident"), ("salarié pathologie", "pathologie")):
+            assert local.search(query).total > RESCORED, query
+            holding = {doc for doc, _ in local.ranking(rare, depth=RESCORED)}
+            assert holding and holding <= {doc for doc, _ in cluster.ranking(query, depth=RESCORED)}, query
 
 
 # -- faults --------------------------------------------------------------------------------------

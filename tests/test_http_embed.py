@@ -95,6 +95,15 @@ def test_pages_may_be_framed_only_by_the_sites_named(corpus_index, client):
     with TestClient(make_app(corpus_index, frame_ancestors=("https://www.rtes.fr",))) as framed:
         policy = framed.get("/").headers["content-security-policy"]
     assert policy == "default-src 'self'; frame-ancestors 'self' https://www.rtes.fr"
+    crashing = make_app(corpus_index, frame_ancestors=("https://www.rtes.fr",))
+
+    @crashing.get("/panne")
+    def broken():
+        raise RuntimeError("panne simulée")
+
+    with TestClient(crashing, raise_server_exceptions=False) as framed:
+        answer = framed.get("/panne")
+    assert answer.status_code == 500 and answer.headers["content-security-policy"] == policy, "a 500 page too"
     with pytest.raises(ValueError, match="encadrer"):
         Settings.from_env({}, frame_ancestors=("https://x.example; script-src *",))
 

@@ -35,8 +35,10 @@ from search.errors import IndexNotFoundError, SearchError
 # Typesense answers at most this many searches per multi_search unless told otherwise.
 BATCH = 250
 READ_TIMEOUT = 10.0
-# Requests in flight at once (``submit``): the counts and the two pages of a window (``search.cluster.fetch``).
+# Requests in flight at once (``submit``): the counts and the pages of a window (``search.cluster.fetch``).
 IN_FLIGHT = 3
+# ``search_spread`` sends a batch of fewer searches than this in one request.
+SPREAD_FROM = 4
 
 
 class ClusterSearchError(SearchError):
@@ -122,6 +124,16 @@ class CollectionReader:
         if len(searches) < 2:
             return self.search(searches)
         futures = [self.submit(self.search, [one]) for one in searches]
+        return [answer for future in futures for answer in future.result()]
+
+    def search_spread(self, searches: list[dict]) -> list[dict]:
+        """The answers to ``searches``, in order, split into ``IN_FLIGHT`` batches sent at once: a node
+        answers a batch one search after the other, so the planner's counts and written forms of a long
+        query (17 searches, 20 ms on one node) are answered by three nodes side by side."""
+        if len(searches) < SPREAD_FROM:
+            return self.search(searches)
+        size = -(-len(searches) // IN_FLIGHT)
+        futures = [self.submit(self.search, searches[start:start + size]) for start in range(0, len(searches), size)]
         return [answer for future in futures for answer in future.result()]
 
     def _batch(self, searches: list[dict], collection: str) -> list[dict]:

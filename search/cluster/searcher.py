@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from indexer.documents import Document
-from indexer.schema import FACET_FIELDS, SCHEMA
-from search.cluster.fetch import CANDIDATES, LISTED, RESCORED, Request, chain_window, stored, window
+from indexer.schema import FACET_FIELDS, SCHEMA, TEXT_FIELDS
+from search.cluster.fetch import CANDIDATES, LISTED, RESCORED, Request, chain_window, rare_terms, stored, window
 from search.cluster.keyterms import ClusterKeyTerms
 from search.cluster.matching import Fetched, match_coverage, ordered_facets, plan_terms
 from search.matching import coverage_warning
@@ -111,7 +111,7 @@ class ClusterSearcher:
         check_sort(sort)
         plan = plan_search(query or "", self._expecting(query, include_private), normalise_filters(filters), strict)
         by_date = sort == "date" or plan.browse
-        outcome = self._run(Request(plan, include_private), (page - 1) * limit, page * limit, by_date,
+        outcome = self._run(self._request(plan, include_private), (page - 1) * limit, page * limit, by_date,
                             facets=True, disjunctive=disjunctive)
         return Results.planned(
             query, plan, total=outcome.total, page=page, limit=limit, hits=self._hits(plan, outcome.ranked),
@@ -124,15 +124,25 @@ class ClusterSearcher:
         check_page(limit, 1, MAX_HITS)
         check_sort(sort)
         plan = plan_search(query or "", self._expecting(query, include_private), normalise_filters(filters), strict)
-        outcome = self._run(Request(plan, include_private), 0, limit, sort == "date" or plan.browse)
+        outcome = self._run(self._request(plan, include_private), 0, limit, sort == "date" or plan.browse)
         documents = stored(self.reader, [doc["id"] for doc, _ in outcome.ranked], LISTED)
         return tuple(Hit.from_stored(documents.get(doc["id"], doc), score, ()) for doc, score in outcome.ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
         """``(id, score)`` of the first ``depth`` hits in ``search``'s order (no snippets, no counts)."""
         plan = plan_search(query or "", self._expecting(query, include_private), {}, False)
-        outcome = self._run(Request(plan, include_private), 0, depth, plan.browse)
+        outcome = self._run(self._request(plan, include_private), 0, depth, plan.browse)
         return [(doc["id"], score) for doc, score in outcome.ranked]
+
+    def _request(self, plan: Plan, include_private: bool, hidden: tuple[str, ...] = ()) -> Request:
+        """``plan``'s searches for one caller (``fetch.Request``), its rare terms first (``fetch.rare_terms``:
+        their frequencies are most often known from ``ClusterView.expect``, else counted in one round trip)."""
+        pairs = [(name, term) for name, terms in plan_terms(plan).items() if name in TEXT_FIELDS for term in terms]
+        self.statistics.prefetch(pairs)
+        holding: dict[str, int] = {}  # at most: documents holding the term in some field
+        for name, term in pairs:
+            holding[term] = holding.get(term, 0) + self.statistics.frequency(name, term)
+        return Request(plan, include_private, hidden, rare_terms(holding))
 
     def _run(self, request: Request, start: int, end: int, by_date: bool, facets: bool = False,
              disjunctive: bool = False) -> Outcome:
@@ -239,7 +249,7 @@ class ClusterSearcher:
 
     def titles(self, node, include_private: bool, limit: int) -> list[str]:
         """Titles of the best visible matches of ``node`` (completions, ``ClusterView.titles``)."""
-        outcome = self._run(Request(Plan(clauses=[node]), include_private), 0, limit, False)
+        outcome = self._run(self._request(Plan(clauses=[node]), include_private), 0, limit, False)
         documents = stored(self.reader, [doc["id"] for doc, _ in outcome.ranked])
         return [documents[doc["id"]].get("title", "") for doc, _ in outcome.ranked if doc["id"] in documents]
 
@@ -267,7 +277,7 @@ class ClusterSearcher:
         fields = self._stored(doc_id, include_private)
         query = similar_query(ClusterKeyTerms(self.statistics), fields)
         plan = Plan(clauses=[query] if query is not None else [], searchable=query is not None)
-        outcome = self._run(Request(plan, include_private, hidden=(doc_id,)), (page - 1) * limit, page * limit,
+        outcome = self._run(self._request(plan, include_private, hidden=(doc_id,)), (page - 1) * limit, page * limit,
                             False, facets=True)
         return Results(query=doc_id, total=outcome.total, page=page, limit=limit,
                        hits=self._hits(plan, outcome.ranked), facets=outcome.facets)

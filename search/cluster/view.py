@@ -30,6 +30,8 @@ from search.suggest import side_by_side_first, title_node
 from search.words import is_neighbour, ranked_neighbours, written_in
 
 TEXT_STORED = "title,summary,body"
+# Words whose document ``written`` keeps (``expect`` fetches one per query word with the counts).
+SHOWN_KEPT = 2048
 
 
 class ClusterView:
@@ -41,6 +43,8 @@ class ClusterView:
         self._visible = Condition(None) if include_private else Condition("private:=false")
         self._values: dict[str, frozenset[str]] | None = None
         self._counts: dict[str, int] = {}
+        self._shown: dict[str, dict | None] = {}  # word → the texts of a visible document holding it
+        self._written: dict[tuple[str, bool], str] = {}
 
     def analyzer(self, field: str):
         return SCHEMA[field].analyzer
@@ -70,18 +74,32 @@ class ClusterView:
         self._count(words)
         return {w: self._counts[w] for w in words}
 
-    def _count(self, words: list[str], others: tuple[list, list[dict]] = ([], [])) -> None:
-        """Count the documents of the ``words`` not counted yet, sending the ``others`` searches with them
-        (``(keys, searches)`` of ``CollectionStatistics.counting``, recorded there)."""
+    def _count(self, words: list[str], others: tuple[list, list[dict]] = ([], []), spelled: list[str] = ()) -> None:
+        """Count the documents of the ``words`` not counted yet, and find how the ``spelled`` words not
+        seen yet are written (``written``), sending the ``others`` searches with them (``(keys, searches)``
+        of ``CollectionStatistics.counting``, recorded there): one round trip for all."""
         missing = [w for w in dict.fromkeys(words) if w not in self._counts]
+        unseen = [w for w in dict.fromkeys(spelled) if w not in self._shown]
         keys, searches = others
-        if not missing and not keys:
+        if not missing and not keys and not unseen:
             return
-        counted = [self._params(both([self._visible, Condition(f"{WORDS_FIELD}:{literal(w)}")])) for w in missing]
-        answers = self._reader.search([*counted, *searches])
+        counted = [self._params(self._holding(w)) for w in missing]
+        shown = [self._params(self._holding(w), per_page=1, include_fields=TEXT_STORED) for w in unseen]
+        answers = self._reader.search_spread([*counted, *shown, *searches])
         for word, answer in zip(missing, answers):
             self._counts[word] = answer["found"]
-        self._backend.statistics.record(keys, answers[len(missing):])
+        for word, answer in zip(unseen, answers[len(missing):]):
+            self._remember_shown(word, answer["hits"])
+        self._backend.statistics.record(keys, answers[len(missing) + len(unseen):])
+
+    def _holding(self, word: str) -> Condition:
+        """The visible documents holding ``word`` (a ``words`` term)."""
+        return both([self._visible, Condition(f"{WORDS_FIELD}:{literal(word)}")])
+
+    def _remember_shown(self, word: str, hits: list[dict]) -> None:
+        if len(self._shown) >= SHOWN_KEPT:  # the oldest go first: a long-running server's memory stays bounded
+            del self._shown[next(iter(self._shown))]
+        self._shown[word] = hits[0]["document"] if hits else None
 
     def expect(self, query: str) -> None:
         """Count, in one round trip, the documents holding each word of ``query`` and (in the whole
@@ -89,7 +107,7 @@ class ClusterView:
         corrections), and our ranking needs the terms' document frequencies."""
         words = [t.text for t in self.analyzer(WORDS_FIELD)(query or "", mode="query")]
         terms = [(name, t.text) for name in TEXT_FIELDS for t in self.analyzer(name)(query or "", mode="query")]
-        self._count(words, self._backend.statistics.counting(terms))
+        self._count(words, self._backend.statistics.counting(terms), spelled=words)
 
     def facet_values(self, field: str) -> frozenset[str]:
         """The values the caller may see, as the writer counted them (``ClusterSearcher.facet_counts``)."""
@@ -124,11 +142,12 @@ class ClusterView:
         return answer["found"]
 
     def written(self, word: str, hyphenated: bool = False) -> str:
-        matched = both([self._visible, Condition(f"{WORDS_FIELD}:{literal(word)}")])
-        hits = self._search(matched, per_page=1, include_fields=TEXT_STORED)["hits"]
-        if not hits:
-            return word
-        return written_in(hits[0]["document"], word, hyphenated)
+        if (word, hyphenated) not in self._written:
+            if word not in self._shown:
+                self._remember_shown(word, self._search(self._holding(word), per_page=1, include_fields=TEXT_STORED)["hits"])
+            stored = self._shown[word]
+            self._written[word, hyphenated] = written_in(stored, word, hyphenated) if stored else word
+        return self._written[word, hyphenated]
 
     def titles(self, text: str, limit: int) -> list[str]:
         node = title_node(text, self)

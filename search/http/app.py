@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(opensearch.router)
     app.include_router(assets.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    respond = install_error_handlers(app, pages.error_page)
+    respond = install_error_handlers(app, pages.error_page, settings.frame_ancestors)
     limiter = RateLimiter(settings.rate_limit, settings.rate_window) if settings.rate_limit else None
     cors = CorsPolicy(settings.cors_origins)
     # Innermost first: preflights are counted by the rate limit and get the security headers.

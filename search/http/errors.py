@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse
 from search import DocumentNotFoundError, IndexNotFoundError, InvalidFilterError, QuerySyntaxError, SearchError
 from search.cluster import ClusterSearchError
 from search.errors import DamagedIndexError
-from search.http.headers import EXTRA_HEADERS
+from search.http.headers import security_headers
 
 log = logging.getLogger(__name__)
 JSON_PATHS = ("/health", "/openapi.json", "/feed")   # machines read these: errors in JSON, as under /api/
@@ -34,7 +34,6 @@ WITHHELD = (
                               "réessayez dans un instant"),
     (ClusterSearchError, 400, "le cluster de recherche a refusé cette recherche : simplifiez-la ou réessayez"),
 )
-SECURITY_HEADERS = {name.decode(): value.decode() for name, value in EXTRA_HEADERS}
 HTTP_MESSAGES = {404: "adresse inconnue", 405: "méthode non autorisée pour cette adresse"}
 
 
@@ -87,8 +86,14 @@ def from_search_error(exc: SearchError) -> ApiError:
     return ApiError(404 if isinstance(exc, DocumentNotFoundError) else 400, str(exc), param)
 
 
-def install_error_handlers(app: FastAPI, render_page):
-    """Register handlers turning every known failure into ``ApiError``, rendered by path; return the renderer."""
+def install_error_handlers(app: FastAPI, render_page, frame_ancestors: tuple[str, ...] = ()):
+    """Register handlers turning every known failure into ``ApiError``, rendered by path; return the renderer.
+
+    A 500 is answered outside the middleware stack (Starlette's outermost
+    error middleware), so it carries the security headers itself: those of
+    the other answers, with the sites named by ``--frame-ancestor``.
+    """
+    crashed = {name.decode(): value.decode() for name, value in security_headers(frame_ancestors)}
 
     def respond(request: Request, error: ApiError):
         path = request.url.path
@@ -105,5 +110,5 @@ def install_error_handlers(app: FastAPI, render_page):
     )
     # Anything else is a bug: a French message, never a traceback (the server still logs it).
     app.add_exception_handler(
-        Exception, lambda r, e: respond(r, ApiError(500, "erreur interne du serveur", headers=SECURITY_HEADERS)))
+        Exception, lambda r, e: respond(r, ApiError(500, "erreur interne du serveur", headers=crashed)))
     return respond

@@ -15,6 +15,13 @@ worker thread pool, so the event loop keeps accepting connections and
 answering 429 meanwhile. To use more cores, run more processes
 (``rtes-search serve --workers N``).
 
+Sharing the GIL was not enough against a client sending a costly query
+(``search.plan.costly``: ``a* b* … z*``) one after another: it took a
+third of the server's time, and the other clients' p95 went from 88 to
+135 ms. Such a search runs apart (``search.http.apart``: another process,
+at a lower priority, one at a time) without taking a pooled searcher: what
+``use`` lends takes one only when a call needs it.
+
 The index may be missing when the server starts (503 until it is built) and
 may be rebuilt while it runs: every use first checks, with one ``readlink``,
 whether a newer generation is current. Pushed documents make a new
@@ -36,6 +43,9 @@ from pathlib import Path
 
 from search import SearchBackend, open_searcher
 from search.budget import DEFAULT_BUDGET
+from search.http.apart import Apart
+from search.plan import costly
+from search.results import Results
 
 SEARCHERS = 3
 
@@ -49,25 +59,72 @@ class SharedSearcher:
         for _ in range(size):
             self._free.put(None)  # not opened yet
         self._size = size
+        self._apart = Apart(index_dir, time_budget)
 
     @contextmanager
-    def use(self) -> Iterator[SearchBackend]:
-        """An up-to-date searcher, held exclusively; raises ``IndexNotFoundError`` without index."""
+    def use(self) -> Iterator[Lent]:
+        """A searcher for one request: its calls go to an up-to-date searcher held exclusively (taken
+        at the first call; ``IndexNotFoundError`` without index), a costly search apart."""
+        lent = Lent(self)
+        try:
+            yield lent
+        finally:
+            lent.give_back()
+
+    def take(self) -> SearchBackend:
+        """A pooled searcher, opened or refreshed; ``give`` it back."""
         searcher = self._free.get()
         try:
             if searcher is None:
-                searcher = open_searcher(self.index_dir, self.time_budget)
-            else:
-                searcher.refresh()
-            yield searcher
-        finally:
+                return open_searcher(self.index_dir, self.time_budget)
+            searcher.refresh()
+            return searcher
+        except BaseException:
             self._free.put(searcher)
+            raise
+
+    def give(self, searcher: SearchBackend) -> None:
+        self._free.put(searcher)
+
+    def search_apart(self, query: str, **arguments) -> Results | None:
+        """``search`` in the process apart; None when too many costly searches already wait there."""
+        return self._apart.search(query=query, **arguments)
 
     def close(self) -> None:
-        """Close every opened searcher (at shutdown: waits for those in use)."""
+        """Close every opened searcher and the process apart (at shutdown: waits for those in use)."""
+        self._apart.close()
         for _ in range(self._size):
             searcher = self._free.get()
             if searcher is not None:
                 searcher.close()
         for _ in range(self._size):
             self._free.put(None)
+
+
+class Lent:
+    """What ``SharedSearcher.use`` lends: the calls of one request, to one pooled searcher taken at the
+    first call; a costly ``search`` (``search.plan.costly``) goes apart and takes none."""
+
+    def __init__(self, shared: SharedSearcher):
+        self._shared = shared
+        self._searcher: SearchBackend | None = None
+
+    def search(self, query: str, **arguments) -> Results:
+        if costly(query):
+            results = self._shared.search_apart(query, **arguments)
+            if results is not None:
+                return results
+        return self._held().search(query, **arguments)
+
+    def __getattr__(self, name: str):
+        return getattr(self._held(), name)
+
+    def _held(self) -> SearchBackend:
+        if self._searcher is None:
+            self._searcher = self._shared.take()
+        return self._searcher
+
+    def give_back(self) -> None:
+        if self._searcher is not None:
+            self._shared.give(self._searcher)
+            self._searcher = None

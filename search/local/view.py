@@ -23,6 +23,7 @@ from search.ranking import rank
 from search.suggest import side_by_side_first, title_node
 from search.words import ranked_neighbours, written_in
 
+PREFIXES_KEPT = 10_000
 
 
 class LocalView:
@@ -39,6 +40,8 @@ class LocalView:
         self._everything = bool(self.visible.all())
         # word → visible documents with it; at most one entry per word of the index, for this generation.
         self._visible_counts: dict[str, int] = {}
+        # (prefix, limit, scan) → its words: a costly query's 26 prefixes read 384 terms each (5 ms).
+        self._prefixes: dict[tuple[str, int, int], list[str]] = {}
 
     def analyzer(self, field: str):
         return self._searcher.schema[field].analyzer
@@ -75,6 +78,16 @@ class LocalView:
         return ranked_neighbours(word, {other: self.doc_count(other) for other in others - {word}})
 
     def prefix_words(self, prefix: str, limit: int, scan: int) -> list[str]:
+        """``search.plan.IndexView.prefix_words``, kept for this generation and caller (at most
+        ``PREFIXES_KEPT`` prefixes: then forgotten and read again)."""
+        key = (prefix, limit, scan)
+        if key not in self._prefixes:
+            if len(self._prefixes) >= PREFIXES_KEPT:
+                self._prefixes.clear()
+            self._prefixes[key] = self._prefix_words(prefix, limit, scan)
+        return list(self._prefixes[key])
+
+    def _prefix_words(self, prefix: str, limit: int, scan: int) -> list[str]:
         # Each term's document frequency comes with it (one read of the term index, not one per word).
         found = islice(self._reader.iter_prefix(FIELD, prefix), scan)
         totals = sorted(((b.decode("utf-8"), info.doc_frequency()) for b, info in found), key=lambda pair: -pair[1])
