@@ -24,6 +24,9 @@ TARGETS = (
 CLUSTER_TARGETS = (("p50", 40), ("p95", 100))
 CLUSTER_AIM = 3.0
 CLUSTER_COLD_S = 0.5
+# Targets of issue 20 for the write API: PUTs from 10 clients on corpus/'s index, NDJSON batches into the
+# largest index, and searches there while 10 PUTs a second arrive, against the idle index.
+PUT_TARGET, BATCH_TARGET, UNDER_WRITES = 100, 300, 2.0
 
 
 def _columns(r: dict) -> list[float]:
@@ -119,6 +122,36 @@ def _cluster_targets(result: dict) -> list[str]:
     return lines
 
 
+def _writes(result: dict) -> list[str]:
+    """The write API's table (scripts/bench_writes.py) and issue 20's targets."""
+    writes = result.get("writes")
+    if not writes:
+        return []
+    largest = max((name for name in writes if name != "rtes"), key=int)
+    lines = ["\nWrite API, `rtes-search serve` with a write token, first run (scripts/bench_writes.py):\n",
+             _row(["index", "PUT, 10 clients docs/s", "NDJSON docs/s", "search idle p50 / p95 ms",
+                   "search under PUTs p50 / p95 ms", "load average"]), _row(["---"] * 6)]
+    for name, label in (("rtes", "corpus/ (RTES)"), (largest, f"{int(largest):,} articles")):
+        w = writes[name]
+        lines.append(_row([label, f"{w['puts']['docs_per_s']:,.1f}", f"{w['batches']['docs_per_s']:,.1f}",
+                           f"{w['idle']['p50_ms']:,.1f} / {w['idle']['p95_ms']:,.1f}",
+                           f"{w['busy']['p50_ms']:,.1f} / {w['busy']['p95_ms']:,.1f} ({w['busy']['put_rate']:g} PUT/s)",
+                           " ".join(f"{x:.1f}" for x in w["load_average"])]))
+    big, put = writes[largest], writes["rtes"]["puts"]["docs_per_s"]
+    batch = big["batches"]["docs_per_s"]
+    lines += ["\nTargets (issue 20):\n",
+              f"- PUT from 10 clients ≥ {PUT_TARGET} docs/s on corpus/'s index: {put:,.1f} — "
+              f"{'met' if put >= PUT_TARGET else 'NOT met'}",
+              f"- NDJSON batches ≥ {BATCH_TARGET} docs/s into the {int(largest):,}-document index: {batch:,.1f} — "
+              f"{'met' if batch >= BATCH_TARGET else 'NOT met'}"]
+    for cut in ("p50", "p95"):
+        idle, busy = big["idle"][f"{cut}_ms"], big["busy"][f"{cut}_ms"]
+        lines.append(f"- search {cut} under {big['busy']['put_rate']:g} PUT/s ≤ ×{UNDER_WRITES:g} idle at "
+                     f"{int(largest):,} documents: {busy:,.1f} ms against {idle:,.1f} ms (×{busy / idle:.2f}) — "
+                     f"{'met' if busy <= UNDER_WRITES * idle else 'NOT met'}")
+    return lines
+
+
 def _load(result: dict) -> str:
     loads = [engine[phase]["load_average"] for sizes in result["runs"] for engines in sizes.values()
              for engine in engines.values() for phase in ("index", "search") if "load_average" in engine[phase]]
@@ -139,4 +172,4 @@ def markdown(result: dict) -> str:
     ]
     for size, engines in sorted(result["sizes"].items(), key=lambda item: int(item[0])):
         lines += _size_rows(size, engines)
-    return "\n".join(lines + _http(result) + _targets(result)) + "\n"
+    return "\n".join(lines + _http(result) + _targets(result) + _writes(result)) + "\n"

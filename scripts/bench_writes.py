@@ -12,7 +12,9 @@ over the copy with a write token and no rate limits, then measures in turn:
 4. the same searches while ``--put-rate`` PUTs a second arrive (p50/p95).
 
 It prints one line per measure and the load average (the machine is shared:
-say it beside the figures), then stops the server and removes the copy.
+say it beside the figures), then stops the server and removes the copy;
+``--json`` prints one JSON object instead (what ``python -m bench`` reads:
+bench/README.md). A count of 0 skips its measure.
 
     .venv/bin/python scripts/bench_writes.py --index-dir index
 """
@@ -104,20 +106,47 @@ async def searches_while_writing(client, base: str, count: int, rate: float) -> 
     return latencies
 
 
-async def measure(base: str, args) -> None:
+def latencies(values: list[float]) -> dict:
+    return {"p50_ms": statistics.median(values), "p95_ms": percentile(values, 0.95), "count": len(values)}
+
+
+async def measure(base: str, args) -> dict:
+    """Each measure asked for, in the order of the module docstring: ``{name: figures}``."""
     headers = {"Authorization": f"Bearer {TOKEN}"}
     limits = httpx2.Limits(max_connections=args.clients + 2)
+    found = {}
     async with httpx2.AsyncClient(headers=headers, limits=limits, timeout=60) as client:
-        await searches(client, base, len(QUERIES))  # warm-up
-        idle = await searches(client, base, args.searches)
-        print(f"recherches, index au repos : p50 {statistics.median(idle):.1f} ms, p95 {percentile(idle, 0.95):.1f} ms")
-        rate = await puts(client, base, args.puts, args.clients, "put")
-        print(f"PUT d'un document, {args.clients} clients : {rate:.1f} documents/s ({args.puts} documents)")
-        rate = await batches(client, base, args.batches, args.batch)
-        print(f"lots NDJSON de {args.batch} : {rate:.1f} documents/s ({args.batches} lots)")
-        busy = await searches_while_writing(client, base, args.searches, args.put_rate)
-        print(f"recherches pendant {args.put_rate:g} PUT/s : p50 {statistics.median(busy):.1f} ms, "
-              f"p95 {percentile(busy, 0.95):.1f} ms")
+        if args.searches:
+            await searches(client, base, len(QUERIES))  # warm-up
+            found["idle"] = latencies(await searches(client, base, args.searches))
+        if args.puts:
+            found["puts"] = {"docs_per_s": await puts(client, base, args.puts, args.clients, "put"),
+                             "documents": args.puts, "clients": args.clients}
+        if args.batches:
+            found["batches"] = {"docs_per_s": await batches(client, base, args.batches, args.batch),
+                                "batches": args.batches, "batch": args.batch}
+        if args.searches:
+            found["busy"] = latencies(await searches_while_writing(client, base, args.searches, args.put_rate))
+            found["busy"]["put_rate"] = args.put_rate
+    return found
+
+
+def said(found: dict) -> list[str]:
+    """The measures as French lines."""
+    lines = []
+    if "idle" in found:
+        lines.append(f"recherches, index au repos : p50 {found['idle']['p50_ms']:.1f} ms, p95 {found['idle']['p95_ms']:.1f} ms")
+    if "puts" in found:
+        puts_ = found["puts"]
+        lines.append(f"PUT d'un document, {puts_['clients']} clients : {puts_['docs_per_s']:.1f} documents/s "
+                     f"({puts_['documents']} documents)")
+    if "batches" in found:
+        lots = found["batches"]
+        lines.append(f"lots NDJSON de {lots['batch']} : {lots['docs_per_s']:.1f} documents/s ({lots['batches']} lots)")
+    if "busy" in found:
+        busy = found["busy"]
+        lines.append(f"recherches pendant {busy['put_rate']:g} PUT/s : p50 {busy['p50_ms']:.1f} ms, p95 {busy['p95_ms']:.1f} ms")
+    return lines
 
 
 def main() -> None:
@@ -127,8 +156,9 @@ def main() -> None:
     parser.add_argument("--puts", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--batches", type=int, default=3)
-    parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument("--searches", type=int, default=500)
     parser.add_argument("--put-rate", type=float, default=10.0)
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of French lines")
     args = parser.parse_args()
     generation = find_current(args.index_dir)
     if generation is None or not same_versions(read_manifest(generation), current_versions()):
@@ -140,7 +170,7 @@ def main() -> None:
     os.environ.update(RTES_SEARCH_WRITE_TOKENS=TOKEN, RTES_SEARCH_WRITE_RATE_LIMIT="0")
     server, base = start_server(copy, "--rate-limit", "0")
     try:
-        asyncio.run(measure(base, args))
+        found = asyncio.run(measure(base, args))
     finally:
         server.terminate()
         try:
@@ -149,7 +179,12 @@ def main() -> None:
             server.kill()
             server.wait()
         shutil.rmtree(copy.parent, ignore_errors=True)
-    print("charge moyenne : " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    found["load_average"] = os.getloadavg()
+    if args.json:
+        print(json.dumps(found))
+    else:
+        print("\n".join(said(found)))
+        print("charge moyenne : " + " ".join(f"{x:.2f}" for x in found["load_average"]))
 
 
 if __name__ == "__main__":

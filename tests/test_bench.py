@@ -19,7 +19,8 @@ def tiny_run(tmp_path_factory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", "50", "--queries", "20", "--warmup", "5", "--cold-runs", "1",
-         "--http-requests", "13", "--out", str(out)],
+         "--http-requests", "13", "--write-puts", "20", "--write-batches", "1", "--write-searches", "10",
+         "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     return json.loads((out / "bench.json").read_text(encoding="utf-8")), done.stdout
@@ -62,6 +63,18 @@ def test_the_server_is_loaded_at_1_and_10_clients(tiny_run):
     assert sorted(http) == ["1", "10"]
     assert all(level["requests"] == 13 and level["req_per_s"] > 0 for level in http.values())
     assert "HTTP 10 clients ≥ 80 req/s" in printed
+
+
+def test_the_write_api_is_measured_on_both_indexes_and_checked_against_issue_20(tiny_run):
+    result, printed = tiny_run
+    for name in ("rtes", "50"):
+        writes = result["writes"][name]
+        assert writes["puts"]["documents"] == 20 and writes["puts"]["docs_per_s"] > 0
+        assert writes["batches"]["batches"] == 1 and writes["batches"]["docs_per_s"] > 0
+        for phase in ("idle", "busy"):
+            assert writes[phase]["count"] == 10 and 0 < writes[phase]["p50_ms"] <= writes[phase]["p95_ms"]
+    assert "PUT from 10 clients ≥ 100 docs/s on corpus/'s index" in printed
+    assert "search p95 under 10 PUT/s ≤ ×2 idle at 50 documents" in printed
 
 
 def test_measured_and_warm_up_queries_are_real_and_disjoint():

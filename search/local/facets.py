@@ -13,6 +13,12 @@ value's ordinal), which serve both jobs:
 
 The private mask (documents a public caller may not see) is read the same
 way, once, and applied before anything is scored or counted.
+
+The pairs are read per segment and kept for the next generations
+(``Postings.each_segment``): a generation only reads its new segments and
+shifts each segment's pairs by its offset. Pairs of deleted documents stay
+in (a delete changes no segment file); they never count, since filters and
+counts always meet a mask of live documents (``visible``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import numpy as np
 
 from indexer.schema import FACET_FIELDS
 from search.counts import ordered_counts
+from search.local.postings import segment_postings
 
 MASKS_CACHED = 256
 
@@ -41,18 +48,15 @@ class FacetArrays:
     def pairs(self, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """``(values, docs, ordinals)``: the field's stored values and one (doc, ordinal) per pair."""
         if field not in self._fields:
-            reader = self._postings.reader
-            values = sorted(reader.field_terms(field)) if field in reader.indexed_field_names() else []
-            docs, ordinals = [], []
-            for ordinal, value in enumerate(values):
-                found, _ = self._postings.read(field, value)
-                docs.append(found)
-                ordinals.append(np.full(len(found), ordinal, dtype=np.int32))
-            self._fields[field] = (
-                values,
-                np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
-                np.concatenate(ordinals) if ordinals else np.zeros(0, dtype=np.int32),
-            )
+            parts = self._postings.each_segment(("pairs", field), lambda segment: _segment_pairs(segment, field))
+            values = sorted(set().union(*(part[0] for part, _ in parts)))
+            ordinal_of = {value: ordinal for ordinal, value in enumerate(values)}
+            docs, ordinals = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
+            for (names, local_docs, local_ordinals), offset in parts:
+                ordinals_here = np.fromiter((ordinal_of[name] for name in names), dtype=np.int32, count=len(names))
+                docs.append(local_docs + np.int32(offset))
+                ordinals.append(ordinals_here[local_ordinals])
+            self._fields[field] = (values, np.concatenate(docs), np.concatenate(ordinals))
         return self._fields[field]
 
     def mask(self, field: str, values: tuple[str, ...]) -> np.ndarray:
@@ -77,8 +81,8 @@ class FacetArrays:
         if include_private not in self._visible:
             visible = self._postings.live.copy()
             if not include_private:
-                private, _ = self._postings.read("private", True)
-                visible[private] = False
+                for private, offset in self._postings.each_segment("private", _segment_private):
+                    visible[private + offset] = False
             visible.flags.writeable = False
             self._visible[include_private] = visible
         return self._visible[include_private]
@@ -99,3 +103,20 @@ class FacetArrays:
             counted = np.bincount(ordinals[docs[pair_docs]], minlength=len(names))
             result[field] = ordered_counts(field, ((names[i], int(counted[i])) for i in np.flatnonzero(counted)))
         return result
+
+
+def _segment_pairs(segment, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``(values, docs, ordinals)`` of ``field`` in one segment: local document numbers, deleted ones included."""
+    values = sorted(segment.field_terms(field)) if field in segment.indexed_field_names() else []
+    docs = [segment_postings(segment, field, value) for value in values]
+    ordinals = [np.full(len(found), ordinal, dtype=np.int32) for ordinal, found in enumerate(docs)]
+    return (
+        values,
+        np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+        np.concatenate(ordinals) if ordinals else np.zeros(0, dtype=np.int32),
+    )
+
+
+def _segment_private(segment) -> np.ndarray:
+    """The local numbers of one segment's private documents, deleted ones included."""
+    return segment_postings(segment, "private", True)

@@ -12,6 +12,11 @@ the postings files); this module reads what ranking needs into arrays:
 - per field: the document lengths Whoosh scores with (its one-byte
   approximations, decoded), turned once into the BM25 length norm.
 
+What is read per segment (posting lists, lengths, the vocabulary, facet
+values and columns) is kept in a ``search.local.segments.SegmentCache``
+that the next generation's ``Postings`` takes over (``carried``): a
+generation made by a push reads only its new small segments.
+
 ``bm25`` scores a whole posting list in one vectorised expression, the
 same arithmetic, in the same order, as ``whoosh.scoring.bm25``.
 ``phrase_docs`` tells which candidate documents hold terms side by side
@@ -32,6 +37,8 @@ from whoosh.matching import ListMatcher, WrappingMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from search.local.segments import SegmentCache, segment_key
 
 CACHE_BYTES = 96 * 1024 * 1024
 IDF_CACHED = 100_000
@@ -69,14 +76,18 @@ EMPTY = PostingList(np.zeros(0, dtype=np.int32), np.zeros(0), [])
 class Postings:
     """The postings and field lengths of one open Whoosh searcher, as arrays.
 
-    ``k1`` and ``b`` are the BM25 parameters of ``search.ranking``.
+    ``k1`` and ``b`` are the BM25 parameters of ``search.ranking``; ``carried``, the
+    ``SegmentCache`` of the previous generation's ``Postings``, whose segments this one shares.
     """
 
-    def __init__(self, searcher, k1: float, b: float, cache_bytes: int = CACHE_BYTES):
+    def __init__(self, searcher, k1: float, b: float, cache_bytes: int = CACHE_BYTES,
+                 carried: SegmentCache | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.k1, self.b = k1, b
         self.segments = list(self.reader.leaf_readers())
+        self.keys = [segment_key(segment) for segment, _ in self.segments]
+        self.kept = (carried or SegmentCache()).carried(self.keys)
         self.size = self.reader.doc_count_all()
         self.live = self._live_mask()
         self._norms: dict[str, np.ndarray] = {}
@@ -121,36 +132,56 @@ class Postings:
         return found.docs, found.tf
 
     def _read(self, field: str, term, positions: bool) -> PostingList:
+        """The live postings of ``term`` over the segments; with ``positions``, each segment's list comes
+        from (or goes to) the posting lists kept across generations (``SegmentCache.posting_list``)."""
         parts = []
-        for segment, offset in self.segments:
-            try:
-                matcher = segment.postings(field, term)
-            except TermNotFound:
-                continue
-            ids, tf, encoded = _matcher_arrays(matcher)
-            parts.append((ids + offset, tf, encoded))
+        for key, (segment, offset) in zip(self.keys, self.segments):
+            if positions:
+                found = self.kept.posting_list(key, (field, term), lambda: _segment_list(segment, field, term))
+            else:
+                found = _segment_list(segment, field, term)
+            if found is not None:
+                parts.append((found, offset))
         if not parts:
             return EMPTY
-        ids = np.concatenate([p[0] for p in parts]).astype(np.int32, copy=False)
-        tf = np.concatenate([p[1] for p in parts])
-        encoded = [v for p in parts for v in p[2]] if positions and all(p[2] for p in parts) else None
+        if len(parts) == 1 and parts[0][1] == 0:   # the usual big first segment: its arrays as they are
+            ids, tf, encoded = parts[0][0].docs, parts[0][0].tf, parts[0][0].positions
+        else:
+            ids = np.concatenate([p.docs + np.int32(offset) for p, offset in parts])
+            tf = np.concatenate([p.tf for p, _ in parts])
+            encoded = [v for p, _ in parts for v in p.positions] if all(p.positions for p, _ in parts) else None
+        encoded = encoded if positions and encoded else None
         keep = self.live[ids]
         if keep.all():
             return PostingList(ids, tf, encoded)
         kept = [v for v, k in zip(encoded, keep) if k] if encoded is not None else None
         return PostingList(ids[keep], tf[keep], kept)
 
+    def each_segment(self, name, compute) -> list[tuple[object, int]]:
+        """``[(compute(segment), offset)]`` over the segments, each computed once for this searcher
+        and the next generations' (``search.local.segments``): ``compute`` must not depend on deletions."""
+        return [(self.kept.value(key, name, lambda: compute(segment)), offset)
+                for key, (segment, offset) in zip(self.keys, self.segments)]
+
     def vocabulary(self, field: str) -> dict[str, list[str]]:
         """Every term of ``field`` by its first letter, without that letter: ``{"e": ["nercoop", …]}``.
 
-        Read once, on the first typo: close words are then found among the
-        words sharing a first letter (as Whoosh's ``terms_within(prefix=1)``).
+        Read once per segment, on the first typo: close words are then found
+        among the words sharing a first letter (as Whoosh's
+        ``terms_within(prefix=1)``). A word of several segments is listed
+        once per segment (a new generation does not merge the lists again);
+        callers take the close words as a set.
         """
         if field not in self._vocabularies:
-            by_initial: dict[str, list[str]] = {}
-            for term in self.reader.field_terms(field):
-                by_initial.setdefault(term[:1], []).append(term[1:])
-            self._vocabularies[field] = by_initial
+            parts = [part for part, _ in self.each_segment(("vocabulary", field), lambda s: _vocabulary(s, field))]
+            if len(parts) == 1:
+                self._vocabularies[field] = parts[0]
+            else:
+                merged: dict[str, list[str]] = {}
+                for part in parts:
+                    for initial, endings in part.items():
+                        merged.setdefault(initial, []).extend(endings)
+                self._vocabularies[field] = merged
         return self._vocabularies[field]
 
     # -- phrases -------------------------------------------------------------
@@ -202,12 +233,43 @@ class Postings:
     def _lengths(self, field: str) -> np.ndarray:
         """``float64[size]``: the field length Whoosh scores each document with (0 when empty)."""
         lengths = np.zeros(self.size, dtype=np.float64)
-        for segment, offset in self.segments:
-            count = segment.doc_count_all()
-            column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is not None:
-                lengths[offset:offset + count] = _BYTE_LENGTHS[_length_bytes(column, count)]
+        for part, offset in self.each_segment(("lengths", field), lambda s: _segment_lengths(s, field)):
+            lengths[offset:offset + len(part)] = part
         return lengths
+
+
+def _vocabulary(segment, field: str) -> dict[str, list[str]]:
+    """The terms of ``field`` in one segment by first letter (``Postings.vocabulary``)."""
+    by_initial: dict[str, list[str]] = {}
+    if field in segment.indexed_field_names():
+        for term in segment.field_terms(field):
+            by_initial.setdefault(term[:1], []).append(term[1:])
+    return by_initial
+
+
+def _segment_lengths(segment, field: str) -> np.ndarray:
+    """``float64[documents]``: the scored lengths of ``field`` in one segment (0 when empty)."""
+    count = segment.doc_count_all()
+    column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(count, dtype=np.float64)
+    return _BYTE_LENGTHS[_length_bytes(column, count)]
+
+
+def _segment_list(segment, field: str, term) -> PostingList | None:
+    """One segment's postings of ``term`` (local document numbers, deleted ones included), None without it."""
+    try:
+        matcher = segment.postings(field, term)
+    except TermNotFound:
+        return None
+    ids, tf, encoded = _matcher_arrays(matcher)
+    return PostingList(ids.astype(np.int32, copy=False), tf, encoded)
+
+
+def segment_postings(segment, field: str, term) -> np.ndarray:
+    """The local document numbers of ``term`` in ``field`` of one segment, its deleted documents included."""
+    found = _segment_list(segment, field, term)
+    return found.docs if found is not None else EMPTY.docs
 
 
 def _length_bytes(column, count: int) -> np.ndarray:

@@ -7,7 +7,8 @@ A search is then: plan (``search.plan``, shared with the cluster backend)
 → masks of what the caller may see and asked for → array ranking
 (``search.ranking``) → facet counts (one ``bincount`` per facet) → the
 page's hits, whose stored fields and snippets alone are read from Whoosh.
-``refresh`` switches to a newer generation when a build has replaced it.
+``refresh`` switches to a newer generation when a build has replaced it,
+keeping what was read from the segments both share (``search.local.segments``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from search.backend import default_index_dir
 from search.budget import DEFAULT_BUDGET, Budget
 from search.errors import DamagedIndexError, DocumentNotFoundError, IndexNotFoundError
 from search.facet_values import normalise_filters
+from search.local.dates import date_keys
 from search.local.facets import FacetArrays
 from search.plan import Plan, plan_search
 from search.matching import Matches, Matching, coverage
@@ -36,9 +38,6 @@ from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
 from search.suggest import completions
 from search.local.view import LocalView
-
-# Newest first: the resource's date, else when it was first indexed.
-DATE_FIELDS = ("date", "indexed_at")
 
 
 class Searcher:
@@ -68,7 +67,7 @@ class Searcher:
             raise IndexNotFoundError(f"aucun index dans {self.index_dir} : lancez « rtes-search index »")
         self._lease, generation, index, manifest = opened
         searcher = index.searcher()
-        postings = Postings(searcher, K1, B)
+        postings = Postings(searcher, K1, B, carried=self._postings.kept if self._generation else None)
         facets = FacetArrays(postings)
         self._index, self._searcher, self._postings, self._facets = index, searcher, postings, facets
         self._evaluator = Evaluator(postings, facets)
@@ -160,16 +159,10 @@ class Searcher:
         return tuple(hits)
 
     def date_keys(self) -> np.ndarray:
-        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither).
-
-        Read once per searcher from the two sortable columns, in one pass over the documents.
-        """
+        """``int[size]``: each document's rank in date order (its date, else when first indexed; -1: neither),
+        once per generation (``search.local.dates``)."""
         if self._date_keys is None:
-            reader = self._searcher.reader()
-            columns = [list(reader.column_reader(name)) if reader.has_column(name) else None for name in DATE_FIELDS]
-            dates = [next((c[doc] for c in columns if c is not None and c[doc]), "") for doc in range(self._postings.size)]
-            rank_of = {value: i for i, value in enumerate(sorted(set(dates) - {""}))}
-            self._date_keys = np.fromiter((rank_of.get(d, -1) for d in dates), dtype=np.int64, count=len(dates))
+            self._date_keys = date_keys(self._postings)
         return self._date_keys
 
     def hits(
