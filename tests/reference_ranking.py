@@ -13,11 +13,23 @@ scores.
 
 from __future__ import annotations
 
+from array import array
+
+from whoosh.matching import ListMatcher
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Term
 
 from search.nodes import AllOf, AnyOf, Everything, FacetIs, Terms, Without
 from search.plan import plan_search
 from search.ranking import PROXIMITY
+
+
+class Selecting(Every):
+    """Every document, scored 0: ``Everything`` only selects (``search.nodes``), so in ``-insertion OU
+    marchés`` it adds nothing to a score (Whoosh's ``Every`` scores 1, and reads a weight of 0 as none)."""
+
+    def matcher(self, searcher, context=None):
+        ids = array("I", searcher.reader().all_doc_ids())
+        return ListMatcher(ids, weights=[0.0] * len(ids))
 
 
 def whoosh_query(node):
@@ -35,7 +47,7 @@ def whoosh_query(node):
     if isinstance(node, FacetIs):
         return Or([Term(node.field, v) for v in node.values]) if node.values else NullQuery
     if isinstance(node, Everything):
-        return Every()
+        return Selecting()
     raise TypeError(node)
 
 

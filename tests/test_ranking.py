@@ -157,3 +157,12 @@ def test_words_side_by_side_rank_first(searcher):
     together = searcher.search("marchés réservés")
     assert {h.id for h in apart.hits} == {h.id for h in together.hits}
     assert together.hits[0].score > apart.hits[0].score  # "marchés réservés" is written in that order
+
+
+def test_a_negation_beside_ou_selects_without_adding_to_a_score(tmp_path):
+    """Found by Hypothesis: the reference scored ``-insertion`` 1 for every document without the word."""
+    docs = [{"title": "marchés", "text": "", "private": "", "kind": "Étude", "date": ""} for _ in range(3)]
+    with Searcher(_index(docs, tmp_path)) as searcher:
+        plain = searcher.ranking("marchés", depth=5)
+        for text in ("-insertion OU marchés", "marchés OU -insertion"):
+            assert searcher.ranking(text, depth=5) == plain == reference_ranking(searcher, text, 5), text
