@@ -25,8 +25,9 @@ at a lower priority, one at a time) without taking a pooled searcher: what
 The index may be missing when the server starts (503 until it is built) and
 may be rebuilt while it runs: every use first checks, with one ``readlink``,
 whether a newer generation is current. Pushed documents make a new
-generation about once a second, and the first search of a generation reads
-its facet and date columns again (0.3 s at 101,194 documents). Moving an
+generation about once a second; its first search reads only what the new
+segment adds (``search.local.segments`` keeps the rest across generations:
+at 101,194 documents, 21-25 ms of CPU instead of 205 ms). Moving an
 idle searcher ahead of the requests was tried and measured worse: a request
 arriving meanwhile took another searcher, cold. A cluster address instead of a
 folder opens a ``search.cluster.ClusterSearcher`` (``search.open_searcher``);
