@@ -5,16 +5,28 @@ parser and the connection, so they live here; the search side
 (``search.cluster``) imports them. Nothing here imports the ``typesense``
 client until a connection is opened: without the ``[cluster]`` extra, only
 asking for a cluster fails, with a French message saying how to install it.
+The names are exported lazily (PEP 562): a search reads the address and
+schema modules only, not the writer (``run``, ``sink``, ``push``).
 """
 
-from indexer.cluster.address import ClusterAddress, parse_cluster_url
-from indexer.cluster.client import Connection, cluster_errors, retrying
-from indexer.cluster.errors import (
-    ClusterAddressError, ClusterAuthError, ClusterError, ClusterMissingError, ClusterUnavailableError,
-)
-from indexer.cluster.run import index_cluster
-from indexer.cluster.schema import collection_schema, to_cluster
-from indexer.cluster.sink import ClusterSink
+from importlib import import_module
+
+_EXPORTS = {
+    "ClusterAddress": "indexer.cluster.address",
+    "parse_cluster_url": "indexer.cluster.address",
+    "Connection": "indexer.cluster.client",
+    "cluster_errors": "indexer.cluster.client",
+    "retrying": "indexer.cluster.client",
+    "ClusterAddressError": "indexer.cluster.errors",
+    "ClusterAuthError": "indexer.cluster.errors",
+    "ClusterError": "indexer.cluster.errors",
+    "ClusterMissingError": "indexer.cluster.errors",
+    "ClusterUnavailableError": "indexer.cluster.errors",
+    "index_cluster": "indexer.cluster.run",
+    "collection_schema": "indexer.cluster.schema",
+    "to_cluster": "indexer.cluster.schema",
+    "ClusterSink": "indexer.cluster.sink",
+}
 
 __all__ = [
     "ClusterAddress",
@@ -32,3 +44,15 @@ __all__ = [
     "retrying",
     "to_cluster",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'indexer.cluster' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
