@@ -147,32 +147,46 @@ class FoldedText:
             kept = np.flatnonzero(letters != _HYPHEN)
             self._unhyphenated = kept, letters[kept].tobytes()
         kept, bare = self._unhyphenated
-        needle, folded, found = word.encode("ascii"), self.folded, []
-        at = bare.find(needle)
-        while at >= 0:  # found without its hyphens: at most one between two letters, none around
-            start, end = int(kept[at]), int(kept[at + len(word) - 1]) + 1
-            if b"--" not in folded[start:end] and (not start or folded[start - 1] not in _WORD_OR_HYPHEN) \
-                    and (end == len(folded) or folded[end] not in _WORD_OR_HYPHEN):
-                found.append((start, end))
-                at = bare.find(needle, at + len(word))
-            else:
-                at = bare.find(needle, at + 1)
-        return found
+        folded = self.folded
+
+        def place(at: int) -> tuple[int, int] | None:  # found without its hyphens: at most one between
+            start, end = int(kept[at]), int(kept[at + len(word) - 1]) + 1  # two letters, none around
+            if b"--" not in folded[start:end] and _alone(folded, start, end, _WORD_OR_HYPHEN, _WORD_OR_HYPHEN):
+                return start, end
+            return None
+
+        return _scan(bare, word.encode("ascii"), place)
 
     def _find(self, word: str, not_before: frozenset[int], not_after: frozenset[int] | None):
         if self.folded is None or not word or not _plain(word):
             return None
-        needle, folded, found = word.encode("ascii"), self.folded, []
-        at = folded.find(needle)
-        while at >= 0:  # as ``finditer``: the next match starts after this one
+        folded = self.folded
+
+        def place(at: int) -> tuple[int, int] | None:
             end = at + len(word)
-            if (not at or folded[at - 1] not in not_before) and \
-                    (not_after is None or end == len(folded) or folded[end] not in not_after):
-                found.append((at, end))
-                at = folded.find(needle, end)
-            else:
-                at = folded.find(needle, at + 1)
-        return found
+            return (at, end) if _alone(folded, at, end, not_before, not_after) else None
+
+        return _scan(folded, word.encode("ascii"), place)
+
+
+def _alone(folded: bytes, start: int, end: int, not_before: frozenset[int], not_after: frozenset[int] | None) -> bool:
+    """Whether ``folded[start:end]`` follows none of ``not_before`` and precedes none of ``not_after``."""
+    return (not start or folded[start - 1] not in not_before) and \
+        (not_after is None or end == len(folded) or folded[end] not in not_after)
+
+
+def _scan(haystack: bytes, needle: bytes, place) -> list[tuple[int, int]]:
+    """The ``place(at)`` of each ``needle`` in ``haystack`` that it accepts (None: refused), as
+    ``finditer`` finds matches: after an accepted one, the next starts beyond it."""
+    found, at = [], haystack.find(needle)
+    while at >= 0:
+        span = place(at)
+        if span is None:
+            at = haystack.find(needle, at + 1)
+        else:
+            found.append(span)
+            at = haystack.find(needle, at + len(needle))
+    return found
 
 
 @lru_cache(maxsize=256)

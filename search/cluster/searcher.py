@@ -135,13 +135,15 @@ class ClusterSearcher:
         return [(doc["id"], score) for doc, score in outcome.ranked]
 
     def _request(self, plan: Plan, include_private: bool, hidden: tuple[str, ...] = ()) -> Request:
-        """``plan``'s searches for one caller (``fetch.Request``), its rare terms first (``fetch.rare_terms``:
-        their frequencies are most often known from ``ClusterView.expect``, else counted in one round trip)."""
-        pairs = [(name, term) for name, terms in plan_terms(plan).items() if name in TEXT_FIELDS for term in terms]
+        """``plan``'s searches for one caller (``fetch.Request``), its rare terms first (``fetch.rare_terms``).
+        The document frequencies of every term of the plan (its rare terms, and BM25's idf) are most often
+        known from ``ClusterView.expect``; the others are counted here, in one round trip."""
+        pairs = [(name, term) for name, terms in plan_terms(plan).items() for term in terms]
         self.statistics.prefetch(pairs)
         holding: dict[str, int] = {}  # at most: documents holding the term in some field
         for name, term in pairs:
-            holding[term] = holding.get(term, 0) + self.statistics.frequency(name, term)
+            if name in TEXT_FIELDS:
+                holding[term] = holding.get(term, 0) + self.statistics.frequency(name, term)
         return Request(plan, include_private, hidden, rare_terms(holding))
 
     def _run(self, request: Request, start: int, end: int, by_date: bool, facets: bool = False,
@@ -182,11 +184,9 @@ class ClusterSearcher:
         return outcome
 
     def _counts(self, request: Request, facets: bool, disjunctive: bool) -> dict:
-        """Matches with and without the option filters, with every clause, and the facet counts; the
-        collection's document frequencies of the plan's terms not known yet, in the same round trip."""
+        """Matches with and without the option filters, with every clause, and the facet counts, in one
+        round trip (the terms' document frequencies are known: ``_request``)."""
         plan = request.plan
-        missing, frequencies = self.statistics.counting(
-            (f, t) for f, terms in plan_terms(plan).items() for t in terms)
         searches = {"total": request.counting(request.condition(), FACET_FIELDS if facets else ())}
         if plan.selected:
             searches["unfiltered"] = request.counting(request.condition(options=False))
@@ -196,9 +196,7 @@ class ClusterSearcher:
         for name in plan.selected if facets and disjunctive else ():
             searches[name] = request.counting(request.condition(leave_out=name), (name,))
         asked = {key: params for key, params in searches.items() if params is not None}
-        answered = self.reader.search([*asked.values(), *frequencies])
-        self.statistics.record(missing, answered[len(asked):])
-        answers = dict(zip(asked, answered))
+        answers = dict(zip(asked, self.reader.search(list(asked.values()))))
         found = {key: answers[key]["found"] if key in answers else 0 for key in searches}
         counted = {key: _facet_counts(answers[key]) if key in answers else {} for key in searches}
         facet_counts = {name: counted["total"].get(name, {}) for name in FACET_FIELDS} if facets else {}
