@@ -20,11 +20,12 @@ from fastapi.testclient import TestClient
 from indexer import FieldMapping, build_index
 from search import Searcher, SearchError
 from search.cluster import ClusterSearcher
-from search.cluster.fetch import CANDIDATES, RESCORED
+from search.cluster.fetch import CANDIDATES, RESCORED, chain_window
 from search.cluster.searcher import APPROXIMATE
 from search.evaluation import read_queries
 from search.http import Settings, create_app
 from search.http.auth import hash_token
+from search.plan import plan_search
 
 from cluster_support import (
     JSONL, aliased, cdtn_sample, closed_ports, index_into, rtes, wait_for,
@@ -195,6 +196,23 @@ def test_every_document_of_a_rare_word_is_re_scored_beside_a_frequent_one(cdtn):
             assert local.search(query).total > RESCORED, query
             holding = {doc for doc, _ in local.ranking(rare, depth=RESCORED)}
             assert holding and holding <= {doc for doc, _ in cluster.ranking(query, depth=RESCORED)}, query
+
+
+def test_the_search_sent_ahead_of_the_rare_terms_gives_the_window_of_one_step_after_the_other(cdtn, monkeypatch):
+    """The rare terms' step surely finds fewer than the window, so the next step is searched beside it;
+    whether it guesses how many the first finds right, too many (a filter left some out) or too few, the
+    window is the one the steps give one after the other."""
+    url, _ = cdtn
+    with ClusterSearcher(url) as cluster:
+        request = cluster._request(plan_search("salarié accident", cluster.view(False), {}), False)
+        surely = request.ahead(0, RESCORED)
+        assert surely is not None and 0 < surely < RESCORED
+        assert request.ahead(1, RESCORED) is None and request.ahead(0, surely) is None
+        sent_ahead = [doc["id"] for doc in chain_window(cluster.reader, request, 0, RESCORED)]
+        assert len(sent_ahead) == RESCORED == len(set(sent_ahead))
+        for guess in (None, surely + 40, 0):
+            monkeypatch.setattr(request, "ahead", lambda step, wanted, guess=guess: guess if step == 0 else None)
+            assert [doc["id"] for doc in chain_window(cluster.reader, request, 0, RESCORED)] == sent_ahead, guess
 
 
 # -- faults --------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class Request:
     """One plan's searches, for one caller; ``exact`` when Typesense matches exactly what it does."""
 
     def __init__(self, plan: Plan, include_private: bool, hidden: tuple[str, ...] = (),
-                 rare: frozenset[str] = frozenset()):
+                 rare: frozenset[str] = frozenset(), rare_found: tuple[int, int] = (0, 0)):
         self.plan, self.hidden = plan, hidden
         visible = EVERYTHING if include_private else leaf("private:=false")
         self.base = both([visible, *(condition(n) for n in plan.required)])
@@ -74,6 +74,10 @@ class Request:
             t for c in plan.clauses for leaf in leaves(c) if leaf.field in TEXT_FIELDS for t in leaf.terms
         ))
         self.steps = rare_first(tokens, rare)
+        # When the rare terms' documents are one search (one or two terms: ``chain_steps``) and others follow:
+        # how many documents it finds, at least and at most (``ahead``).
+        lead = [t for t in tokens if t in rare]
+        self._lead = rare_found if 0 < len(lead) <= 2 and len(lead) < len(tokens) else None
         used = plan_terms(plan)
         self.fields = ",".join([*MEASURED, *(ANALYSED_FIELDS[f] for f in used), *(LENGTHS[f] for f in used)])
 
@@ -114,6 +118,16 @@ class Request:
         """The documents of ``matched``, ``count`` per page, newest first (or Typesense's order)."""
         extra = {"sort_by": f"{DATE_KEY}:desc"} if by_date else {}
         return self.params(matched, per_page=count, page=page, include_fields=self.fields, **extra)
+
+    def ahead(self, step: int, wanted: int) -> int | None:
+        """How many documents step ``step`` of the ranked chain finds at least, when it surely finds fewer
+        than ``wanted`` and another step follows (the next step's search can then be sent beside this
+        one's: ``chain_window``); None otherwise. Only the rare terms' step is known so: its documents
+        number at most the sum of the terms' document frequencies (``rare_terms``) and at least the
+        largest frequency of one term in one field (fewer when a filter leaves some out)."""
+        if step != 0 or self._lead is None or self._lead[1] >= wanted:
+            return None
+        return self._lead[0]
 
     def ranked(self, step: int, count: int, page: int = 1) -> dict | None:
         """Search ``step`` of the ranked chain (module docstring); None past its end. Without a ranked
@@ -202,18 +216,43 @@ def window(reader, make, start: int, end: int) -> tuple[list[dict], int]:
 
 
 def chain_window(reader, request: Request, start: int, end: int) -> list[dict]:
-    """Documents ``start``…``end`` of the ranked chain, each step's matches after the previous ones'."""
-    out, offset, step = [], 0, 0
-    while len(out) < end - start:
-        local_start = max(start, offset) - offset
-        local_end = end - offset
-        if request.ranked(step, 1) is None:
-            break
-        hits, found = window(reader, lambda n, p, s=step: request.ranked(s, n, p), local_start, local_end)
+    """Documents ``start``…``end`` of the ranked chain, each step's matches after the previous ones'.
+
+    A step that surely cannot fill the window (``Request.ahead``: the rare
+    terms' documents) has the next step's first documents searched beside
+    it, at once, rather than after it: one round trip less (101,194 law
+    articles: each costs 15 to 30 ms). When that step finds fewer than it
+    surely would (a filter left some out), the rest of the next step's
+    documents are fetched after it, so the window is the same."""
+    out, offset, step, known = [], 0, 0, None
+    while len(out) < end - start and request.ranked(step, 1) is not None:
+        first, last = max(start, offset) - offset, end - offset
+        surely = request.ahead(step, last) if first == 0 else None
+        sent = None
+        if surely is not None:
+            sent = reader.submit(window, reader, _searches(request, step + 1), 0, last - surely)
+        hits, found = _part(reader, _searches(request, step), first, last, known)
         out += hits
         offset += found
         step += 1
+        known = (*sent.result(), last - surely) if sent is not None else None
     return out
+
+
+def _searches(request: Request, step: int):
+    """``make(count, page)`` for ``window``: step ``step``'s search of the ranked chain."""
+    return lambda count, page: request.ranked(step, count, page)
+
+
+def _part(reader, make, first: int, last: int, known: tuple[list[dict], int, int] | None) -> tuple[list[dict], int]:
+    """Documents ``first``…``last`` of one step, and how many it has; ``known``: its documents 0…``upto``
+    already fetched (``hits, found, upto``), the rest fetched now if needed."""
+    if known is None:
+        return window(reader, make, first, last)
+    hits, found, upto = known
+    if last > upto and found > upto:
+        hits = hits + window(reader, make, upto, last)[0]
+    return hits[first:last], found
 
 
 def stored(reader, ids: list[str], fields=STORED) -> dict[str, dict]:

@@ -141,10 +141,15 @@ class ClusterSearcher:
         pairs = [(name, term) for name, terms in plan_terms(plan).items() for term in terms]
         self.statistics.prefetch(pairs)
         holding: dict[str, int] = {}  # at most: documents holding the term in some field
+        surely: dict[str, int] = {}   # at least: those holding it in its most frequent field
         for name, term in pairs:
             if name in TEXT_FIELDS:
-                holding[term] = holding.get(term, 0) + self.statistics.frequency(name, term)
-        return Request(plan, include_private, hidden, rare_terms(holding))
+                count = self.statistics.frequency(name, term)
+                holding[term] = holding.get(term, 0) + count
+                surely[term] = max(surely.get(term, 0), count)
+        rare = rare_terms(holding)
+        found = (max((surely[t] for t in rare), default=0), sum(holding[t] for t in rare))
+        return Request(plan, include_private, hidden, rare, found)
 
     def _run(self, request: Request, start: int, end: int, by_date: bool, facets: bool = False,
              disjunctive: bool = False) -> Outcome:
