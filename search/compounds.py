@@ -132,6 +132,8 @@ def _cuts(joined: str, view) -> list[int]:
             return list(accumulate(len(fold(p)) for p in parts[:-1]))
     if together > RARE_JOINED or (not together and view.neighbours(joined, max_edits(joined))):
         return []
+    if together:  # the parts of every split are counted below: all at once
+        view.counts(part for i in range(2, len(joined) - 1) for part in (joined[:i], joined[i:]))
     for i in range(2, len(joined) - 1):
         first, second = joined[:i], joined[i:]
         if first in FRENCH_STOP_WORDS or second in FRENCH_STOP_WORDS:
@@ -146,6 +148,13 @@ def _cuts(joined: str, view) -> list[int]:
     return []
 
 
+def joinable(first: str, second: str) -> bool:
+    """Whether two adjacent folded words may be searched joined (``tiers lieux``: ``tierslieux``): both
+    letters only, neither a stop word. ``ClusterView.expect`` counts their joined form with the query's
+    words, in one round trip."""
+    return first.isalpha() and second.isalpha() and first not in FRENCH_STOP_WORDS and second not in FRENCH_STOP_WORDS
+
+
 def _adjacent(words: list, view, alternatives: dict[int, tuple[str, ...]]) -> None:
     """Two adjacent plain words whose joined form a visible resource writes (``tiers lieux``:
     ``tierslieux``) are each searched as that form too."""
@@ -153,7 +162,7 @@ def _adjacent(words: list, view, alternatives: dict[int, tuple[str, ...]]) -> No
         if not (_plain(first) and _plain(second)) or first.start in alternatives or second.start in alternatives:
             continue
         a, b = _folded(first, view), _folded(second, view)
-        if not (a.isalpha() and b.isalpha()) or a in FRENCH_STOP_WORDS or b in FRENCH_STOP_WORDS:
+        if not joinable(a, b):
             continue
         if view.doc_count(a + b):
             alternatives[first.start] = alternatives[second.start] = (a + b,)

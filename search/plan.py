@@ -53,6 +53,9 @@ class IndexView(Protocol):
     def doc_count(self, word: str, at_most: int = 1000) -> int:
         """Visible documents with ``word`` (a ``words`` term), counted no further than ``at_most``."""
 
+    def counts(self, words) -> dict[str, int]:
+        """``doc_count`` of each of ``words``, asked at once (a cluster counts them in one round trip)."""
+
     def ranked_doc_count(self, text: str) -> int:
         """Visible documents matching ``text``'s analysed terms in the ranked fields (stems)."""
 

@@ -215,6 +215,31 @@ def test_the_search_sent_ahead_of_the_rare_terms_gives_the_window_of_one_step_af
             assert [doc["id"] for doc in chain_window(cluster.reader, request, 0, RESCORED)] == sent_ahead, guess
 
 
+def test_the_planner_counts_joined_pairs_with_the_query_and_a_rare_word_s_splits_at_once(rtes_url, monkeypatch):
+    """``expect`` counts, in its one round trip, the query's words and the joined form of adjacent ones
+    (``marchés publics``: ``marchespublics``); the splits of a rare word (``structures``: ``st`` +
+    ``ructures``, ``str`` + ``uctures``…) are counted in one request, not one per split."""
+    from search.cluster.reader import CollectionReader
+
+    with ClusterSearcher(rtes_url) as cluster:
+        query = "marchés publics réservés aux structures d'insertion"
+        view = cluster._expecting(query, False)
+        asked = []  # the filters of each request the planner sends (not those of the threads it spreads to)
+        for name in ("search", "search_spread"):
+            sent = getattr(CollectionReader, name)
+
+            def spy(self, searches, *args, sent=sent):
+                if threading.current_thread() is threading.main_thread():
+                    asked.append(" ".join(s.get("filter_by", "") for s in searches))
+                return sent(self, searches, *args)
+            monkeypatch.setattr(CollectionReader, name, spy)
+        plan = plan_search(query, view, {})
+    assert plan.clauses
+    assert not [filters for filters in asked if "`marchespublics`" in filters]
+    assert len([filters for filters in asked if "words:`str`" in filters]) == 1
+    assert len([filters for filters in asked if "words:`st`" in filters and "words:`ructures`" in filters]) == 1
+
+
 # -- faults --------------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from indexer.cluster.vocabulary import vocabulary_name
 from indexer.schema import SCHEMA, TEXT_FIELDS, WORDS_FIELD
 from search.cluster.expression import Condition, both, either, literal, values
 from search.cluster.fetch import CANDIDATES
+from search.compounds import joinable
 from search.suggest import side_by_side_first, title_node
 from search.words import is_neighbour, ranked_neighbours, written_in
 
@@ -102,12 +103,14 @@ class ClusterView:
         self._shown[word] = hits[0]["document"] if hits else None
 
     def expect(self, query: str) -> None:
-        """Count, in one round trip, the documents holding each word of ``query`` and (in the whole
-        collection) each of its terms in each ranked field: the planner asks about words one by one (typo
-        corrections), and our ranking needs the terms' document frequencies."""
+        """Count, in one round trip, the documents holding each word of ``query`` and the joined form of
+        each two adjacent ones (``search.compounds.joinable``), and (in the whole collection) each of its
+        terms in each ranked field: the planner asks about words one by one (typo corrections, compounds),
+        and our ranking needs the terms' document frequencies."""
         words = [t.text for t in self.analyzer(WORDS_FIELD)(query or "", mode="query")]
+        joined = [a + b for a, b in zip(words, words[1:]) if joinable(a, b)]
         terms = [(name, t.text) for name in TEXT_FIELDS for t in self.analyzer(name)(query or "", mode="query")]
-        self._count(words, self._backend.statistics.counting(terms), spelled=words)
+        self._count([*words, *joined], self._backend.statistics.counting(terms), spelled=words)
 
     def facet_values(self, field: str) -> frozenset[str]:
         """The values the caller may see, as the writer counted them (``ClusterSearcher.facet_counts``)."""

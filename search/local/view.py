@@ -59,6 +59,9 @@ class LocalView:
             return min(self._reader.doc_frequency(FIELD, word), at_most)
         return min(self._visible_count(word), at_most)
 
+    def counts(self, words) -> dict[str, int]:
+        return {word: self.doc_count(word) for word in words}
+
     def ranked_doc_count(self, text: str) -> int:
         """Visible documents matching ``text`` in the ranked fields: ``entreprise`` is not in ``words``
         but matches ``entreprises`` there, so it is no typo."""
