@@ -166,3 +166,38 @@ def test_the_python_api_writes_into_a_cluster(typesense_cluster, forget_locks):
         wait_for(lambda: [h.id for h in searcher.search("ressourcerie").hits] == ["scic"], 1, "found")
     assert [r.status for r in delete_documents(address, ["scic", "inconnu"])] == ["deleted", "missing"]
 
+
+
+
+def test_a_push_reads_what_the_collection_holds_in_one_request(typesense_cluster, forget_locks, monkeypatch):
+    """Before writing, a push reads each document's hash and facets: by id, 250 per search, all in one
+    request (one request per document before), an id holding a backtick read alone; statuses and
+    facet counts come out as they did."""
+    from indexer import pushed_document
+    from indexer.cluster import parse_cluster_url
+    from indexer.cluster.push import ClusterPushes
+    from search.cluster import ClusterSearcher
+
+    local, _ = typesense_cluster
+    address = index_into(local, "rtes-states", CORPUS)
+    forget_locks(address)
+    docs = [pushed_document(doc_id, SCIC) for doc_id in [f"lot-{n}" for n in range(300)] + ["lot-`quoted`"]]
+    with ClusterSearcher(address) as searcher:
+        before = searcher.facet_counts(False)["territory"]
+    with ClusterPushes(parse_cluster_url(address)) as pushes:
+        assert {r.status for r in pushes.put(docs)} == {"added"}
+        read_alone, requests = [], []
+        state, perform = ClusterPushes._state, type(pushes.client.multi_search).perform
+        monkeypatch.setattr(ClusterPushes, "_state",
+                            lambda self, collection, doc_id: read_alone.append(doc_id) or state(self, collection, doc_id))
+        monkeypatch.setattr(type(pushes.client.multi_search), "perform",
+                            lambda self, body, *args: requests.append(len(body["searches"])) or perform(self, body, *args))
+        changed = pushed_document("lot-150", dict(SCIC, title="Un autre titre"))
+        statuses = [r.status for r in pushes.put(docs[:150] + [changed] + docs[151:])]
+        assert statuses == ["unchanged"] * 150 + ["updated"] + ["unchanged"] * 150
+        assert read_alone == ["lot-`quoted`"] and requests == [2]
+        assert [r.status for r in pushes.delete(["lot-0", "inconnu"])] == ["deleted", "missing"]
+    with ClusterSearcher(address) as searcher:
+        after = searcher.facet_counts(False)["territory"]
+    grown = {value: n - before.get(value, 0) for value, n in after.items() if n != before.get(value, 0)}
+    assert grown and set(grown.values()) == {300}, grown

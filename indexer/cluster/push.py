@@ -53,6 +53,7 @@ from indexer.cluster.address import ClusterAddress
 from indexer.cluster.catalogue import MANIFESTS, alias_target, read_manifest, read_revision, revision_id
 from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
+from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
 from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, to_cluster
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name
@@ -67,6 +68,9 @@ LEADER = 1                # the ``state`` of the leader in Typesense's ``/debug`
 PUSHED_FIELD = "pushed"   # stored only: the pushed document as the journal keeps it (``document_record``)
 WRITE_DEADLINE = 30.0     # seconds a write is sent again while the cluster elects a leader
 WRITE_TIMEOUT = 30.0
+PAGE = 250                # ids per search when reading what the collection holds (Typesense's largest page)
+SEARCHES = 50             # searches per multi_search (Typesense's default limit)
+STATE_FIELDS = ",".join(("id", "content_hash", "indexed_at", *FACET_FIELDS_READ))
 
 
 class _State(NamedTuple):
@@ -168,6 +172,27 @@ class ClusterPushes:
                                f"ou du schéma : reconstruisez-la avec « rtes-search index --cluster … --rebuild »")
         return collection, manifest
 
+    def _states(self, collection: str, ids: list[str]) -> dict[str, _State | None]:
+        """The documents ``ids`` as the leader holds them (None: not held): searches by id, ``PAGE`` ids
+        each, sent together (one round trip for up to ``PAGE × SEARCHES`` ids, where reading each
+        document was a round trip of its own). An id holding a backtick, which a filter cannot name,
+        is read alone."""
+        plain = [doc_id for doc_id in ids if "`" not in doc_id]
+        states = {doc_id: self._state(collection, doc_id) for doc_id in ids if "`" in doc_id}
+        chunks = [plain[start:start + PAGE] for start in range(0, len(plain), PAGE)]
+        for start in range(0, len(chunks), SEARCHES):
+            searches = [{"collection": collection, "q": "*", "per_page": len(chunk), "include_fields": STATE_FIELDS,
+                         "filter_by": "id:[" + ",".join(f"`{doc_id}`" for doc_id in chunk) + "]"}
+                        for chunk in chunks[start:start + SEARCHES]]
+            answer = self._read(lambda client, searches=searches: client.multi_search.perform({"searches": searches}, {}))
+            for result in answer["results"]:
+                if "error" in result:
+                    raise ClusterError(f"le cluster {self.address.redacted()} a refusé une lecture : {result['error']}")
+                for hit in result["hits"]:
+                    doc = hit["document"]
+                    states[doc["id"]] = _State(doc.get("content_hash", ""), doc.get("indexed_at", ""), carried(doc))
+        return {doc_id: states.get(doc_id) for doc_id in ids}
+
     def _state(self, collection: str, doc_id: str) -> _State | None:
         """The document as the leader holds it (None: not held)."""
         from typesense.exceptions import ObjectNotFound
@@ -208,7 +233,7 @@ class ClusterPushes:
     def _apply_all(self, operations: list[tuple[str, Document | None]]) -> list[WriteResult]:
         """Decide each operation's status in order, then write what changes. Both locks held."""
         collection, manifest = self._prepare()
-        before = {doc_id: self._state(collection, doc_id) for doc_id in dict.fromkeys(i for i, _ in operations)}
+        before = self._states(collection, list(dict.fromkeys(i for i, _ in operations)))
         latest, results, now = dict(before), [], utc_now()
         final: dict[str, dict | None] = {}
         for doc_id, doc in operations:
