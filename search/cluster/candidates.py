@@ -14,7 +14,6 @@ are positions in the fetched list.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from itertools import accumulate
 
 import numpy as np
@@ -25,23 +24,37 @@ from search.counts import ordered_counts
 from search.nodes import Node, leaves
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+SPACE = ord(" ")
 
 
-class Jumps:
-    """Where positions jump in one field of one document (``moves``: ``[index, shift]`` pairs, by index)."""
+class _Jumps:
+    """Where positions jump in one field of the fetched documents (``POSITIONS``: ``[index, shift]`` pairs
+    per document, by index), keyed by the term's rank among all the documents' terms (``first``: the
+    rank of each document's first term)."""
 
-    def __init__(self, moves):
-        self.at = [at for at, _ in moves or ()]
-        self.total = list(accumulate(shift for _, shift in moves or ()))
+    def __init__(self, hits: list[dict], field: str, first: np.ndarray):
+        keys, docs, totals = [], [], []
+        for doc, hit in enumerate(hits):
+            total = 0
+            for index, shift in (hit.get(POSITIONS) or {}).get(field) or ():
+                total += shift
+                keys.append(int(first[doc]) + index)
+                docs.append(doc)
+                totals.append(total)
+        self._keys = np.asarray(keys, dtype=np.int64)
+        self._docs = np.asarray([*docs, -1], dtype=np.int64)       # one past the last: no jump
+        self._totals = np.asarray([*totals, 0], dtype=np.int64)
 
-    def position(self, index: int) -> int:
-        """The position of the term at ``index``: its index plus the jumps up to it.
+    def shifts(self, docs: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """How far the terms of rank ``keys`` (in documents ``docs``) stand past their index: the sum of
+        their document's jumps up to them.
 
-        >>> [Jumps([[0, 1], [1, -1]]).position(i) for i in range(4)]  # coconstruct co construct polit
+        >>> hits = [{"positions": {"title": [[0, 1], [1, -1]]}}]  # coconstruct co construct polit
+        >>> (np.arange(4) + _Jumps(hits, "title", np.array([0])).shifts(np.zeros(4, dtype=int), np.arange(4))).tolist()
         [1, 1, 2, 3]
         """
-        before = bisect_right(self.at, index)
-        return index + (self.total[before - 1] if before else 0)
+        last = np.searchsorted(self._keys, keys, side="right") - 1   # -1: before any, the sentinel
+        return np.where(self._docs[last] == docs, self._totals[last], 0)
 
 
 def wanted_terms(nodes: list[Node | None]) -> dict[str, set[str]]:
@@ -66,36 +79,44 @@ class CandidatePostings:
         self._lengths = {f: np.array([h.get(LENGTHS[f], 0) for h in hits], dtype=np.float64) for f in wanted}
         self._positions: dict[tuple[str, str], dict[int, list[int]]] = {}
         for field, terms in wanted.items():
-            for doc, hit in enumerate(hits):
-                self._read(doc, hit, field, terms)
+            self._read(hits, field, terms)
 
-    def _read(self, doc: int, hit: dict, field: str, terms: set[str]) -> None:
-        """Record where the wanted ``terms`` stand in the document's terms of ``field``.
+    def _read(self, hits: list[dict], field: str, terms: set[str]) -> None:
+        """Record where the wanted ``terms`` stand in the fetched documents' terms of ``field``.
 
-        The terms are joined by single spaces: with a space added at each
-        end, a term stands wherever `` term `` does, and its index is the
-        number of spaces before that. ``str.find`` and ``str.count`` do the
-        scanning in C, a few calls per wanted term: a regular expression
-        over the whole text cost twice as much (8.5 against 4.1 ms of CPU
-        per search: 250 law articles fetched, 40 CDTN queries; the same positions).
+        Each document's terms are joined by single spaces, with a space at
+        each end, and the documents by line breaks: the terms of all of
+        them, one after the other, are what stands after each space, up to
+        the next. numpy compares them with each wanted term, letter by
+        letter among those of its length (the code points of the text, from
+        its UTF-32 form), and gives each its document and its index there,
+        all at once. 250 law articles hold a query's terms about 1,200
+        times: a loop of ``str.find`` per term and document cost 6.0 ms of
+        CPU per search, this 2.9 ms (80 bench queries over the 101,194
+        articles; the same positions).
         """
-        text = hit.get(ANALYSED_FIELDS[field])
-        if not text:
-            return
-        padded, jumps = f" {text} ", None
+        texts = [f" {hit.get(ANALYSED_FIELDS[field]) or ''} " for hit in hits]
+        codes = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        spaces = np.flatnonzero(codes == SPACE)         # term k stands right after space k
+        lengths = np.diff(spaces) - 1                   # ... and up to space k + 1
+        starts = np.fromiter(accumulate((len(text) + 1 for text in texts[:-1]), initial=0), dtype=np.int64,
+                             count=len(texts))
+        first = np.searchsorted(spaces, starts)         # each document's first term
+        jumps = None
         for term in terms:
-            needle = f" {term} "
-            at = padded.find(needle)
-            if at < 0:
+            letters = np.frombuffer(term.encode("utf-32-le"), dtype=np.uint32)
+            found = np.flatnonzero(lengths == len(letters))
+            for offset, letter in enumerate(letters.tolist(), 1):
+                found = found[codes[spaces[found] + offset] == letter]
+            if not len(found):
                 continue
-            jumps = jumps or Jumps((hit.get(POSITIONS) or {}).get(field))
-            found, index, last = [], 0, 0
-            while at >= 0:
-                index += padded.count(" ", last, at)
-                last = at
-                found.append(jumps.position(index))
-                at = padded.find(needle, at + len(needle) - 1)
-            self._positions.setdefault((field, term), {})[doc] = found
+            jumps = jumps or _Jumps(hits, field, first)
+            docs = np.searchsorted(first, found, side="right") - 1
+            positions = found - first[docs] + jumps.shifts(docs, found)
+            held, at = np.unique(docs, return_index=True)
+            positions = positions.tolist()
+            ends = [*at[1:].tolist(), len(positions)]
+            self._positions[field, term] = {doc: positions[a:b] for doc, a, b in zip(held.tolist(), at.tolist(), ends)}
 
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """``(docs, tf)``: the fetched documents holding ``term`` in ``field``, and how often."""
