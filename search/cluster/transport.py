@@ -5,7 +5,9 @@ an alias, a collection, a manifest, the metrics). The ``typesense`` client
 and ``httpx`` under it cost a command-line search about 0.1 s of imports
 (each command pays them) and 0.7 ms of CPU per request against 0.2 ms for
 the standard library's ``http.client``, already loaded (measured: 200
-counts on the 101,194 law articles). The writer keeps the client
+counts on the 101,194 law articles). JSON goes through ``orjson``: a
+ranked search's answer (250 documents' terms, about 500 kB) parses in
+0.7 ms against 1.7 ms with the standard library. The writer keeps the client
 (``indexer.cluster.Connection``): its imports and retries are worth it there.
 
 Nodes are tried as the client tries them: from the one after the node
@@ -22,11 +24,12 @@ One connection per node and per thread, kept open between requests.
 from __future__ import annotations
 
 import http.client
-import json
 import socket
 import threading
 import time
 from urllib.parse import quote
+
+import orjson
 
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.errors import ClusterAuthError, ClusterError, ClusterUnavailableError
@@ -56,7 +59,7 @@ class Transport:
         return self.request("GET", path)
 
     def post(self, path: str, body: dict) -> dict:
-        return self.request("POST", path, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+        return self.request("POST", path, orjson.dumps(body))
 
     def request(self, method: str, path: str, body: bytes | None = None) -> dict:
         """The JSON answer of the first node that gives one (module docstring)."""
@@ -90,7 +93,7 @@ class Transport:
                 f"clé d'API refusée par le cluster {self.address.redacted()} : vérifiez la clé de l'adresse")
         if status == 404:
             raise NotFound()
-        answer = json.loads(data) if data else {}
+        answer = orjson.loads(data) if data else {}
         if status >= 300:
             raise ClusterError(f"le cluster {self.address.redacted()} a refusé la requête : "
                                f"{answer.get('message', status)}")
