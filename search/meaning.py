@@ -32,22 +32,28 @@ WEIGHT = 2.0
 
 
 class MeaningVectors:
-    """The meaning vectors of one index's segments, read once per segment and checked (``indexer.meaning``)."""
+    """The meaning vectors of one generation's segments (``indexer.meaning``).
+
+    Each segment's file is read once, checked against its checksums, and
+    kept with what the searcher keeps of that segment for the next
+    generations (``search.local.segments``): a push's generation reads only
+    its new segment's file. At 101,194 documents, 52 MB per open searcher.
+    """
 
     def __init__(self, postings, storage):
         """``postings``: the searcher's ``search.local.postings.Postings`` (segments and their offsets);
         ``storage``: the generation's storage, whose files are checked as they are read."""
-        parts = postings.each_segment(("meaning",), lambda segment: _segment_vectors(segment, storage))
-        self.complete = all(part is not None for part, _ in parts)
-        self.rows = np.zeros((postings.size, encoder.DIMENSIONS), dtype=np.int8)
-        self.scales = np.zeros(postings.size, dtype=np.float32)
-        for part, offset in parts:
-            if part is not None:
-                self.rows[offset:offset + len(part[1])], self.scales[offset:offset + len(part[1])] = part
+        self.parts = postings.each_segment(("meaning",), lambda segment: _segment_vectors(segment, storage))
+        self.complete = all(part is not None for part, _ in self.parts)
 
     def cosines(self, query: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """``float64[len(docs)]``: the cosine of each document (its number) with ``query`` (norm 1)."""
-        return (self.rows[docs].astype(np.float32) @ query) * self.scales[docs]
+        found = np.zeros(len(docs))
+        for (rows, scales), offset in self.parts:
+            inside = (docs >= offset) & (docs < offset + len(scales))
+            local = docs[inside] - offset
+            found[inside] = (rows[local].astype(np.float32) @ query) * scales[local]
+        return found
 
 
 def _segment_vectors(segment, storage):

@@ -118,7 +118,17 @@ def test_updates_reuse_the_vectors_of_unchanged_documents(source, tmp_path, monk
     assert old in files and len(files) == 2   # the first segment's file kept (hard link), one for the new one
     assert os.path.samefile(first / old, current_generation(tmp_path / "ix") / old)
     with Searcher(tmp_path / "ix") as searcher:
-        assert searcher.meaning_vectors() is not None and "preavis" in ids(searcher.search("salarié"))
+        assert "preavis" in ids(searcher.search("salarié"))
+        each_segment_agrees_with_the_encoder(searcher, [d["id"] for d in DOCS + [added]])
+
+
+def each_segment_agrees_with_the_encoder(searcher, doc_ids):
+    """The cosine read from the vector files is the encoder's, for every document of every segment."""
+    vectors, query = searcher.meaning_vectors(), meaning.encode([QUERY])[0]
+    assert vectors is not None and len(vectors.parts) >= 2
+    docnums = np.array([searcher._docnum(doc_id, include_private=True) for doc_id in doc_ids])
+    texts = [meaning.document_text(searcher.document(doc_id, include_private=True).__dict__) for doc_id in doc_ids]
+    assert vectors.cosines(query, docnums) == pytest.approx(meaning.encode(texts) @ query, abs=2e-3)
 
 
 def test_a_pushed_document_gets_its_vector(source, tmp_path):
