@@ -45,6 +45,7 @@ MODEL = "use-multilingual-v3"
 DIMENSIONS = 512
 TEXT_CHARS = 1000      # title + summary + start of body: 1,000 characters measured best of 500, 1,000, 2,000
 BATCH = 256
+ENCODED_AT_ONCE = 4096
 PREFIX = "meaning-"
 
 
@@ -162,9 +163,12 @@ def _segment_vectors(segment, reused: dict) -> tuple[np.ndarray, np.ndarray]:
         known = reused.get(keys(docnum))
         if known is not None:
             rows[docnum], scales[docnum] = known
-        else:
-            missing.append(docnum)
-            texts.append(document_text(segment.stored_fields(docnum)))
+            continue
+        missing.append(docnum)
+        texts.append(document_text(segment.stored_fields(docnum)))
+        if len(texts) == ENCODED_AT_ONCE:   # a bounded batch of texts in memory, not the whole segment's
+            rows[missing], scales[missing] = quantised(encode(texts))
+            missing, texts = [], []
     if missing:
         rows[missing], scales[missing] = quantised(encode(texts))
     return rows, scales

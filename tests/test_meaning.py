@@ -122,10 +122,22 @@ def test_updates_reuse_the_vectors_of_unchanged_documents(source, tmp_path, monk
         each_segment_agrees_with_the_encoder(searcher, [d["id"] for d in DOCS + [added]])
 
 
-def each_segment_agrees_with_the_encoder(searcher, doc_ids):
+def test_documents_are_encoded_in_bounded_batches(source, tmp_path, monkeypatch):
+    monkeypatch.setattr(meaning, "ENCODED_AT_ONCE", 2)
+    batches = []
+    real = meaning.encode
+    monkeypatch.setattr(meaning, "encode", lambda texts: batches.append(len(texts)) or real(texts))
+    build_index([source], tmp_path / "ix", mapping=MAPPING, meaning=True)
+    assert batches == [2, 1]
+    monkeypatch.undo()
+    with Searcher(tmp_path / "ix") as searcher:
+        each_segment_agrees_with_the_encoder(searcher, [d["id"] for d in DOCS], segments=1)
+
+
+def each_segment_agrees_with_the_encoder(searcher, doc_ids, segments=2):
     """The cosine read from the vector files is the encoder's, for every document of every segment."""
     vectors, query = searcher.meaning_vectors(), meaning.encode([QUERY])[0]
-    assert vectors is not None and len(vectors.parts) >= 2
+    assert vectors is not None and len(vectors.parts) == segments
     docnums = np.array([searcher._docnum(doc_id, include_private=True) for doc_id in doc_ids])
     texts = [meaning.document_text(searcher.document(doc_id, include_private=True).__dict__) for doc_id in doc_ids]
     assert vectors.cosines(query, docnums) == pytest.approx(meaning.encode(texts) @ query, abs=2e-3)
