@@ -94,6 +94,7 @@ def build_index(
     index_dir: Path,
     progress: Progress | None = None,
     mapping: FieldMapping | None = None,
+    meaning: bool | None = None,
 ) -> IndexReport:
     """Index every document under ``paths`` into a fresh generation of ``index_dir``.
 
@@ -103,8 +104,10 @@ def build_index(
     sources fill which fields; it is kept in the manifest for later runs.
     Malformed records are skipped and reported; if nothing at all could be
     indexed the previous index stays current and ``IndexerError`` is raised.
+    ``meaning`` writes the documents' meaning vectors (``indexer.meaning``, the
+    ``[meaning]`` extra), which searches then use; None does as the previous index did.
     """
-    return _run([Path(p) for p in paths], Path(index_dir), progress, mapping, rebuild=True, prune=True)
+    return _run([Path(p) for p in paths], Path(index_dir), progress, mapping, rebuild=True, prune=True, meaning=meaning)
 
 
 def update_index(
@@ -113,18 +116,19 @@ def update_index(
     progress: Progress | None = None,
     mapping: FieldMapping | None = None,
     prune: bool = False,
+    meaning: bool | None = None,
 ) -> IndexReport:
     """Bring ``index_dir`` up to date with ``paths``, writing only what changed.
 
     With ``prune``, documents of the index that ``paths`` no longer yield
     are deleted; without it they are kept (several sources can feed one
     index). An index built by another analyzer, schema or metadata rules is
-    rebuilt.
+    rebuilt, as is one whose meaning vectors ``meaning`` turns on or off (None: as it is).
     """
-    return _run([Path(p) for p in paths], Path(index_dir), progress, mapping, rebuild=False, prune=prune)
+    return _run([Path(p) for p in paths], Path(index_dir), progress, mapping, rebuild=False, prune=prune, meaning=meaning)
 
 
-def _run(paths, index_dir, progress, mapping, *, rebuild, prune) -> IndexReport:
+def _run(paths, index_dir, progress, mapping, *, rebuild, prune, meaning=None) -> IndexReport:
     # Imported here: a search that finds its index up to date (ensure_index) loads
     # neither the indexing loop nor the writers (CLI cold start, README: ≤ 0.4 s).
     from indexer.generation import GenerationSink
@@ -133,7 +137,7 @@ def _run(paths, index_dir, progress, mapping, *, rebuild, prune) -> IndexReport:
     check_paths(paths)
     try:
         with index_lock(index_dir):
-            return index_run(paths, lambda versions: GenerationSink(index_dir, versions, rebuild), mapping, prune, progress)
+            return index_run(paths, lambda versions: GenerationSink(index_dir, versions, rebuild, meaning), mapping, prune, progress)
     except OSError as exc:  # unwritable directory, a file in the way, a full disk
         reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):

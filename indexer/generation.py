@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 
 from indexer.errors import IndexDamagedError
 from indexer.journal import Journal
+from indexer.meaning import MODEL as MEANING_MODEL, require as require_meaning, write_vectors
 from indexer.pipeline import FreshSegment
 from indexer.schema import SCHEMA
 from indexer.storage import clone_generation, damaged, new_generation, open_current, switch_to, write_manifest
@@ -43,7 +44,8 @@ class GenerationSink:
     (its documents count as gone, the new ones as added).
     """
 
-    def __init__(self, index_dir: Path, versions: dict, rebuild: bool):
+    def __init__(self, index_dir: Path, versions: dict, rebuild: bool, meaning: bool | None = None):
+        """``meaning``: write meaning vectors (``indexer.meaning``); None keeps what the previous generation did."""
         self.index_dir, self.location, self.rebuild = index_dir, str(index_dir), rebuild
         self.schema = SCHEMA  # read here, so that the stemmer benchmark can swap the module's
         try:
@@ -52,6 +54,9 @@ class GenerationSink:
             if not rebuild:
                 raise
             self.previous, self._index, self._manifest = None, None, {}
+        self.meaning = bool(self._manifest.get("meaning")) if meaning is None else meaning
+        if self.meaning:
+            require_meaning()
         self.fresh = rebuild or self._index is None or not self._compatible(versions)
         self.generation: Path | None = None
         self.writer = None
@@ -59,7 +64,8 @@ class GenerationSink:
 
     def _compatible(self, versions: dict) -> bool:
         """Can this run update the previous generation (same analysis, rules and schema)?"""
-        return same_versions(self._manifest, versions) and self._index.schema.names() == self.schema.names()
+        return (same_versions(self._manifest, versions) and self._index.schema.names() == self.schema.names()
+                and bool(self._manifest.get("meaning")) == self.meaning)
 
     def previous_manifest(self) -> dict:
         return self._manifest
@@ -153,6 +159,9 @@ class GenerationSink:
         """
         if self.journal_seq is not None:
             manifest = dict(manifest, journal_seq=self.journal_seq)
+        manifest = {key: value for key, value in manifest.items() if key != "meaning"}
+        if self.meaning:
+            manifest["meaning"] = MEANING_MODEL
         if self.writer is None:
             documents = self._index.doc_count()
             write_manifest(self.previous, dict(manifest, documents=documents, built_at=self._manifest.get("built_at")),
@@ -164,6 +173,8 @@ class GenerationSink:
             else:
                 self.writer.commit()
                 documents = whoosh_index.open_dir(str(self.generation)).doc_count()
+            if self.meaning:  # before the manifest: the vector files are summed with the others
+                write_vectors(self.generation, self.previous)
             write_manifest(self.generation, dict(manifest, documents=documents, built_at=time.time()),
                            previous=None if self.fresh else self.previous)
         except BaseException:

@@ -109,9 +109,12 @@ class Ranker:
     both rank alike).
     """
 
-    def __init__(self, target: Path | str):
-        """``target``: an index folder or a cluster address (``search.open_searcher``)."""
+    def __init__(self, target: Path | str, meaning: bool = True):
+        """``target``: an index folder or a cluster address (``search.open_searcher``); ``meaning=False``
+        ranks by the words alone on an index with meaning vectors (``search.meaning``)."""
         self._searcher = open_searcher(target)
+        if not meaning and hasattr(self._searcher, "meaning"):
+            self._searcher.meaning = False
 
     def rank(self, text: str, limit: int = RUN_DEPTH) -> list[tuple[str, float]]:
         return trec_order(self._searcher.ranking(text, depth=limit))

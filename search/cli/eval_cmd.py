@@ -48,8 +48,10 @@ def _print_table(summary: dict, results, per_query: bool) -> None:
               help="TSV topic_id, split : moyennes par partie (dev, test) en plus du total.")
 @click.option("--first-variant", is_flag=True, help="Seulement la première requête de chaque sujet.")
 @click.option("--per-query", is_flag=True, help="Afficher les mesures de chaque requête.")
+@click.option("--no-meaning", is_flag=True, help="Classer par les mots seuls, même si l'index a des vecteurs de sens.")
 @json_option
-def eval_command(queries_path, qrels_path, index_dir, cluster, run_path, split_path, first_variant, per_query, as_json):
+def eval_command(queries_path, qrels_path, index_dir, cluster, run_path, split_path, first_variant, per_query, no_meaning,
+                 as_json):
     """Mesurer la pertinence : nDCG@10, Recall@100 et MRR@10 (comme trec_eval).
 
     Exemple : rtes-search eval --queries data/cdtn-datafiller-2020/queries.tsv
@@ -60,7 +62,7 @@ def eval_command(queries_path, qrels_path, index_dir, cluster, run_path, split_p
     except (ValueError, KeyError) as exc:
         raise click.UsageError(f"fichier de requêtes ou de jugements invalide : {exc}") from exc
     try:
-        with Ranker(cluster or index_dir_path(index_dir)) as ranker:
+        with Ranker(cluster or index_dir_path(index_dir), meaning=not no_meaning) as ranker:
             results = evaluate(ranker, queries, qrels)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -98,6 +98,9 @@ def run_check(directory: Path, as_json: bool) -> None:
 @click.option("--resources-only", is_flag=True,
               help="Crawl : seulement les fiches de ressources (champ « Type de ressource »), "
                    "pas toute page de texte.")
+@click.option("--meaning/--no-meaning", default=None,
+              help="Écrire (ou non) les vecteurs de sens des documents, qui réordonnent les premiers résultats "
+                   "par le sens (extra [meaning]) ; sans l'option, comme l'index existant.")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de progression sur stderr.")
 @click.option("--check", is_flag=True,
               help="Vérifier tout l'index (chaque bloc de chaque fichier contre sa somme de contrôle) "
@@ -105,8 +108,8 @@ def run_check(directory: Path, as_json: bool) -> None:
 @cluster_option
 @json_option
 def index_command(
-    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, quiet, check,
-    cluster, as_json,
+    paths, index_dir, rebuild, prune, id_field, title_field, text_field, fields, resources_only, meaning, quiet,
+    check, cluster, as_json,
 ):
     """Indexer les documents de PATHS (défaut : corpus/) : ajoute les nouveaux,
     met à jour ceux dont le contenu a changé, ne touche pas aux autres.
@@ -121,9 +124,9 @@ def index_command(
     Vérifier un index : rtes-search index --check --index-dir /tmp/ix
     """
     if check:
-        if paths or rebuild or prune or cluster:
+        if paths or rebuild or prune or cluster or meaning is not None:
             raise click.UsageError("--check vérifie l'index local tel qu'il est : ni PATHS, ni --rebuild, "
-                                   "ni --prune, ni --cluster")
+                                   "ni --prune, ni --meaning, ni --cluster")
         return run_check(index_dir_path(index_dir), as_json)
     try:
         mapping = FieldMapping(id_field, title_field, text_field, FieldMapping.parse_fields(fields), resources_only)
@@ -133,14 +136,16 @@ def index_command(
     tty = sys.stderr.isatty()
     directory, progress = index_dir_path(index_dir), _progress(quiet, tty)
     try:
+        if cluster and meaning:
+            raise click.UsageError("--meaning : l'index local seulement, pas --cluster")
         if cluster:
             from indexer.cluster import index_cluster, parse_cluster_url
 
             report = index_cluster(paths, parse_cluster_url(cluster), progress, mapping, prune=prune, rebuild=rebuild)
         elif rebuild:
-            report = build_index(paths, directory, progress=progress, mapping=mapping)
+            report = build_index(paths, directory, progress=progress, mapping=mapping, meaning=meaning)
         else:
-            report = update_index(paths, directory, progress=progress, mapping=mapping, prune=prune)
+            report = update_index(paths, directory, progress=progress, mapping=mapping, prune=prune, meaning=meaning)
     except IndexerError as exc:
         raise click.ClickException(str(exc)) from exc
     if not quiet:

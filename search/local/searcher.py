@@ -21,6 +21,7 @@ import numpy as np
 from indexer.documents import Document
 from indexer.errors import IndexDamagedError
 from indexer.leases import open_leased
+from indexer.meaning import available as meaning_available
 from indexer.storage import find_current
 from search.backend import default_index_dir
 from search.budget import DEFAULT_BUDGET, Budget
@@ -38,15 +39,20 @@ from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
 from search.suggest import completions
 from search.local.view import LocalView
+from search.meaning import DEPTH as MEANING_DEPTH, MeaningVectors, rerank
 
 
 class Searcher:
     """Search one index; reuse the object across queries (it is cheap to keep open)."""
 
-    def __init__(self, index_dir: str | os.PathLike | None = None, time_budget: float | None = DEFAULT_BUDGET):
-        """``time_budget``: seconds a search may take before it returns what it has (``search.budget``)."""
+    def __init__(self, index_dir: str | os.PathLike | None = None, time_budget: float | None = DEFAULT_BUDGET,
+                 meaning: bool = True):
+        """``time_budget``: seconds a search may take before it returns what it has (``search.budget``);
+        ``meaning``: re-order the first hits by meaning when the index has meaning vectors and the
+        encoder is installed (``search.meaning``); False ranks by the words alone."""
         self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
         self.time_budget = time_budget
+        self.meaning = meaning
         self._generation: Path | None = None
         self._open()
 
@@ -75,6 +81,7 @@ class Searcher:
         self._views: dict[bool, LocalView] = {}
         self._stats: dict[bool, dict] = {}
         self._date_keys: np.ndarray | None = None
+        self._vectors: MeaningVectors | None = None
         self._generation, self.manifest = generation, manifest
 
     def refresh(self) -> bool:
@@ -134,7 +141,7 @@ class Searcher:
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict, budget)
         found = self._match(plan, include_private)
         by_date = sort == "date" or plan.browse
-        hits = self._page(plan, found, limit, page, by_date, budget)
+        hits = self._page(query or "", plan, found, limit, page, by_date, budget)
         return Results.planned(
             query, plan, total=found.total, page=page, limit=limit, hits=hits,
             facets=self._matching.counts(plan, found, disjunctive), by_date=by_date,
@@ -145,10 +152,11 @@ class Searcher:
         """Every document the caller may see that the plan matches (``search.matching``)."""
         return self._matching.match(plan, self._facets.visible(include_private))
 
-    def _page(self, plan: Plan, found: Matches, limit: int, page: int, by_date: bool, budget: Budget) -> tuple[Hit, ...]:
+    def _page(self, query: str, plan: Plan, found: Matches, limit: int, page: int, by_date: bool,
+              budget: Budget) -> tuple[Hit, ...]:
         """Hits ``(page - 1) * limit`` to ``page * limit``, with their snippets (the opening of their
         text once the time budget is spent)."""
-        ranked = self._matching.ordered(found, page * limit, by_date)[(page - 1) * limit:]
+        ranked = self._ordered(query, found, page * limit, by_date)[(page - 1) * limit:]
         highlight, schema = plan.highlight(), self._searcher.schema
         hits = []
         for docnum, score in ranked:
@@ -174,7 +182,7 @@ class Searcher:
         check_page(limit, 1, MAX_HITS)
         check_sort(sort)
         plan = plan_search(query or "", self.view(include_private), normalise_filters(filters), strict)
-        ranked = self._matching.ordered(self._match(plan, include_private), limit, sort == "date" or plan.browse)
+        ranked = self._ordered(query or "", self._match(plan, include_private), limit, sort == "date" or plan.browse)
         return tuple(self._hit(self._searcher.stored_fields(doc), score, (), opening=False) for doc, score in ranked)
 
     def ranking(self, query: str, depth: int = 100, include_private: bool = False) -> list[tuple[str, float]]:
@@ -188,7 +196,24 @@ class Searcher:
     def ranked(self, query: str, depth: int, include_private: bool = False) -> tuple[Plan, list[tuple[int, float]]]:
         """The plan of ``query`` and its first ``depth`` ``(docnum, score)``: the ranking alone."""
         plan = plan_search(query or "", self.view(include_private), {}, False)
-        return plan, self._matching.ordered(self._match(plan, include_private), depth, plan.browse)
+        return plan, self._ordered(query or "", self._match(plan, include_private), depth, plan.browse)
+
+    def _ordered(self, query: str, found: Matches, wanted: int, by_date: bool) -> list[tuple[int, float]]:
+        """The first ``wanted`` ``(docnum, score)`` (``search.matching``), the first ``search.meaning.DEPTH``
+        re-ordered by meaning when sorted by relevance and the index has meaning vectors."""
+        vectors = self.meaning_vectors() if found.ranking is not None and not by_date and query.strip() else None
+        if vectors is None:
+            return self._matching.ordered(found, wanted, by_date)
+        return rerank(query, self._matching.ordered(found, max(wanted, MEANING_DEPTH), by_date), vectors)[:wanted]
+
+    def meaning_vectors(self) -> MeaningVectors | None:
+        """The index's meaning vectors, read on first use; None when it has none, the encoder (the
+        ``[meaning]`` extra) is not installed, or this searcher was opened with ``meaning=False``."""
+        if not (self.meaning and self.manifest.get("meaning") and meaning_available()):
+            return None
+        if self._vectors is None:
+            self._vectors = MeaningVectors(self._postings, self._index.storage)
+        return self._vectors if self._vectors.complete else None
 
     def similar(self, doc_id: str, limit: int = 10, page: int = 1, include_private: bool = False) -> Results:
         """Other resources sharing the key terms of ``doc_id`` (``more like this``)."""
@@ -205,7 +230,7 @@ class Searcher:
             total=total,
             page=page,
             limit=limit,
-            hits=self._page(plan, found, limit, page, False, Budget(self.time_budget)),
+            hits=self._page("", plan, found, limit, page, False, Budget(self.time_budget)),
             facets=self._facets.counts(found.mask),
         )
 
