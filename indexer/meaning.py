@@ -101,8 +101,9 @@ def quantised(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.round(vectors / scales[:, None]).astype(np.int8), scales
 
 
-def file_name(segment_id: str, documents: int) -> str:
-    return f"{PREFIX}{segment_id}-{documents}.npz"
+def file_name(segment) -> str:
+    """The vector file of a Whoosh segment (its reader): named by its id and its documents, deleted included."""
+    return f"{PREFIX}{segment.segment().segment_id()}-{segment.doc_count_all()}.npz"
 
 
 def read_vectors(data: bytes, documents: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -129,8 +130,8 @@ def write_vectors(generation: Path, previous: Path | None) -> None:
     reused: dict[tuple[str, str], tuple[np.ndarray, float]] | None = None
     wanted = set()
     with whoosh_index.open_dir(str(generation)).reader() as reader:
-        for segment, _ in _leaves(reader):
-            name = file_name(segment.segment().segment_id(), segment.doc_count_all())
+        for segment, _ in reader.leaf_readers():
+            name = file_name(segment)
             wanted.add(name)
             if (generation / name).is_file():
                 continue
@@ -140,10 +141,6 @@ def write_vectors(generation: Path, previous: Path | None) -> None:
     for path in generation.glob(f"{PREFIX}*.npz"):
         if path.name not in wanted:
             path.unlink()
-
-
-def _leaves(reader) -> list:
-    return list(reader.leaf_readers())
 
 
 def _keys(segment):
@@ -187,8 +184,8 @@ def _previous_vectors(previous: Path | None) -> dict[tuple[str, str], tuple[np.n
     try:
         checksums = read_checksums(previous, read_manifest(previous))
         with whoosh_index.open_dir(str(previous)).reader() as reader:
-            for segment, _ in _leaves(reader):
-                name = file_name(segment.segment().segment_id(), segment.doc_count_all())
+            for segment, _ in reader.leaf_readers():
+                name = file_name(segment)
                 if checksums is None or checksums.of(name) is None or checksums.damaged_chunks(previous, [name]):
                     continue
                 vectors = read_vectors((previous / name).read_bytes(), segment.doc_count_all())

@@ -58,7 +58,7 @@ class MeaningVectors:
 
 def _segment_vectors(segment, storage):
     """One segment's ``(int8 rows, scales)``, or None when its file is absent or does not fit it."""
-    name = encoder.file_name(segment.segment().segment_id(), segment.doc_count_all())
+    name = encoder.file_name(segment)
     if not storage.file_exists(name):
         return None
     with storage.open_file(name) as handle:
