@@ -13,6 +13,7 @@ import json
 import signal
 import threading
 import time
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -238,6 +239,39 @@ def test_the_planner_counts_joined_pairs_with_the_query_and_a_rare_word_s_splits
     assert not [filters for filters in asked if "`marchespublics`" in filters]
     assert len([filters for filters in asked if "words:`str`" in filters]) == 1
     assert len([filters for filters in asked if "words:`st`" in filters and "words:`ructures`" in filters]) == 1
+
+
+def test_a_search_sent_alone_goes_to_the_search_endpoint_and_answers_as_in_a_batch(cluster_searcher, monkeypatch):
+    """One search whose parameters fit Typesense's query string is a GET of the search endpoint (a batch
+    costs Typesense a parse and a rewrite of each answer); one that does not fit (a filter naming 400
+    ids), and any batch, go through ``multi_search``. Either way the answer is the batch's."""
+    from search.cluster.reader import MAX_QUERY_STRING
+    from search.cluster.transport import Transport
+
+    reader = cluster_searcher.reader
+    ids = [f"absent-{n:04d}" for n in range(400)] + [SIEG, WEBINAR]
+    ranked = {"q": "march réserv", "query_by": "title_terms,body_terms", "per_page": 5, "facet_by": "type,year",
+              "include_fields": "id,type"}
+    named = {"q": "*", "query_by": "words", "per_page": 5, "filter_by": f"id:[{','.join(ids)}]",
+             "include_fields": "id"}
+    sent = []
+    request = Transport.request
+
+    def spy(self, method, path, body=None):
+        sent.append((method, path.split("?")[0]))
+        return request(self, method, path, body)
+    monkeypatch.setattr(Transport, "request", spy)
+    alone = [reader.search([ranked]), reader.search([named])]
+    assert [method for method, _ in sent] == ["GET", "POST"]
+    assert sent[0][1] == f"/collections/{reader.collection}/documents/search" and sent[1][1] == "/multi_search"
+    batched = reader.search([ranked, named])
+    assert sent[2] == ("POST", "/multi_search")
+
+    def seen(answer):
+        return answer["found"], [h["document"] for h in answer["hits"]], answer.get("facet_counts")
+    assert [seen(a) for [a] in alone] == [seen(a) for a in batched]
+    assert alone[0][0]["found"] > 0 and alone[1][0]["found"] == 2
+    assert len(urlencode(named)) > MAX_QUERY_STRING >= len(urlencode(ranked))
 
 
 # -- faults --------------------------------------------------------------------------------------
