@@ -20,6 +20,7 @@ from indexer import FieldMapping, build_index, pushed_document, update_documents
 from indexer.errors import IndexerError
 from indexer.storage import current_generation, read_manifest
 from search import DamagedIndexError, Searcher
+from search.meaning import rerank
 
 QUERY = "vacances annuelles du salarié"
 DOCS = [
@@ -84,6 +85,24 @@ def test_a_private_document_is_never_shown_by_its_meaning(source, tmp_path):
         assert "secret" not in ids(public) and "secret" not in {d for d, _ in searcher.ranking(QUERY)}
         assert public.total == 2
         assert ids(private)[0] == "secret" and private.total == 3
+
+
+def test_the_first_hits_move_the_query_towards_what_they_mean(monkeypatch):
+    """Pseudo-relevance feedback: the query's vector means none of the hits, but the words' first ten
+    mean one thing; of two hits further down, the one meaning that thing passes the one meaning
+    another, though the words put it below."""
+    axes = np.eye(meaning.DIMENSIONS, dtype=np.float32)
+    monkeypatch.setattr(meaning, "encode", lambda texts: axes[[0]])
+    means = {**{doc: axes[1] for doc in range(11)}, 11: axes[2]}
+
+    class Vectors:
+        def rows(self, docs):
+            return np.array([means[int(doc)] for doc in docs])
+
+    ranked = [(doc, 10.0 - doc) for doc in range(10)] + [(10, 0.30), (11, 0.31)]
+    order = [doc for doc, _ in rerank("vacances annuelles", ranked, Vectors())]
+    assert order.index(10) < order.index(11)
+    assert order[:10] == list(range(10))
 
 
 def test_an_index_without_vectors_searches_as_before(source, tmp_path):
