@@ -67,10 +67,6 @@ class MeaningVectors:
             found[inside] = rows[local].astype(np.float32) * scales[local, None]
         return found
 
-    def cosines(self, query: np.ndarray, docs: np.ndarray) -> np.ndarray:
-        """``float64[len(docs)]``: the cosine of each document (its number) with ``query`` (norm 1)."""
-        return (self.rows(docs) @ query).astype(np.float64)
-
 
 def _segment_vectors(segment, storage):
     """One segment's ``(int8 rows, scales)``, or None when its file is absent or does not fit it."""

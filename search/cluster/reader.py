@@ -6,13 +6,14 @@ does not fit in a URL. A search sent alone goes to the search endpoint
 (GET) when its parameters fit Typesense's query string
 (``MAX_QUERY_STRING``): Typesense 0.24 answers a ``multi_search`` by
 parsing each search's JSON answer and writing it out again inside the
-batch's, which for a page of 250 law articles' terms (690 kB) cost 8 to
-9 ms more than the same search alone (22.5 against 31 ms to the first
-byte with curl; 101,194 law articles, "calcul des congés"). A node
-answers the searches of one ``multi_search`` one after the other, so
-searches that cost more than a round trip (a page of documents) are sent
-as requests of their own at the same time (``submit``, ``search_apart``):
-the client spreads them over the nodes, which answer them side by side. The address names an alias (``…/rtes``);
+batch's, which for a page of 250 law articles' terms (689 kB) cost 8 to
+9 ms more than the same search alone (31 to 32 against 22 to 24 ms to
+the first byte with curl; 101,194 law articles, "calcul des congés"). A
+node answers the searches of one ``multi_search`` one after the other,
+so searches that cost more than a round trip (a page of documents) are
+sent as requests of their own at the same time (``submit``,
+``search_apart``): the client spreads them over the nodes, which answer
+them side by side. The address names an alias (``…/rtes``);
 ``collection`` is the collection it points to now, read again by ``refresh``.
 
 The requests go through ``search.cluster.transport`` (plain HTTP, which

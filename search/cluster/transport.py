@@ -1,7 +1,7 @@
 """The reads of a search as plain HTTP requests to the nodes, without the ``typesense`` client.
 
 A search sends a handful of requests (``multi_search`` POSTs, and GETs of
-an alias, a collection, a manifest, the metrics). The ``typesense`` client
+the search endpoint, an alias, a collection, a manifest, the metrics). The ``typesense`` client
 and ``httpx`` under it cost a command-line search about 0.1 s of imports
 (each command pays them) and 0.7 ms of CPU per request against 0.2 ms for
 the standard library's ``http.client``, already loaded (measured: 200
