@@ -39,6 +39,14 @@ def _rows(path):
         return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
 
 
+def test_the_module_runs_on_one_worker(request):
+    """Under ``pytest -n 2 --dist loadgroup`` (``make test``), the tests of this module carry their group,
+    so one worker runs them all and builds the index once (pytest 9.2 with pytest-xdist 3.8 dropped
+    the group: each worker built it, 6 more minutes of one core; hence ``pytest<9.2`` in setup.cfg)."""
+    if request.config.getoption("loadgroup", False):
+        assert request.node.nodeid.endswith("@cdtn")
+
+
 @pytest.fixture(scope="session")  # a worker may run other modules between these tests: built once all the same
 def cdtn_results(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("cdtn")
