@@ -132,14 +132,13 @@ def _cuts(joined: str, view) -> list[int]:
             return list(accumulate(len(fold(p)) for p in parts[:-1]))
     if together > RARE_JOINED or (not together and view.neighbours(joined, max_edits(joined))):
         return []
-    if together:  # the parts of every split are counted below: all at once
-        view.counts(part for i in range(2, len(joined) - 1) for part in (joined[:i], joined[i:]))
-    for i in range(2, len(joined) - 1):
-        first, second = joined[:i], joined[i:]
+    splits = [(i, joined[:i], joined[i:]) for i in range(2, len(joined) - 1)]
+    # Present, it must be written apart too: both parts visible words (no word list needed), counted at once.
+    counted = view.counts(part for _, first, second in splits for part in (first, second)) if together else {}
+    for i, first, second in splits:
         if first in FRENCH_STOP_WORDS or second in FRENCH_STOP_WORDS:
             continue
-        # Present, it must be written apart too: both parts are visible words (no word list needed).
-        if together and not (view.doc_count(first) and view.doc_count(second)):
+        if together and not (counted[first] and counted[second]):
             continue
         if is_common(first) and is_common(second) and not is_common(joined):
             if not together or view.follows(first, second) >= together:
