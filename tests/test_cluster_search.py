@@ -274,6 +274,30 @@ def test_a_search_sent_alone_goes_to_the_search_endpoint_and_answers_as_in_a_bat
     assert len(urlencode(named)) > MAX_QUERY_STRING >= len(urlencode(ranked))
 
 
+def test_a_threads_requests_keep_to_one_node_and_threads_take_the_nodes_in_turn(rtes_url, monkeypatch):
+    """A search's requests all go to its thread's node, those it sends from worker threads too (the
+    node that read the candidates finds them in its caches); another thread's search goes to another node."""
+    from search.cluster.transport import Transport
+
+    sent = []
+    send = Transport._send
+
+    def spy(self, node, method, path, body):
+        sent.append((threading.current_thread().name, node))
+        return send(self, node, method, path, body)
+    monkeypatch.setattr(Transport, "_send", spy)
+    with ClusterSearcher(rtes_url) as searcher:
+        searcher.search("marchés réservés article 37 économie sociale")
+        first = list(sent)
+        sent.clear()
+        other = threading.Thread(target=searcher.search, args=("tiers-lieux coopération",))
+        other.start()
+        other.join()
+    assert len({name for name, _ in first}) > 1   # the planner's counts went through worker threads
+    assert len({node for _, node in first}) == 1
+    assert len({node for _, node in sent}) == 1 and sent[0][1] != first[0][1]
+
+
 # -- faults --------------------------------------------------------------------------------------
 
 

@@ -194,7 +194,7 @@ def rare_first(tokens: list[str], rare: frozenset[str]) -> list[tuple[list[str],
 def window(reader, make, start: int, end: int) -> tuple[list[dict], int]:
     """Documents ``start``…``end`` of the order ``make(count, page)`` searches, and how many it has: the
     pages holding them (of at most ``CANDIDATES``, Typesense's largest), fetched at once
-    (``CollectionReader.search_apart``: the nodes load the documents side by side).
+    (``CollectionReader.search_apart``: the node loads the documents in several threads side by side).
 
     A window that fits in one page is one search: each page of a search costs
     Typesense the ranking of everything before it, so splitting the first

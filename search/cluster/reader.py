@@ -12,12 +12,13 @@ the first byte with curl; 101,194 law articles, "calcul des congés"). A
 node answers the searches of one ``multi_search`` one after the other,
 so searches that cost more than a round trip (a page of documents) are
 sent as requests of their own at the same time (``submit``,
-``search_apart``): the client spreads them over the nodes, which answer
-them side by side. The address names an alias (``…/rtes``);
+``search_apart``), which the node answers side by side (a thread each):
+they go to the node of the thread that sends them, as its other requests
+do (``search.cluster.transport``). The address names an alias (``…/rtes``);
 ``collection`` is the collection it points to now, read again by ``refresh``.
 
-The requests go through ``search.cluster.transport`` (plain HTTP, which
-spreads them over the nodes and gives up on a dead one within a second);
+The requests go through ``search.cluster.transport`` (plain HTTP, each
+thread keeping to one node, and giving up on a dead one within a second);
 here its errors become ``SearchError``s: ``IndexNotFoundError`` when nothing is indexed under the
 name, ``ClusterUnavailableError`` (an ``IndexNotFoundError`` too: there
 is nothing to search now) with the French message of the cluster error
@@ -128,7 +129,7 @@ class CollectionReader:
         """Run ``call(*args)`` (a read of this reader) in a worker thread; its future."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rtes-cluster-read")
-        return self._pool.submit(call, *args)
+        return self._pool.submit(self._transport.on, self._transport.home(), call, *args)
 
     def search_apart(self, searches: list[dict]) -> list[dict]:
         """The answers to ``searches``, each sent as a request of its own, all at once (module docstring)."""
@@ -140,7 +141,7 @@ class CollectionReader:
     def search_spread(self, searches: list[dict]) -> list[dict]:
         """The answers to ``searches``, in order, split into ``IN_FLIGHT`` batches sent at once: a node
         answers a batch one search after the other, so the planner's counts and written forms of a long
-        query (17 searches, 20 ms on one node) are answered by three nodes side by side."""
+        query (17 searches, 20 ms in one batch) are answered by three of its threads side by side."""
         if len(searches) < SPREAD_FROM:
             return self.search(searches)
         size = -(-len(searches) // IN_FLIGHT)

@@ -10,8 +10,15 @@ ranked search's answer (250 documents' terms, about 500 kB) parses in
 0.7 ms against 1.7 ms with the standard library. The writer keeps the client
 (``indexer.cluster.Connection``): its imports and retries are worth it there.
 
-Nodes are tried as the client tries them: from the one after the node
-last used; a node that does not accept the connection within
+Each thread keeps to one node, its home (the threads take the nodes in
+turn): a search's requests follow one another on the node that has just
+read its candidates, which finds them in its caches, and requests sent
+at once from several threads (``search.cluster.reader.submit``, the
+HTTP face's threads) are answered by different nodes side by side.
+Measured against a new node for every request, over 200 bench queries
+on the 101,194 law articles (three runs each, alternated): search p50
+37.3–37.9 against 38.8–40.9 ms, the nodes' CPU per search 41 against 44 ms.
+When the home fails, the others are tried in turn; a node that does not accept the connection within
 ``CONNECT_TIMEOUT`` (a dead node costs one second at most), drops it, or
 answers 5xx (no leader yet) is passed over for ``RETRY_AFTER`` seconds and
 the next one is asked; a read is harmless to send again. When every node
@@ -50,7 +57,7 @@ class Transport:
     def __init__(self, address: ClusterAddress, read_timeout: float = READ_TIMEOUT):
         self.address, self._read_timeout = address, read_timeout
         self._headers = {"X-TYPESENSE-API-KEY": address.api_key, "Content-Type": "application/json"}
-        self._next, self._failed = 0, [0.0] * len(address.nodes)
+        self._homes, self._failed = 0, [0.0] * len(address.nodes)
         self._local = threading.local()
         self._connections: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
@@ -78,11 +85,24 @@ class Transport:
             f"cluster injoignable : aucun nœud de {self.address.redacted()} n'a répondu ({why})"
         )
 
+    def home(self) -> int:
+        """This thread's node (module docstring), given in turn at its first request."""
+        home = self._local.__dict__.get("home")
+        if home is None:
+            with self._lock:
+                home = self._local.home = self._homes % len(self.address.nodes)
+                self._homes += 1
+        return home
+
+    def on(self, home: int, call, *args):
+        """``call(*args)`` with its requests sent to node ``home`` first: a worker thread's reads for a
+        search go where the search's other reads go."""
+        self._local.home = home
+        return call(*args)
+
     def _order(self) -> list[int]:
-        """Every node, from the one after the last used; those that failed lately last."""
-        with self._lock:
-            first = self._next
-            self._next = (self._next + 1) % len(self.address.nodes)
+        """Every node, from this thread's home on; those that failed lately last."""
+        first = self.home()
         nodes = [(first + i) % len(self.address.nodes) for i in range(len(self.address.nodes))]
         now = time.monotonic()
         return sorted(nodes, key=lambda n: now - self._failed[n] < RETRY_AFTER)
