@@ -16,8 +16,9 @@ read its candidates, which finds them in its caches, and requests sent
 at once from several threads (``search.cluster.reader.submit``, the
 HTTP face's threads) are answered by different nodes side by side.
 Measured against a new node for every request, over 200 bench queries
-on the 101,194 law articles (three runs each, alternated): search p50
-37.3–37.9 against 38.8–40.9 ms, the nodes' CPU per search 41 against 44 ms.
+on the 101,194 law articles (seven runs each, alternated): search p50
+37.5–41.2 ms (median 38.4) against 39.3–43.0 (median 39.7), the nodes'
+CPU per search 40.3–44.4 against 42.9–46.8 ms.
 When the home fails, the others are tried in turn; a node that does not accept the connection within
 ``CONNECT_TIMEOUT`` (a dead node costs one second at most), drops it, or
 answers 5xx (no leader yet) is passed over for ``RETRY_AFTER`` seconds and
