@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cluster import Connection, parse_cluster_url
+from indexer.cluster.schema import TEXTS_ONLY, TEXTS_SUFFIX, texts_name
 from indexer.cluster.vocabulary import SUFFIX, vocabulary_name
 from search.cluster import LocalCluster
 from search.cluster.server import process_start_time
@@ -52,16 +53,17 @@ def counts(added=0, updated=0, deleted=0, unchanged=0, skipped=0, documents=0) -
 
 
 def collections(local: LocalCluster, prefix: str) -> dict[str, int]:
-    """The document collections of an alias (their vocabularies apart), with their sizes."""
+    """The document collections of an alias (their texts and vocabularies apart), with their sizes."""
     with Connection(local.address(prefix)) as connection:
         return {c["name"]: c["num_documents"] for c in connection.client.collections.retrieve()
-                if c["name"].startswith(prefix + "--") and not c["name"].endswith(SUFFIX)}
+                if c["name"].startswith(prefix + "--") and not c["name"].endswith((SUFFIX, TEXTS_SUFFIX))}
 
 
-def vocabularies(local: LocalCluster, prefix: str) -> set[str]:
+def siblings(local: LocalCluster, prefix: str) -> set[str]:
+    """The texts and vocabulary collections of an alias's collections."""
     with Connection(local.address(prefix)) as connection:
         return {c["name"] for c in connection.client.collections.retrieve()
-                if c["name"].startswith(prefix + "--") and c["name"].endswith(SUFFIX)}
+                if c["name"].startswith(prefix + "--") and c["name"].endswith((SUFFIX, TEXTS_SUFFIX))}
 
 
 # -- the cluster itself ----------------------------------------------------------
@@ -144,6 +146,21 @@ def test_index_writes_every_document_to_every_node_and_then_only_what_changed(cl
         unchanged=10, skipped=1, documents=10)
 
 
+def test_the_ranked_documents_hold_no_texts_which_are_written_beside_them(cluster):
+    """Typesense reads a candidate's whole stored document: the collection it ranks holds the terms and
+    what ranking needs, the texts collection beside it the texts to show, for the same ids."""
+    local, _ = cluster
+    report(rtes("index", CORPUS, "--cluster", url(local, "split"), "--json", "-q"))
+    with Connection(local.address("split")) as connection:
+        ranked_name = connection.client.aliases["split"].retrieve()["collection_name"]
+        ranked, texts = ([json.loads(line) for line in connection.client.collections[name].documents.export().splitlines()]
+                         for name in (ranked_name, texts_name(ranked_name)))
+    assert len(ranked) == len(texts) == 10 and {d["id"] for d in ranked} == {d["id"] for d in texts}
+    assert all(d["title_terms"] and d["content_hash"] and not set(TEXTS_ONLY) & set(d) for d in ranked)
+    assert all(d["title"] and "body" in d and d["words"] and "title_terms" not in d for d in texts)
+    assert sum(bool(d["body"]) for d in texts) == 9   # the SIEG resource has a summary and no body
+
+
 def test_updates_and_deletions(cluster, tmp_path):
     """A source file read again is the truth for its documents: the rewritten one is updated, those it
     no longer yields are deleted (as in the local index)."""
@@ -160,10 +177,11 @@ def test_updates_and_deletions(cluster, tmp_path):
 
     def bodies():
         with Connection(local.address("updates")) as connection:
-            stored = connection.client.collections["updates"].documents.export({"include_fields": "id,body"})
+            texts = texts_name(connection.client.aliases["updates"].retrieve()["collection_name"])
+            stored = connection.client.collections[texts].documents.export({"include_fields": "id,body"})
         return {d["id"]: d["body"] for d in map(json.loads, stored.splitlines())}
 
-    wait_for(lambda: len(bodies()) == 15, 10, "15 documents left on every node")
+    wait_for(lambda: len(bodies()) == 15, 10, "15 texts left on every node: the deleted documents' texts too")
     assert bodies()[changed["doc_id"]].endswith("Paragraphe zygomorphe ajouté.")
 
     def vocabulary():
@@ -184,7 +202,7 @@ def test_rebuild_switches_the_alias_to_a_new_collection(cluster):
     after = aliased(local, "rebuilt")
     assert after != before
     wait_for(lambda: collections(local, "rebuilt") == {after: 10}, 10, "the old collection dropped")
-    assert vocabularies(local, "rebuilt") == {vocabulary_name(after)}, "its vocabulary dropped with it"
+    assert siblings(local, "rebuilt") == {texts_name(after), vocabulary_name(after)}, "its texts and vocabulary too"
 
 
 def test_a_rebuild_killed_in_the_middle_leaves_the_alias_on_the_old_collection(cluster, tmp_path):
@@ -207,6 +225,8 @@ def test_a_rebuild_killed_in_the_middle_leaves_the_alias_on_the_old_collection(c
     assert left[old] == 10 and 0 < left[new] < 8010, left
     assert report(rtes("index", CORPUS, "--cluster", target, "--rebuild", "--json", "-q"))["documents"] == 10
     wait_for(lambda: list(collections(local, "killed").values()) == [10], 10, "the next rebuild drops the orphan")
+    kept = aliased(local, "killed")
+    assert siblings(local, "killed") == {texts_name(kept), vocabulary_name(kept)}, "and the orphan's texts and words"
 
 
 def test_index_survives_the_leader_killed_and_the_restarted_node_catches_up(cluster, tmp_path):

@@ -298,6 +298,17 @@ def test_a_threads_requests_keep_to_one_node_and_threads_take_the_nodes_in_turn(
     assert len({node for _, node in sent}) == 1 and sent[0][1] != first[0][1]
 
 
+def test_a_collection_written_by_another_schema_version_is_refused_in_french(rtes_url, monkeypatch):
+    """A collection of another layout (before ``C.texts``, say) would answer without texts: the searcher
+    says to rebuild it rather than show empty results."""
+    import search.cluster.searcher as searcher_module
+    from search.errors import DamagedIndexError
+
+    monkeypatch.setattr(searcher_module, "CLUSTER_SCHEMA_VERSION", searcher_module.CLUSTER_SCHEMA_VERSION + 1)
+    with pytest.raises(DamagedIndexError, match="autre version de rtes-search : reconstruisez-la avec .*--rebuild"):
+        ClusterSearcher(rtes_url)
+
+
 # -- faults --------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,8 @@ keeps beside the collection:
 - the collection's push ``revision``, a small document beside the manifest
   (``catalogue.revision_id``) that the searchers read at every request, to
   read their statistics, facets and vocabulary counts again when it moved;
+- the texts collection (``C.texts``): each document's texts, written
+  before its terms and deleted after them, as ``ClusterSink`` does;
 - the vocabulary collection (``C.words``): the new words of the documents
   written (a known word keeps its count, as an indexing update does).
 
@@ -55,7 +57,7 @@ from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
-from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, to_cluster
+from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, split, texts_name, to_cluster
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name
 from indexer.documents import Document
 from indexer.journal import PUSHED_SOURCE, document_record, record_document
@@ -256,22 +258,28 @@ class ClusterPushes:
         return results
 
     def _send(self, collection: str, manifest: dict, before: dict, final: dict) -> None:
-        """Write the documents, then the new words, then the manifest (counts) and the revision."""
+        """Write the documents (texts, then terms; deleted in the other order), then the new words, then
+        the manifest (counts) and the revision."""
         from typesense.exceptions import ObjectNotFound
 
-        documents = self.client.collections[collection].documents
         upserts = [document for document in final.values() if document is not None]
         if upserts:
-            results = self._write(lambda: documents.import_(upserts, {"action": "upsert"}))
-            refused = [(d["id"], r) for d, r in zip(upserts, results) if not r.get("success")]
-            if refused:
-                raise ClusterError(f"{len(refused)} document(s) refusé(s) par le cluster, dont {refused[0][0]!r} : "
-                                   f"{refused[0][1].get('error')}")
+            ranked, texts = zip(*map(split, upserts))
+            for name, written in ((texts_name(collection), texts), (collection, ranked)):
+                documents = self.client.collections[name].documents
+                results = self._write(lambda documents=documents, written=written: documents.import_(
+                    list(written), {"action": "upsert"}))
+                refused = [(d["id"], r) for d, r in zip(written, results) if not r.get("success")]
+                if refused:
+                    raise ClusterError(f"{len(refused)} document(s) refusé(s) par le cluster, dont {refused[0][0]!r} : "
+                                       f"{refused[0][1].get('error')}")
         for doc_id in (i for i, d in final.items() if d is None):
-            try:
-                self._write(lambda doc_id=doc_id: documents[quote(doc_id, safe="")].delete())
-            except ObjectNotFound:
-                pass   # already gone: what was asked
+            for name in (collection, texts_name(collection)):
+                try:
+                    self._write(lambda name=name, doc_id=doc_id: self.client.collections[name].documents[
+                        quote(doc_id, safe="")].delete())
+                except ObjectNotFound:
+                    pass   # already gone: what was asked
         words = WordCounts()
         for document in upserts:
             words.add(document[WORDS_FIELD])

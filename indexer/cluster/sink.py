@@ -17,10 +17,13 @@ that the alias points to, so that readers always search a whole collection:
   that leaves the alias on the old one; the orphan is dropped by the next
   rebuild.
 
-Beside each collection ``C``, the collection ``C.words`` holds its distinct
-words (``indexer.cluster.vocabulary``), written at the end of each run
-(a rebuild writes them all; an update adds the new ones), created and
-dropped with ``C``.
+Beside each collection ``C``, the collection ``C.texts`` holds each
+document's texts (``indexer.cluster.schema.split``), written before its
+terms (a searcher never finds a document whose texts are not there yet)
+and deleted after them, and ``C.words`` its distinct words
+(``indexer.cluster.vocabulary``), written at the end of each run (a
+rebuild writes them all; an update adds the new ones); both are created
+and dropped with ``C``.
 
 Typesense 0.24 collections hold no metadata, so the manifest of each
 collection (versions, sources, mapping, build time, and the documents per
@@ -41,7 +44,9 @@ from indexer.cluster.catalogue import MANIFESTS, alias_target, collection_exists
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
 from indexer.cluster.push import PUSHED_FIELD, pushed_documents
-from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, collection_schema, to_cluster
+from indexer.cluster.schema import (
+    CLUSTER_SCHEMA_VERSION, collection_schema, split, texts_name, texts_schema, to_cluster,
+)
 from indexer.cluster.sender import BatchSender
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_schema
 from indexer.journal import PUSHED_SOURCE
@@ -152,13 +157,16 @@ class ClusterSink:
             self.facets.count(self._carried.pop(doc_id), -1)
 
     def delete(self, doc_id: str) -> None:
-        """Delete at once: a run never both writes and deletes one id, so order does not matter."""
+        """Delete at once (the terms, then the texts): a run never both writes and deletes one id, so order
+        does not matter."""
         from typesense.exceptions import ObjectNotFound
 
-        try:
-            self._write(lambda: self.client.collections[self.target].documents[quote(doc_id, safe="")].delete())
-        except ObjectNotFound:
-            pass  # already gone: what was asked
+        for collection in (self.target, texts_name(self.target)):
+            try:
+                self._write(lambda collection=collection: self.client.collections[collection].documents[
+                    quote(doc_id, safe="")].delete())
+            except ObjectNotFound:
+                pass  # already gone: what was asked
         self._uncount(doc_id)
         self.ids.discard(doc_id)
 
@@ -174,21 +182,24 @@ class ClusterSink:
         self.sender.send(batch)
 
     def _import(self, batch: list[dict]) -> None:
-        """Upsert ``batch`` (in the sender thread); a document refused for itself stops the run."""
-        target = self.target
-        results = self._write(lambda: self.client.collections[target].documents.import_(batch, {"action": "upsert"}))
-        refused = [(doc["id"], result) for doc, result in zip(batch, results) if not result.get("success")]
-        if refused:
-            doc_id, result = refused[0]
-            raise ClusterError(
-                f"{len(refused)} document(s) refusé(s) par le cluster, dont {doc_id!r} : {result.get('error')}"
-            )
+        """Upsert ``batch`` (in the sender thread), the texts first; a document refused for itself stops the run."""
+        ranked, texts = zip(*map(split, batch))
+        for collection, documents in ((texts_name(self.target), texts), (self.target, ranked)):
+            results = self._write(lambda collection=collection, documents=documents: self.client.collections[
+                collection].documents.import_(list(documents), {"action": "upsert"}))
+            refused = [(doc["id"], result) for doc, result in zip(documents, results) if not result.get("success")]
+            if refused:
+                doc_id, result = refused[0]
+                raise ClusterError(
+                    f"{len(refused)} document(s) refusé(s) par le cluster, dont {doc_id!r} : {result.get('error')}"
+                )
 
     def _create_collection(self) -> str:
         from typesense.exceptions import ObjectAlreadyExists
 
         name = f"{self.alias}--{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{time.time_ns() % 10**6:06d}"
-        for schema in (collection_schema(name), vocabulary_schema(vocabulary_name(name))):
+        schemas = (collection_schema(name), texts_schema(texts_name(name)), vocabulary_schema(vocabulary_name(name)))
+        for schema in schemas:
             try:
                 self._write(lambda schema=schema: self.client.collections.create(schema))
             except ObjectAlreadyExists:
@@ -243,7 +254,7 @@ class ClusterSink:
         try:
             for info in self._read(lambda: self.client.collections.retrieve()):
                 name = info["name"]
-                if name not in (keep, vocabulary_name(keep)) and name.startswith(f"{self.alias}--"):
+                if name not in (keep, texts_name(keep), vocabulary_name(keep)) and name.startswith(f"{self.alias}--"):
                     self._drop(name)
         except ClusterError:
             pass
@@ -252,6 +263,7 @@ class ClusterSink:
         from typesense.exceptions import ObjectNotFound
 
         for request in (lambda: self.client.collections[name].delete(),
+                        lambda: self.client.collections[texts_name(name)].delete(),
                         lambda: self.client.collections[vocabulary_name(name)].delete(),
                         lambda: self.client.collections[MANIFESTS].documents[name].delete(),
                         lambda: self.client.collections[MANIFESTS].documents[revision_id(name)].delete()):

@@ -22,7 +22,7 @@ requires (``base``), the clauses ORed (``words``), the option filters
 from __future__ import annotations
 
 from indexer.cluster.schema import (
-    ANALYSED_FIELDS, DATE_KEY, LENGTHS, POSITIONS, TERM_FIELDS, TERM_WEIGHTS,
+    ANALYSED_FIELDS, DATE_KEY, LENGTHS, POSITIONS, TERM_FIELDS, TERM_WEIGHTS, texts_name,
 )
 from indexer.schema import WORDS_FIELD
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
@@ -256,9 +256,11 @@ def _part(reader, make, first: int, last: int, known: tuple[list[dict], int, int
 
 
 def stored(reader, ids: list[str], fields=STORED) -> dict[str, dict]:
-    """The stored ``fields`` of ``ids`` (display, snippets), by id, in one round trip."""
+    """The stored ``fields`` of ``ids`` (display, snippets), by id, in one round trip to the texts
+    collection (``indexer.cluster.schema.split``)."""
     chunks = [ids[start:start + CANDIDATES] for start in range(0, len(ids), CANDIDATES)]
     searches = [{"q": "*", "query_by": WORDS_FIELD, "filter_by": f"id:{values(chunk)}", "per_page": len(chunk),
                  "include_fields": ",".join(fields)} for chunk in chunks]
-    return {h["document"]["id"]: h["document"] for answer in reader.search(searches) for h in answer["hits"]}
+    answers = reader.search(searches, texts_name(reader.collection))
+    return {h["document"]["id"]: h["document"] for answer in answers for h in answer["hits"]}
 

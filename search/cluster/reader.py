@@ -118,8 +118,8 @@ class CollectionReader:
         return int(self._get("metrics.json").get("typesense_memory_allocated_bytes", 0))
 
     def search(self, searches: list[dict], collection: str | None = None) -> list[dict]:
-        """The answers to ``searches`` (search parameters each) in ``collection`` (default: the alias's),
-        in order; one round trip per ``BATCH``."""
+        """The answers to ``searches`` (search parameters each) in ``collection`` (default: the alias's;
+        a search naming its own ``collection`` goes there), in order; one round trip per ``BATCH``."""
         answers = []
         for start in range(0, len(searches), BATCH):
             answers += self._batch(searches[start:start + BATCH], collection or self.collection)
@@ -150,10 +150,12 @@ class CollectionReader:
 
     def _batch(self, searches: list[dict], collection: str) -> list[dict]:
         if len(searches) == 1:
-            query = urlencode(searches[0])
+            params = dict(searches[0])
+            where = params.pop("collection", collection)
+            query = urlencode(params)
             if len(query) <= MAX_QUERY_STRING:
-                return [self._alone(query, collection)]
-        body = {"searches": [dict(s, collection=collection) for s in searches]}
+                return [self._alone(query, where)]
+        body = {"searches": [{"collection": collection, **s} for s in searches]}
         try:
             answer = self._call(lambda: self._transport.post(f"/multi_search?limit_multi_searches={BATCH}", body))
         except NotFound:

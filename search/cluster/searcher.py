@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION
 from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA, TEXT_FIELDS
 from search.cluster.fetch import CANDIDATES, LISTED, RESCORED, Request, chain_window, rare_terms, stored, window
@@ -32,7 +33,7 @@ from search.matching import coverage_warning
 from search.cluster.reader import CollectionReader
 from search.cluster.statistics import CollectionStatistics
 from search.cluster.view import ClusterView
-from search.errors import DocumentNotFoundError
+from search.errors import DamagedIndexError, DocumentNotFoundError
 from search.facet_values import normalise_filters
 from search.plan import Plan, plan_search
 from search.results import Hit, Results
@@ -63,12 +64,20 @@ class ClusterSearcher:
     def __init__(self, target):
         self.reader = CollectionReader(target)
         self.index_dir = self.reader.location
-        self._open()
+        try:
+            self._open()
+        except BaseException:
+            self.reader.close()
+            raise
 
     def _open(self) -> None:
         self.revision = self.reader.revision()
         self.statistics = CollectionStatistics(self.reader)
         self.manifest = self.reader.manifest()
+        if self.manifest and self.manifest.get("cluster_schema_version") != CLUSTER_SCHEMA_VERSION:
+            raise DamagedIndexError(
+                f"la collection {self.reader.collection} du cluster {self.reader.location} a été écrite par une "
+                f"autre version de rtes-search : reconstruisez-la avec « rtes-search index --cluster … --rebuild »")
         self._views: dict[bool, ClusterView] = {}
 
     def refresh(self) -> bool:

@@ -21,7 +21,7 @@ refreshed searcher makes new views).
 from __future__ import annotations
 
 
-from indexer.cluster.schema import TERM_FIELDS
+from indexer.cluster.schema import TERM_FIELDS, texts_name
 from indexer.cluster.vocabulary import vocabulary_name
 from indexer.schema import SCHEMA, TEXT_FIELDS, WORDS_FIELD
 from search.cluster.expression import Condition, both, either, literal, values
@@ -85,7 +85,7 @@ class ClusterView:
         if not missing and not keys and not unseen:
             return
         counted = [self._params(self._holding(w)) for w in missing]
-        shown = [self._params(self._holding(w), per_page=1, include_fields=TEXT_STORED) for w in unseen]
+        shown = [self._shown_search(w) for w in unseen]
         answers = self._reader.search_spread([*counted, *shown, *searches])
         for word, answer in zip(missing, answers):
             self._counts[word] = answer["found"]
@@ -96,6 +96,11 @@ class ClusterView:
     def _holding(self, word: str) -> Condition:
         """The visible documents holding ``word`` (a ``words`` term)."""
         return both([self._visible, Condition(f"{WORDS_FIELD}:{literal(word)}")])
+
+    def _shown_search(self, word: str) -> dict:
+        """The texts of a visible document holding ``word``, from the texts collection (``written``)."""
+        return self._params(self._holding(word), per_page=1, include_fields=TEXT_STORED,
+                            collection=texts_name(self._reader.collection))
 
     def _remember_shown(self, word: str, hits: list[dict]) -> None:
         if len(self._shown) >= SHOWN_KEPT:  # the oldest go first: a long-running server's memory stays bounded
@@ -147,7 +152,8 @@ class ClusterView:
     def written(self, word: str, hyphenated: bool = False) -> str:
         if (word, hyphenated) not in self._written:
             if word not in self._shown:
-                self._remember_shown(word, self._search(self._holding(word), per_page=1, include_fields=TEXT_STORED)["hits"])
+                [answer] = self._reader.search([self._shown_search(word)])
+                self._remember_shown(word, answer["hits"])
             stored = self._shown[word]
             self._written[word, hyphenated] = written_in(stored, word, hyphenated) if stored else word
         return self._written[word, hyphenated]
