@@ -225,7 +225,8 @@ def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed:
     A clause's rarity counts the ``allowed`` documents it matches: those the
     caller may see, with the query's required words and without its excluded
     ones (``search.matching``: option filters select afterwards, so they
-    change no score); on the cluster, the fetched ones.
+    change no score). The cluster passes the documents it fetched, so its
+    weights are not yet the local index's (docs: ranking and evaluation).
     """
     size, searched = allowed.size, int(allowed.sum())
     total, count, weighed = np.zeros(size), np.zeros(size, dtype=np.int32), np.zeros(size)
