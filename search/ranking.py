@@ -2,14 +2,19 @@
 
 For a query of n words (clauses), a resource's score is::
 
-    (Σ_clauses BM25F(clause) + PROXIMITY × Σ_adjacent pairs BM25F("a b")) × matched / n
+    (Σ_clauses BM25F(clause) + PROXIMITY × Σ_adjacent pairs BM25F("a b")) × Σ_matched idf / Σ_clauses idf
 
 - BM25F(clause): the word in title, summary and body with the field boosts
   of ``indexer/schema.py`` (its corrections and thesaurus expansions included);
-- coordination (``matched / n``, as Lucene's classic similarity did): a
-  resource with 3 of 4 words keeps 3/4 of its score, so a resource with
-  every word usually wins, yet one that lacks a single word the text does
-  not use is not thrown behind all the others;
+- coordination, each word weighed by its rarity: the share of the query's
+  words a resource has, each word counting its idf (``rarity``: BM25's,
+  from how many of the searched resources the word matches). A resource
+  with every word usually wins, yet one that lacks a single word the text
+  does not use is not thrown behind all the others; and a resource that
+  lacks a rare word of the query ("démission", "inaptitude") loses more
+  than one that lacks a common one ("travail", "salarié"). Plain
+  ``matched / n`` (Lucene's classic coordination) counted them alike: long
+  wordings then ranked first the resources holding their common words;
 - proximity: each pair of adjacent query words found side by side in a
   field ("abandon de poste", stop words aside) adds its phrase score, as
   in the sequential dependence model of Metzler and Croft (2005).
@@ -32,6 +37,7 @@ exactly that of the formula.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,7 +138,8 @@ class Ranking:
     """Every document matching a clause, scored without proximity, and what proximity may add.
 
     ``docs`` are sorted; ``base`` is the sum of their clause scores,
-    ``matched`` how many clauses each matches, ``bound`` the most
+    ``matched`` how many clauses each matches, ``share`` the coordination
+    (the idf of the clauses each matches over that of all), ``bound`` the most
     proximity can add (the pairs whose two words are in the field, side by
     side or not). Scores are exact once ``best`` has checked the pairs of
     the documents it returns.
@@ -141,6 +148,7 @@ class Ranking:
     docs: np.ndarray
     base: np.ndarray
     matched: np.ndarray
+    share: np.ndarray
     bound: np.ndarray
     clauses: int
     pairs: list[tuple[Terms, Scored]]
@@ -158,15 +166,15 @@ class Ranking:
         if not len(rows) or wanted <= 0:
             return []
         if len(rows) > wanted:  # a document whose best case is below the k-th worst case is out
-            lower = self.base[rows] * self.matched[rows] / self.clauses
+            lower = self.base[rows] * self.share[rows]
             kth = np.partition(lower, len(rows) - wanted)[len(rows) - wanted]
-            upper = (self.base[rows] + PROXIMITY * self.bound[rows]) * self.matched[rows] / self.clauses
+            upper = (self.base[rows] + PROXIMITY * self.bound[rows]) * self.share[rows]
             rows = rows[upper >= kth]
         raw = self.base[rows].copy()
         exact = self.bound[rows] == 0
         while True:
             optimistic = np.where(exact, raw, self.base[rows] + PROXIMITY * self.bound[rows])
-            final = optimistic * self.matched[rows] / self.clauses
+            final = optimistic * self.share[rows]
             chosen = _top(final, self.docs[rows], wanted)
             unchecked = chosen[~exact[chosen]]
             if not len(unchecked):
@@ -202,14 +210,34 @@ def _top(scores: np.ndarray, docs: np.ndarray, wanted: int) -> np.ndarray:
     return candidates[order][:wanted]
 
 
+def rarity(matching: int, searched: int) -> float:
+    """BM25's idf of a word matching ``matching`` of the ``searched`` resources: its weight in the coordination.
+
+    >>> [round(rarity(n, 14673), 2) for n in (10, 1000, 10000)]
+    [7.24, 2.69, 0.38]
+    """
+    return math.log(1 + (searched - matching + 0.5) / (matching + 0.5))
+
+
 def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed: np.ndarray) -> Ranking:
-    """Score every allowed document matching a clause: sum, coordination and the proximity bound."""
-    size = allowed.size
-    total, count = np.zeros(size), np.zeros(size, dtype=np.int32)
+    """Score every allowed document matching a clause: sum, coordination and the proximity bound.
+
+    A clause's rarity counts the ``allowed`` documents it matches: those the
+    caller may see, with the query's required words and without its excluded
+    ones (``search.matching``: option filters select afterwards, so they
+    change no score). The cluster passes the documents it fetched, so its
+    weights are not yet the local index's (docs: ranking and evaluation).
+    """
+    size, searched = allowed.size, int(allowed.sum())
+    total, count, weighed = np.zeros(size), np.zeros(size, dtype=np.int32), np.zeros(size)
+    weights = 0.0
     for clause in clauses:
         found = evaluator.evaluate(clause, allowed)
         total[found.docs] += found.scores
         count[found.docs] += 1
+        weight = rarity(len(found.docs), searched)
+        weighed[found.docs] += weight
+        weights += weight
     docs = np.flatnonzero(count).astype(np.int32)
     matching = np.zeros(size, dtype=bool)
     matching[docs] = True
@@ -219,4 +247,5 @@ def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed:
         if len(present.docs):
             bound[present.docs] += present.scores
             checks.append((pair, present))
-    return Ranking(docs, total[docs], count[docs], bound[docs], len(clauses), checks, evaluator.postings)
+    share = weighed[docs] / weights if weights > 0 else count[docs] / max(len(clauses), 1)
+    return Ranking(docs, total[docs], count[docs], share, bound[docs], len(clauses), checks, evaluator.postings)

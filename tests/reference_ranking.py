@@ -5,14 +5,17 @@ or ``Phrase`` with its boost, ``AnyOf`` → ``Or``, ``AllOf`` → ``And``,
 ``Without`` → ``AndNot``), every matching document is scored by walking
 the matchers one document at a time, and the formula of ``search.ranking``
 is applied with Python dicts: the sum of the clauses, plus ``PROXIMITY``
-times each adjacent pair's phrase score, times the share of clauses
-matched. This is how the engine ranked before it used arrays; the tests
+times each adjacent pair's phrase score, times the share of the clauses'
+idf matched (each clause's idf from the documents it matches among those
+searched: visible, with the query's required words, without its excluded
+ones; option filters only select). This is how the engine ranked before it used arrays; the tests
 check that both give the same documents in the same order with the same
 scores.
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 
 from whoosh.matching import ListMatcher
@@ -77,26 +80,32 @@ def reference_order(searcher, text: str, filters: dict, include_private: bool, b
     plan = plan_search(text, searcher.view(include_private), filters, False)
     if plan.browse:
         raise ValueError("the reference ranks queries with words only")
-    allowed = {d for d in range(whoosh.doc_count_all()) if not whoosh.reader().is_deleted(d)}
+    searched = {d for d in range(whoosh.doc_count_all()) if not whoosh.reader().is_deleted(d)}
     if not include_private:
-        allowed -= set(scores(whoosh, Term("private", True)))
-    for node in [*plan.required, *plan.selected.values()]:
-        allowed &= set(scores(whoosh, whoosh_query(node)))
+        searched -= set(scores(whoosh, Term("private", True)))
+    for node in plan.required:
+        searched &= set(scores(whoosh, whoosh_query(node)))
     if plan.excluded is not None:
-        allowed -= set(scores(whoosh, whoosh_query(plan.excluded)))
+        searched -= set(scores(whoosh, whoosh_query(plan.excluded)))
+    allowed = set(searched)
+    for node in plan.selected.values():
+        allowed &= set(scores(whoosh, whoosh_query(node)))
     total: dict[int, float] = {}
-    matched: dict[int, int] = {}
+    weighed: dict[int, float] = {}
+    weights = 0.0
     for clause in plan.clauses:
-        for doc, score in scores(whoosh, whoosh_query(clause)).items():
+        found = {doc: score for doc, score in scores(whoosh, whoosh_query(clause)).items() if doc in searched}
+        idf = math.log(1 + (len(searched) - len(found) + 0.5) / (len(found) + 0.5))
+        weights += idf
+        for doc, score in found.items():
             if doc in allowed:
                 total[doc] = total.get(doc, 0.0) + score
-                matched[doc] = matched.get(doc, 0) + 1
+                weighed[doc] = weighed.get(doc, 0.0) + idf
     for pair in plan.pairs:
         for doc, score in scores(whoosh, whoosh_query(pair)).items():
             if doc in total:
                 total[doc] += PROXIMITY * score
-    n = len(plan.clauses)
-    final = {doc: score * matched[doc] / n for doc, score in total.items()}
+    final = {doc: score * weighed[doc] / weights for doc, score in total.items()}
     if not by_date:
         return sorted(final.items(), key=lambda item: (-item[1], item[0]))
     dates = {doc: _date(whoosh.stored_fields(doc)) for doc in final}

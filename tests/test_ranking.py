@@ -20,6 +20,7 @@ from indexer import FieldMapping, build_index, update_index
 from search import Searcher
 from search.nodes import AnyOf, Terms
 from search.plan import plan_search
+from search.ranking import rarity
 
 from reference_ranking import reference_order, reference_ranking
 
@@ -128,13 +129,20 @@ def test_the_real_corpus_ranks_as_the_reference(searcher, text, private):
     _same(searcher.ranking(text, depth=100, include_private=private), reference_ranking(searcher, text, 100, private))
 
 
-def test_coordination_keeps_the_share_of_words_present(searcher):
-    """A resource with one of two words keeps half its score (``matched / n``)."""
+def test_coordination_keeps_the_share_of_the_words_idf_present(searcher):
+    """A resource with one of two words keeps that word's share of the query's idf: without the rare
+    word (Enercoop, in one resource) it keeps less than half its score (``matched / n`` kept half),
+    and the resource with both comes first."""
     both = dict(searcher.ranking("ESS Enercoop"))
     alone = dict(searcher.ranking("ESS"))
     lille = "fiche-deniche-pour-vous-n-4-ville-de-lille-enercoop"  # the only one with Enercoop
     others = [d for d in alone if d != lille]
-    assert len(others) >= 5 and all(both[d] == pytest.approx(alone[d] / 2, rel=1e-12) for d in others)
+    searched = searcher.stats()["documents"]
+    ess, enercoop = rarity(len(alone), searched), rarity(1, searched)
+    assert len(others) >= 5 and all(both[d] == pytest.approx(alone[d] * ess / (ess + enercoop), rel=1e-12)
+                                    for d in others)
+    assert ess / (ess + enercoop) < 0.4
+    assert both[lille] > max(both[d] for d in others)
 
 
 def test_proximity_pairs_are_adjacent_distinct_words_in_each_text_field(searcher):
