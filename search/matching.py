@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from search.plan import Plan
-from search.ranking import Evaluator, Ranking, rank
+from search.ranking import Counted, Evaluator, Ranking, rank
 
 
 @dataclass
@@ -50,8 +50,9 @@ class Matching:
         mask[docs] = True
         return mask
 
-    def match(self, plan: Plan, base: np.ndarray) -> Matches:
-        """What the plan matches among ``base`` (``bool[size]``), ranked when it has clauses."""
+    def match(self, plan: Plan, base: np.ndarray, counted: Counted | None = None) -> Matches:
+        """What the plan matches among ``base`` (``bool[size]``), ranked when it has clauses (``counted``:
+        ``search.ranking.rank``)."""
         base = base.copy() if plan.searchable else np.zeros(self.size, dtype=bool)
         for node in plan.required:
             base &= self.mask(self.evaluator.evaluate(node, base).docs)
@@ -60,7 +61,7 @@ class Matching:
         selected = self.selected(plan)
         if plan.browse:
             return Matches(base & selected, base)
-        ranking = rank(self.evaluator, plan.clauses, plan.pairs, base)
+        ranking = rank(self.evaluator, plan.clauses, plan.pairs, base, counted)
         rows = np.flatnonzero(selected[ranking.docs])
         return Matches(self.mask(ranking.docs[rows]), self.mask(ranking.docs), ranking, rows)
 

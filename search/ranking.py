@@ -219,23 +219,36 @@ def rarity(matching: int, searched: int) -> float:
     return math.log(1 + (searched - matching + 0.5) / (matching + 0.5))
 
 
-def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed: np.ndarray) -> Ranking:
+@dataclass(frozen=True)
+class Counted:
+    """How many documents the coordination's rarities count over, when ``allowed`` is not all of them
+    (the cluster ranks the documents it fetched): ``searched`` in all, and per clause those it matches
+    (``None``: count them among ``allowed``, which then holds all of them)."""
+
+    searched: int
+    matching: tuple[int | None, ...] = ()
+
+
+def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed: np.ndarray,
+         counted: Counted | None = None) -> Ranking:
     """Score every allowed document matching a clause: sum, coordination and the proximity bound.
 
     A clause's rarity counts the ``allowed`` documents it matches: those the
     caller may see, with the query's required words and without its excluded
     ones (``search.matching``: option filters select afterwards, so they
-    change no score). The cluster passes the documents it fetched, so its
-    weights are not yet the local index's (docs: ranking and evaluation).
+    change no score). The cluster fetches only some of them, and gives the
+    counts of all (``counted``: ``search.cluster.searcher``).
     """
-    size, searched = allowed.size, int(allowed.sum())
+    size = allowed.size
+    searched = counted.searched if counted is not None else int(allowed.sum())
+    matching_counts = counted.matching if counted is not None and counted.matching else (None,) * len(clauses)
     total, count, weighed = np.zeros(size), np.zeros(size, dtype=np.int32), np.zeros(size)
     weights = 0.0
-    for clause in clauses:
+    for clause, known in zip(clauses, matching_counts):
         found = evaluator.evaluate(clause, allowed)
         total[found.docs] += found.scores
         count[found.docs] += 1
-        weight = rarity(len(found.docs), searched)
+        weight = rarity(len(found.docs) if known is None else known, searched)
         weighed[found.docs] += weight
         weights += weight
     docs = np.flatnonzero(count).astype(np.int32)

@@ -188,6 +188,19 @@ def test_beyond_250_matches_counts_are_typesense_s_and_the_first_hits_ours(cdtn)
         assert not any(h.title.lower().startswith("article") for h in unsaid.hits), "the hits shown are exact"
 
 
+def test_beyond_250_matches_each_word_weighs_as_in_the_local_index(cdtn):
+    """The coordination weighs each word by its idf among the documents searched (``search.ranking.rarity``):
+    the cluster, which ranks only the documents it fetched, has Typesense count them, so the documents
+    both backends rank get the same scores, those lacking a word of the query too."""
+    url, index = cdtn
+    with ClusterSearcher(url) as cluster, Searcher(index) as local:
+        for query in ("salarié accident", "rupture du contrat de travail"):
+            ours, theirs = dict(cluster.ranking(query, depth=60)), dict(local.ranking(query, depth=60))
+            common = ours.keys() & theirs.keys()
+            assert local.search(query).total > RESCORED and len(common) >= 40, query
+            assert {doc: ours[doc] for doc in common} == pytest.approx({doc: theirs[doc] for doc in common}), query
+
+
 def test_every_document_of_a_rare_word_is_re_scored_beside_a_frequent_one(cdtn):
     """Typesense ranks a document holding only ``salarié`` beside one holding only ``accident``: 5 of the
     26 documents holding ``accident`` were beyond the 250 re-scored, though BM25 ranks them high."""

@@ -16,7 +16,7 @@ from search.cluster.candidates import CandidateFacets, CandidatePostings, wanted
 from search.counts import ordered_counts
 from search.matching import Matches, Matching
 from search.plan import Plan
-from search.ranking import Evaluator
+from search.ranking import Counted, Evaluator
 
 
 def plan_terms(plan: Plan) -> dict[str, set[str]]:
@@ -28,8 +28,8 @@ class Fetched:
     """Documents fetched for one plan (``hits``: Typesense documents), ready to be evaluated by the
     shared matching (``search.matching``), as the local index evaluates its own."""
 
-    def __init__(self, hits: list[dict], plan: Plan, statistics):
-        self.hits = hits
+    def __init__(self, hits: list[dict], plan: Plan, statistics, counted: Counted | None = None):
+        self.hits, self.counted = hits, counted
         self.size = len(hits)
         self.facets = CandidateFacets(hits)
         evaluator = Evaluator(CandidatePostings(hits, plan_terms(plan), statistics), self.facets)
@@ -37,8 +37,9 @@ class Fetched:
         self.matching = Matching(evaluator, self.facets, lambda: keys)
 
     def match(self, plan: Plan) -> Matches:
-        """What the plan matches among these documents, ranked when it has clauses."""
-        return self.matching.match(plan, np.ones(self.size, dtype=bool))
+        """What the plan matches among these documents, ranked when it has clauses: the coordination's
+        rarities counted over the collection (``counted``), as the local index counts them."""
+        return self.matching.match(plan, np.ones(self.size, dtype=bool), self.counted)
 
     def ordered(self, found: Matches, wanted: int, by_date: bool) -> list[tuple[int, float]]:
         return self.matching.ordered(found, wanted, by_date)

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import orjson
+
 from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION
 from indexer.documents import Document
 from indexer.schema import FACET_FIELDS, SCHEMA, TEXT_FIELDS
 from search.cluster.fetch import CANDIDATES, LISTED, RESCORED, Request, chain_window, rare_terms, stored, window
+from search.cluster.expression import both, condition
 from search.cluster.keyterms import ClusterKeyTerms
 from search.cluster.matching import Fetched, match_coverage, ordered_facets, plan_terms
 from search.matching import coverage_warning
@@ -36,12 +39,15 @@ from search.cluster.view import ClusterView
 from search.errors import DamagedIndexError, DocumentNotFoundError
 from search.facet_values import normalise_filters
 from search.plan import Plan, plan_search
+from search.ranking import Counted
 from search.results import Hit, Results
 from search.similar import similar_query
 from search.snippets import opening_snippet, snippets_for
 from search.limits import MAX_HITS, check_page, check_sort
 from search.suggest import completions
 
+# Count searches whose answer a searcher keeps (``ClusterSearcher._rarities``).
+COUNTED_KEPT = 4096
 # Every value of a facet, when the manifest does not hold them.
 ALL_FACET_VALUES = 10000
 APPROXIMATE = ("nombre de résultats et comptes des facettes approchés : une expression exacte ou une exclusion "
@@ -79,6 +85,7 @@ class ClusterSearcher:
                 f"la collection {self.reader.collection} du cluster {self.reader.location} a été écrite par une "
                 f"autre version de rtes-search : reconstruisez-la avec « rtes-search index --cluster … --rebuild »")
         self._views: dict[bool, ClusterView] = {}
+        self._counted: dict[bytes, int] = {}   # a count search's parameters → its count (``_rarities``)
 
     def refresh(self) -> bool:
         """Follow the alias to a rebuilt collection, or read the statistics, facet counts and vocabulary
@@ -171,28 +178,28 @@ class ClusterSearcher:
         first = chain_window(self.reader, request, 0, RESCORED) if likely else None
         counts = counting.result()
         if counts["unfiltered"] <= CANDIDATES:
-            return self._complete(request, start, end, by_date, facets, disjunctive)
+            return self._complete(request, start, end, by_date, facets, disjunctive, counts["counted"])
         outcome = Outcome(total=counts["total"], facets=counts["facets"])
         if not request.exact:
             outcome.warnings.append(APPROXIMATE)
         if counts["total"] <= CANDIDATES:
-            fetched = self._fetch(request, request.fetching(request.condition(), CANDIDATES))
+            fetched = self._fetch(request, request.fetching(request.condition(), CANDIDATES), counts["counted"])
             found = fetched.match(plan)
             if not request.exact:
                 outcome.total = found.total
             outcome.ranked = self._ranked(fetched, found, end, by_date)[start:]
         elif by_date:
             found_window, _ = window(self.reader, lambda n, p: request.fetching(request.condition(), n, p), start, end)
-            fetched = Fetched(found_window, plan, self.statistics)
+            fetched = Fetched(found_window, plan, self.statistics, counts["counted"])
             found = fetched.match(plan)
             outcome.ranked = self._ranked(fetched, found, end - start, True)
         else:
             hits = first if first is not None else chain_window(self.reader, request, 0, RESCORED)
-            fetched = Fetched(hits, plan, self.statistics)
+            fetched = Fetched(hits, plan, self.statistics, counts["counted"])
             found = fetched.match(plan)
             outcome.ranked = self._ranked(fetched, found, end, False)[start:]
             if end > RESCORED:
-                outcome.ranked += self._beyond(request, max(start, RESCORED), end)
+                outcome.ranked += self._beyond(request, max(start, RESCORED), end, counts["counted"])
         if counts["every"] is not None:  # else it could not be counted
             outcome.warnings += coverage_warning(counts["every"], counts["total"], len(plan.clauses), match_coverage(found)[1])
         return outcome
@@ -209,22 +216,47 @@ class ClusterSearcher:
             searches["every"] = request.counting(every)
         for name in plan.selected if facets and disjunctive else ():
             searches[name] = request.counting(request.condition(leave_out=name), (name,))
+        rarities = [orjson.dumps(params) if params is not None else None for params in self._rarities(request)]
+        missing = list(dict.fromkeys(key for key in rarities if key is not None and key not in self._counted))
+        searches.update({("rarity", key): orjson.loads(key) for key in missing})
         asked = {key: params for key, params in searches.items() if params is not None}
         answers = dict(zip(asked, self.reader.search(list(asked.values()))))
         found = {key: answers[key]["found"] if key in answers else 0 for key in searches}
+        for key in missing:
+            self._remember(key, found[("rarity", key)])
+        numbers = [self._counted.get(key, 0) if key is not None else 0 for key in rarities]
         counted = {key: _facet_counts(answers[key]) if key in answers else {} for key in searches}
         facet_counts = {name: counted["total"].get(name, {}) for name in FACET_FIELDS} if facets else {}
         for name in plan.selected if facets and disjunctive else ():
             facet_counts[name] = counted[name].get(name, {})
         every = found.get("every", found["total"] if len(plan.clauses) < 2 else None)
         return {"total": found["total"], "unfiltered": found.get("unfiltered", found["total"]), "every": every,
-                "facets": facet_counts}
+                "facets": facet_counts, "counted": Counted(numbers[0], tuple(numbers[1:])) if numbers else None}
+
+    def _rarities(self, request: Request) -> list[dict | None]:
+        """The counts the coordination's rarities need (``search.ranking.Counted``): the documents searched
+        (visible, with the query's required words, without its excluded ones), then, when the collection
+        holds more than one fetch, those each clause matches among them. Remembered (``_counted``): the
+        first is most often the same for every query, and the words of a field come back."""
+        if not request.plan.clauses:
+            return []
+        searches = [request.counting(request.base)]
+        if self.statistics.size > CANDIDATES:
+            searches += [request.counting(both([request.base, condition(c)])) for c in request.plan.clauses]
+        return searches
+
+    def _remember(self, key: bytes, count: int) -> None:
+        if len(self._counted) >= COUNTED_KEPT:   # the oldest go first: a long-running server's memory stays bounded
+            self._counted.pop(next(iter(self._counted)), None)
+        self._counted[key] = count
 
     def _complete(self, request: Request, start: int, end: int, by_date: bool, facets: bool,
-                  disjunctive: bool) -> Outcome:
-        """Every match fetched: total, counts and order computed exactly as the local index does."""
+                  disjunctive: bool, counted: Counted | None) -> Outcome:
+        """Every match fetched: total, counts and order computed exactly as the local index does (what
+        each clause matches is all fetched: only the documents searched are counted by Typesense)."""
         plan = request.plan
-        fetched = self._fetch(request, request.fetching(request.condition(options=False), CANDIDATES))
+        searched = Counted(counted.searched) if counted is not None else None
+        fetched = self._fetch(request, request.fetching(request.condition(options=False), CANDIDATES), searched)
         found = fetched.match(plan)
         total = found.total
         every, best = match_coverage(found)
@@ -233,17 +265,17 @@ class ClusterSearcher:
         outcome.ranked = self._ranked(fetched, found, end, by_date)[start:]
         return outcome
 
-    def _fetch(self, request: Request, params: dict | None) -> Fetched:
+    def _fetch(self, request: Request, params: dict | None, counted: Counted | None) -> Fetched:
         hits = [h["document"] for h in self.reader.search([params])[0]["hits"]] if params else []
-        return Fetched(hits, request.plan, self.statistics)
+        return Fetched(hits, request.plan, self.statistics, counted)
 
     @staticmethod
     def _ranked(fetched: Fetched, found, wanted: int, by_date: bool) -> list[tuple[dict, float]]:
         return [(fetched.hits[doc], score) for doc, score in fetched.ordered(found, wanted, by_date)]
 
-    def _beyond(self, request: Request, start: int, end: int) -> list[tuple[dict, float]]:
+    def _beyond(self, request: Request, start: int, end: int, counted: Counted | None) -> list[tuple[dict, float]]:
         """Matches ``start``…``end`` of Typesense's ranking (past the re-scored ones), scored by ours."""
-        fetched = Fetched(chain_window(self.reader, request, start, end), request.plan, self.statistics)
+        fetched = Fetched(chain_window(self.reader, request, start, end), request.plan, self.statistics, counted)
         found = fetched.match(request.plan)
         scores = dict(found.ranking.best(fetched.size, found.rows)) if found.ranking is not None else {}
         return [(hit, scores[doc]) for doc, hit in enumerate(fetched.hits) if doc in scores]
