@@ -223,7 +223,8 @@ def rarity(matching: int, searched: int) -> float:
 class Counted:
     """How many documents the coordination's rarities count over, when ``allowed`` is not all of them
     (the cluster ranks the documents it fetched): ``searched`` in all, and per clause those it matches
-    (``None``: count them among ``allowed``, which then holds all of them)."""
+    (a clause without a count, ``None`` or past the end, is counted among ``allowed``, which then holds
+    every document it matches)."""
 
     searched: int
     matching: tuple[int | None, ...] = ()
@@ -241,14 +242,15 @@ def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed:
     """
     size = allowed.size
     searched = counted.searched if counted is not None else int(allowed.sum())
-    matching_counts = counted.matching if counted is not None and counted.matching else (None,) * len(clauses)
+    known = counted.matching if counted is not None else ()
     total, count, weighed = np.zeros(size), np.zeros(size, dtype=np.int32), np.zeros(size)
     weights = 0.0
-    for clause, known in zip(clauses, matching_counts):
+    for at, clause in enumerate(clauses):
         found = evaluator.evaluate(clause, allowed)
         total[found.docs] += found.scores
         count[found.docs] += 1
-        weight = rarity(len(found.docs) if known is None else known, searched)
+        holding = known[at] if at < len(known) and known[at] is not None else len(found.docs)
+        weight = rarity(holding, searched)
         weighed[found.docs] += weight
         weights += weight
     docs = np.flatnonzero(count).astype(np.int32)
