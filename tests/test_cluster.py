@@ -151,11 +151,16 @@ def test_the_ranked_documents_hold_no_texts_which_are_written_beside_them(cluste
     what ranking needs, the texts collection beside it the texts to show, for the same ids."""
     local, _ = cluster
     report(rtes("index", CORPUS, "--cluster", url(local, "split"), "--json", "-q"))
-    with Connection(local.address("split")) as connection:
-        ranked_name = connection.client.aliases["split"].retrieve()["collection_name"]
-        ranked, texts = ([json.loads(line) for line in connection.client.collections[name].documents.export().splitlines()]
-                         for name in (ranked_name, texts_name(ranked_name)))
-    assert len(ranked) == len(texts) == 10 and {d["id"] for d in ranked} == {d["id"] for d in texts}
+    ranked_name = aliased(local, "split")
+
+    def exported():   # a follower applies the writes a moment after the leader acknowledged them
+        with Connection(local.address("split")) as connection:
+            both = [[json.loads(line) for line in connection.client.collections[name].documents.export().splitlines()]
+                    for name in (ranked_name, texts_name(ranked_name))]
+        return both if all(len(documents) == 10 for documents in both) else None
+
+    ranked, texts = wait_for(exported, 10, "the 10 documents and their texts on the node read")
+    assert {d["id"] for d in ranked} == {d["id"] for d in texts}
     assert all(d["title_terms"] and d["content_hash"] and not set(TEXTS_ONLY) & set(d) for d in ranked)
     assert all(d["title"] and "body" in d and d["words"] and "title_terms" not in d for d in texts)
     assert sum(bool(d["body"]) for d in texts) == 9   # the SIEG resource has a summary and no body
@@ -202,7 +207,8 @@ def test_rebuild_switches_the_alias_to_a_new_collection(cluster):
     after = aliased(local, "rebuilt")
     assert after != before
     wait_for(lambda: collections(local, "rebuilt") == {after: 10}, 10, "the old collection dropped")
-    assert siblings(local, "rebuilt") == {texts_name(after), vocabulary_name(after)}, "its texts and vocabulary too"
+    wait_for(lambda: siblings(local, "rebuilt") == {texts_name(after), vocabulary_name(after)}, 10,
+             "its texts and vocabulary dropped with it")
 
 
 def test_a_rebuild_killed_in_the_middle_leaves_the_alias_on_the_old_collection(cluster, tmp_path):
@@ -226,7 +232,8 @@ def test_a_rebuild_killed_in_the_middle_leaves_the_alias_on_the_old_collection(c
     assert report(rtes("index", CORPUS, "--cluster", target, "--rebuild", "--json", "-q"))["documents"] == 10
     wait_for(lambda: list(collections(local, "killed").values()) == [10], 10, "the next rebuild drops the orphan")
     kept = aliased(local, "killed")
-    assert siblings(local, "killed") == {texts_name(kept), vocabulary_name(kept)}, "and the orphan's texts and words"
+    wait_for(lambda: siblings(local, "killed") == {texts_name(kept), vocabulary_name(kept)}, 10,
+             "the orphan's texts and words dropped too")
 
 
 def test_index_survives_the_leader_killed_and_the_restarted_node_catches_up(cluster, tmp_path):
