@@ -39,7 +39,7 @@ planner finds how a word is written (a visible document holding it) in
 the same round trip as its counts. Typesense reads a candidate's whole
 stored document, whatever ``include_fields`` keeps: on the 101,194 law
 articles (2,851 bytes a document, 1,637 without the texts) the ranked
-request of 96 bench queries took 16.6–17.1 ms (``search_time_ms`` 12)
+request of 96 bench queries took 16.7–17.1 ms (``search_time_ms`` 12)
 with the texts and 12.9–13.2 ms (8.5–9) without them. Only the ten
 documents shown are read from ``C.texts``.
 """
