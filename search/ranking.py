@@ -262,5 +262,5 @@ def rank(evaluator: Evaluator, clauses: list[Node], pairs: list[Terms], allowed:
         if len(present.docs):
             bound[present.docs] += present.scores
             checks.append((pair, present))
-    share = weighed[docs] / weights if weights > 0 else count[docs] / max(len(clauses), 1)
+    share = weighed[docs] / weights if len(docs) else weighed[docs]   # a matched clause weighs more than 0
     return Ranking(docs, total[docs], count[docs], share, bound[docs], len(clauses), checks, evaluator.postings)

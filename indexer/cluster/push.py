@@ -57,7 +57,8 @@ from indexer.cluster.client import Connection, retrying
 from indexer.cluster.errors import ClusterError
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
-from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, split, texts_name, to_cluster
+from indexer.cluster import paired
+from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, to_cluster
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name
 from indexer.documents import Document
 from indexer.journal import PUSHED_SOURCE, document_record, record_document
@@ -258,28 +259,15 @@ class ClusterPushes:
         return results
 
     def _send(self, collection: str, manifest: dict, before: dict, final: dict) -> None:
-        """Write the documents (texts, then terms; deleted in the other order), then the new words, then
-        the manifest (counts) and the revision."""
+        """Write the documents (texts and terms: ``indexer.cluster.paired``), then the new words, then the
+        manifest (counts) and the revision."""
         from typesense.exceptions import ObjectNotFound
 
         upserts = [document for document in final.values() if document is not None]
         if upserts:
-            ranked, texts = zip(*map(split, upserts))
-            for name, written in ((texts_name(collection), texts), (collection, ranked)):
-                documents = self.client.collections[name].documents
-                results = self._write(lambda documents=documents, written=written: documents.import_(
-                    list(written), {"action": "upsert"}))
-                refused = [(d["id"], r) for d, r in zip(written, results) if not r.get("success")]
-                if refused:
-                    raise ClusterError(f"{len(refused)} document(s) refusé(s) par le cluster, dont {refused[0][0]!r} : "
-                                       f"{refused[0][1].get('error')}")
+            paired.upsert(self.client, self._write, collection, upserts)
         for doc_id in (i for i, d in final.items() if d is None):
-            for name in (collection, texts_name(collection)):
-                try:
-                    self._write(lambda name=name, doc_id=doc_id: self.client.collections[name].documents[
-                        quote(doc_id, safe="")].delete())
-                except ObjectNotFound:
-                    pass   # already gone: what was asked
+            paired.delete(self.client, self._write, collection, doc_id)
         words = WordCounts()
         for document in upserts:
             words.add(document[WORDS_FIELD])

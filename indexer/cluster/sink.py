@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import quote
 
 from indexer.cluster.address import ClusterAddress
 from indexer.cluster.client import Connection, retrying
@@ -44,9 +43,8 @@ from indexer.cluster.catalogue import MANIFESTS, alias_target, collection_exists
 from indexer.cluster.facets import FIELDS as FACET_FIELDS_READ
 from indexer.cluster.facets import FacetCounts, carried
 from indexer.cluster.push import PUSHED_FIELD, pushed_documents
-from indexer.cluster.schema import (
-    CLUSTER_SCHEMA_VERSION, collection_schema, split, texts_name, texts_schema, to_cluster,
-)
+from indexer.cluster import paired
+from indexer.cluster.schema import CLUSTER_SCHEMA_VERSION, collection_schema, texts_name, texts_schema, to_cluster
 from indexer.cluster.sender import BatchSender
 from indexer.cluster.vocabulary import WordCounts, vocabulary_name, vocabulary_schema
 from indexer.journal import PUSHED_SOURCE
@@ -157,16 +155,9 @@ class ClusterSink:
             self.facets.count(self._carried.pop(doc_id), -1)
 
     def delete(self, doc_id: str) -> None:
-        """Delete at once (the terms, then the texts): a run never both writes and deletes one id, so order
+        """Delete at once (``indexer.cluster.paired``): a run never both writes and deletes one id, so order
         does not matter."""
-        from typesense.exceptions import ObjectNotFound
-
-        for collection in (self.target, texts_name(self.target)):
-            try:
-                self._write(lambda collection=collection: self.client.collections[collection].documents[
-                    quote(doc_id, safe="")].delete())
-            except ObjectNotFound:
-                pass  # already gone: what was asked
+        paired.delete(self.client, self._write, self.target, doc_id)
         self._uncount(doc_id)
         self.ids.discard(doc_id)
 
@@ -182,17 +173,9 @@ class ClusterSink:
         self.sender.send(batch)
 
     def _import(self, batch: list[dict]) -> None:
-        """Upsert ``batch`` (in the sender thread), the texts first; a document refused for itself stops the run."""
-        ranked, texts = zip(*map(split, batch))
-        for collection, documents in ((texts_name(self.target), texts), (self.target, ranked)):
-            results = self._write(lambda collection=collection, documents=documents: self.client.collections[
-                collection].documents.import_(list(documents), {"action": "upsert"}))
-            refused = [(doc["id"], result) for doc, result in zip(documents, results) if not result.get("success")]
-            if refused:
-                doc_id, result = refused[0]
-                raise ClusterError(
-                    f"{len(refused)} document(s) refusé(s) par le cluster, dont {doc_id!r} : {result.get('error')}"
-                )
+        """Upsert ``batch`` (in the sender thread, ``indexer.cluster.paired``); a document refused for itself
+        stops the run."""
+        paired.upsert(self.client, self._write, self.target, batch)
 
     def _create_collection(self) -> str:
         from typesense.exceptions import ObjectAlreadyExists

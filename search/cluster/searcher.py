@@ -216,15 +216,18 @@ class ClusterSearcher:
             searches["every"] = request.counting(every)
         for name in plan.selected if facets and disjunctive else ():
             searches[name] = request.counting(request.condition(leave_out=name), (name,))
-        rarities = [orjson.dumps(params) if params is not None else None for params in self._rarities(request)]
-        missing = list(dict.fromkeys(key for key in rarities if key is not None and key not in self._counted))
-        searches.update({("rarity", key): orjson.loads(key) for key in missing})
+        rarities = self._rarities(request)
+        keys = [orjson.dumps(params) if params is not None else None for params in rarities]
+        for key, params in zip(keys, rarities):
+            if key is not None and key not in self._counted:
+                searches["rarity", key] = params
         asked = {key: params for key, params in searches.items() if params is not None}
         answers = dict(zip(asked, self.reader.search(list(asked.values()))))
         found = {key: answers[key]["found"] if key in answers else 0 for key in searches}
-        for key in missing:
-            self._remember(key, found[("rarity", key)])
-        numbers = [self._counted.get(key, 0) if key is not None else 0 for key in rarities]
+        for key in keys:
+            if ("rarity", key) in searches:
+                self._remember(key, found["rarity", key])
+        numbers = [self._counted.get(key, 0) for key in keys]   # None: a count of what matches nothing
         counted = {key: _facet_counts(answers[key]) if key in answers else {} for key in searches}
         facet_counts = {name: counted["total"].get(name, {}) for name in FACET_FIELDS} if facets else {}
         for name in plan.selected if facets and disjunctive else ():
